@@ -1,0 +1,193 @@
+package org.mnistspark;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValueFactory;
+import java.io.File;
+import java.io.Serializable;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.storage.StorageLevel;
+import org.mnistspark.scale.Scaling;
+
+/**
+ * Every effective option of one training run, read once from {@code reference.conf}, an optional
+ * configuration file and command-line overrides, and checked before Spark starts.
+ */
+public record JobConfig(
+    String master,
+    String dataset,
+    String data,
+    String out,
+    int epochs,
+    Scaling scaling,
+    int trainLimit,
+    double validationFraction,
+    int partitions,
+    int batchSizePerWorker,
+    int averagingFrequency,
+    int prefetch,
+    long seed,
+    double learningRate,
+    int threadsPerTask,
+    String storageLevel,
+    int evalBatchSize)
+    implements Serializable {
+
+  static final String ROOT = "mnist";
+
+  /**
+   * Returns the configuration from {@code confFile} (may be null) with {@code overrides} (keys as in
+   * reference.conf, without the {@code mnist.} prefix) on top.
+   *
+   * @throws InvalidOptionException if a file cannot be read or a value is out of range
+   */
+  public static JobConfig load(File confFile, Map<String, Object> overrides) {
+    Config reference = ConfigFactory.defaultReference();
+    Config file = ConfigFactory.empty();
+    if (confFile != null) {
+      if (!confFile.isFile()) {
+        throw new InvalidOptionException("--conf", confFile.getPath(), "no such file");
+      }
+      try {
+        file = ConfigFactory.parseFile(confFile, ConfigParseOptions.defaults().setAllowMissing(false));
+      } catch (ConfigException e) {
+        throw new InvalidOptionException("--conf", confFile.getPath(), e.getMessage());
+      }
+    }
+    Config merged = file;
+    for (Map.Entry<String, Object> o : overrides.entrySet()) {
+      merged = merged.withValue(ROOT + "." + o.getKey(), ConfigValueFactory.fromAnyRef(o.getValue()));
+    }
+    merged = merged.withFallback(reference).resolve();
+    try {
+      merged.checkValid(reference, ROOT);
+      return fromConfig(merged.getConfig(ROOT));
+    } catch (ConfigException.BadPath | ConfigException.WrongType | ConfigException.ValidationFailed e) {
+      throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
+    }
+  }
+
+  private static JobConfig fromConfig(Config c) {
+    JobConfig config = new JobConfig(
+        c.getString("master"),
+        oneOf(c, "dataset", "mnist", "fashion-mnist"),
+        nonEmpty(c, "data"),
+        nonEmpty(c, "out"),
+        atLeast(c, "epochs", 1),
+        Scaling.parse(oneOf(c, "scaling", "none", "minmax", "standardize")),
+        atLeast(c, "train-limit", 0),
+        fraction(c, "validation-fraction"),
+        atLeast(c, "partitions", 0),
+        atLeast(c, "batch-size-per-worker", 1),
+        atLeast(c, "averaging-frequency", 1),
+        atLeast(c, "prefetch", 0),
+        c.getLong("seed"),
+        positive(c, "learning-rate"),
+        atLeast(c, "threads-per-task", 1),
+        storageLevel(c, "storage-level"),
+        atLeast(c, "eval-batch-size", 1));
+    if (config.trainLimit() == 1) {
+      throw new InvalidOptionException("train-limit", "1", "need at least 2 images to hold some out");
+    }
+    return config;
+  }
+
+  /** The same settings with {@code key} (as in reference.conf) replaced. */
+  public JobConfig with(String key, Object value) {
+    Map<String, Object> all = asMap();
+    all.put(key, value);
+    Config c = ConfigFactory.parseMap(Map.of(ROOT, all)).withFallback(ConfigFactory.defaultReference());
+    return fromConfig(c.getConfig(ROOT));
+  }
+
+  /** Every option under its reference.conf key, in declaration order, for metrics.json. */
+  public Map<String, Object> asMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("master", master);
+    m.put("dataset", dataset);
+    m.put("data", data);
+    m.put("out", out);
+    m.put("epochs", epochs);
+    m.put("scaling", scaling.label());
+    m.put("train-limit", trainLimit);
+    m.put("validation-fraction", validationFraction);
+    m.put("partitions", partitions);
+    m.put("batch-size-per-worker", batchSizePerWorker);
+    m.put("averaging-frequency", averagingFrequency);
+    m.put("prefetch", prefetch);
+    m.put("seed", seed);
+    m.put("learning-rate", learningRate);
+    m.put("threads-per-task", threadsPerTask);
+    m.put("storage-level", storageLevel);
+    m.put("eval-batch-size", evalBatchSize);
+    return m;
+  }
+
+  public StorageLevel sparkStorageLevel() {
+    return StorageLevel.fromString(storageLevel);
+  }
+
+  private static int atLeast(Config c, String key, int min) {
+    int v = getInt(c, key);
+    if (v < min) {
+      throw new InvalidOptionException(key, String.valueOf(v), "must be at least " + min);
+    }
+    return v;
+  }
+
+  private static int getInt(Config c, String key) {
+    try {
+      return c.getInt(key);
+    } catch (ConfigException.WrongType e) {
+      throw new InvalidOptionException(key, c.getValue(key).unwrapped().toString(), "must be a whole number");
+    }
+  }
+
+  private static double positive(Config c, String key) {
+    double v = c.getDouble(key);
+    if (!(v > 0) || Double.isInfinite(v)) {
+      throw new InvalidOptionException(key, String.valueOf(v), "must be a positive number");
+    }
+    return v;
+  }
+
+  private static double fraction(Config c, String key) {
+    double v = c.getDouble(key);
+    if (!(v > 0 && v < 1)) {
+      throw new InvalidOptionException(key, String.valueOf(v), "must lie strictly between 0 and 1");
+    }
+    return v;
+  }
+
+  private static String nonEmpty(Config c, String key) {
+    String v = c.getString(key).trim();
+    if (v.isEmpty()) {
+      throw new InvalidOptionException(key, "", "must not be empty");
+    }
+    return v;
+  }
+
+  private static String oneOf(Config c, String key, String... allowed) {
+    String v = c.getString(key).trim().toLowerCase(Locale.ROOT);
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return v;
+      }
+    }
+    throw new InvalidOptionException(key, c.getString(key), "must be one of " + String.join(", ", allowed));
+  }
+
+  private static String storageLevel(Config c, String key) {
+    String v = c.getString(key).trim().toUpperCase(Locale.ROOT);
+    try {
+      StorageLevel.fromString(v);
+      return v;
+    } catch (IllegalArgumentException e) {
+      throw new InvalidOptionException(key, c.getString(key), "is not a Spark storage level (e.g. MEMORY_ONLY, MEMORY_ONLY_SER)");
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package org.mnistspark;
+
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The job's options, shared by every subcommand. Each long name is its key in reference.conf, so
+ * the options given on the command line become configuration overrides one to one.
+ */
+public final class JobOptions {
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec spec;
+
+  @Option(names = "--conf", paramLabel = "FILE", description = "HOCON configuration file (default: built-in defaults only).")
+  File conf;
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master URL, e.g. local[2] or spark://host:7077.")
+  String master;
+
+  @Option(names = "--dataset", paramLabel = "NAME", description = "mnist or fashion-mnist (labels the run).")
+  String dataset;
+
+  @Option(names = "--data", paramLabel = "DIR", description = "Folder (any Hadoop path) with the four IDX files, raw or .gz.")
+  String data;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (any Hadoop path) for model.zip, metrics.json, evaluation.txt.")
+  String out;
+
+  @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (>= 1).")
+  Integer epochs;
+
+  @Option(names = "--scaling", paramLabel = "KIND", description = "none | minmax (x/255) | standardize ((x-mean)/std of the training split).")
+  String scaling;
+
+  @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training images; 0 = all.")
+  Integer trainLimit;
+
+  @Option(names = "--validation-fraction", paramLabel = "F", description = "Fraction of training images held out for validation (0 < F < 1).")
+  Double validationFraction;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "RDD partitions of the training records; 0 = Spark's default parallelism.")
+  Integer partitions;
+
+  @Option(names = "--batch-size-per-worker", paramLabel = "N", description = "Minibatch size on each worker, in images.")
+  Integer batchSizePerWorker;
+
+  @Option(names = "--averaging-frequency", paramLabel = "N", description = "Minibatches per worker between parameter averagings.")
+  Integer averagingFrequency;
+
+  @Option(names = "--prefetch", paramLabel = "N", description = "Minibatches each worker prefetches; 0 = off.")
+  Integer prefetch;
+
+  @Option(names = "--seed", paramLabel = "N", description = "Seed for weight initialisation and data splits.")
+  Long seed;
+
+  @Option(names = "--learning-rate", paramLabel = "R", description = "Adam learning rate.")
+  Double learningRate;
+
+  @Option(names = "--threads-per-task", paramLabel = "N", description = "Native threads per Spark task.")
+  Integer threadsPerTask;
+
+  @Option(names = "--storage-level", paramLabel = "LEVEL", description = "Spark storage level of the training minibatches.")
+  String storageLevel;
+
+  @Option(names = "--eval-batch-size", paramLabel = "N", description = "Minibatch size for validation and test evaluation.")
+  Integer evalBatchSize;
+
+  /**
+   * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other
+   * option given on the command line.
+   */
+  public JobConfig resolve() {
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    for (OptionSpec o : spec.options()) {
+      String name = o.longestName();
+      boolean given = spec.commandLine().getParseResult().hasMatchedOption(o);
+      if (given && !name.equals("--conf") && o.userObject() instanceof java.lang.reflect.Field f
+          && f.getDeclaringClass() == JobOptions.class) {
+        overrides.put(name.substring(2), o.getValue());
+      }
+    }
+    return JobConfig.load(conf, overrides);
+  }
+}

@@ -1,0 +1,51 @@
+package org.mnistspark;
+
+import com.typesafe.config.ConfigException;
+import java.io.PrintWriter;
+import org.mnistspark.data.InvalidInputException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** Entry point for spark-submit and the submit/ scripts. */
+@Command(name = "mnist-job", mixinStandardHelpOptions = true,
+    description = "Distributed LeNet training on MNIST with Spark and DL4J.",
+    subcommands = {TrainCommand.class})
+public final class MnistJob {
+  /** Exit code for bad options or bad input data. */
+  public static final int BAD_INPUT = 2;
+  /** Exit code for a run that failed for any other reason. */
+  public static final int FAILED = 1;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with this job's exit-code and error conventions; tests call it too. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new MnistJob());
+    cl.setParameterExceptionHandler((e, args) -> {
+      PrintWriter err = e.getCommandLine().getErr();
+      err.println("mnist-job: " + e.getMessage() + " (try --help)");
+      err.flush();
+      return BAD_INPUT;
+    });
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      PrintWriter err = cmd.getErr();
+      if (isBadInput(e)) {
+        err.println("mnist-job: " + e.getMessage());
+        err.flush();
+        return BAD_INPUT;
+      }
+      LoggerFactory.getLogger(MnistJob.class).error("run failed", e);
+      err.println("mnist-job: failed: " + e);
+      err.flush();
+      return FAILED;
+    });
+    return cl;
+  }
+
+  static boolean isBadInput(Throwable e) {
+    return e instanceof InvalidOptionException || e instanceof InvalidInputException || e instanceof ConfigException;
+  }
+}

@@ -1,0 +1,79 @@
+package org.mnistspark;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.deploy.SparkHadoopUtil;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the Spark context the way DL4J needs it, and watches which executors do the work. */
+public final class SparkSetup {
+  private static final Logger log = LoggerFactory.getLogger(SparkSetup.class);
+
+  private SparkSetup() {}
+
+  /** The Spark settings of a run; spark-submit's own (system properties) are kept unless the config names a master. */
+  public static SparkConf sparkConf(JobConfig config) {
+    SparkConf conf = new SparkConf().setAppName("mnist-lenet-" + config.scaling().label());
+    if (!config.master().isEmpty()) {
+      conf.setMaster(config.master());
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    String threads = String.valueOf(config.threadsPerTask());
+    return conf
+        .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+        // without it Kryo cannot rebuild INDArrays ("jvmShapeInfo is null")
+        .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+        .set("spark.kryoserializer.buffer.max", "512m")
+        // one native pool per task; threads-per-task x task slots must not exceed the cores
+        .setIfMissing("spark.executorEnv.OMP_NUM_THREADS", threads)
+        .set("spark.ui.showConsoleProgress", "false");
+  }
+
+  /** The Hadoop settings spark-submit would give the job (spark.hadoop.*), usable before Spark starts. */
+  public static Configuration hadoopConf(SparkConf conf) {
+    return SparkHadoopUtil.get().newConfiguration(conf);
+  }
+
+  public static JavaSparkContext start(SparkConf conf, TaskCounter counter) {
+    JavaSparkContext sc = new JavaSparkContext(conf);
+    sc.sc().addSparkListener(counter);
+    log.info("Spark {} started: master {}, application {}, default parallelism {}",
+        sc.version(), sc.master(), sc.sc().applicationId(), sc.defaultParallelism());
+    return sc;
+  }
+
+  /** Counts finished tasks per executor and logs executors that are lost while the job runs. */
+  public static final class TaskCounter extends SparkListener {
+    private final Map<String, AtomicLong> tasks = new ConcurrentHashMap<>();
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      if (end.taskInfo().successful()) {
+        tasks.computeIfAbsent(end.taskInfo().executorId(), k -> new AtomicLong()).incrementAndGet();
+      }
+    }
+
+    @Override
+    public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+      log.warn("executor {} lost ({}); Spark reschedules its tasks on the remaining executors",
+          removed.executorId(), removed.reason());
+    }
+
+    /** Successful tasks per executor id, sorted by id. */
+    public Map<String, Long> tasksPerExecutor() {
+      Map<String, Long> out = new TreeMap<>();
+      tasks.forEach((k, v) -> out.put(k, v.get()));
+      return out;
+    }
+  }
+}

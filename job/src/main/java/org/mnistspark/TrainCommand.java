@@ -1,0 +1,45 @@
+package org.mnistspark;
+
+import java.util.concurrent.Callable;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.data.MnistData;
+import org.mnistspark.data.MnistLoader;
+import org.mnistspark.output.ModelStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** load -> shard -> scale -> train -> evaluate -> save, once. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the LeNet on MNIST with Spark parameter averaging, evaluate it, save it.")
+public final class TrainCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+
+  @Mixin JobOptions options;
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig config = options.resolve();
+    SparkConf sparkConf = SparkSetup.sparkConf(config);
+    var hadoop = SparkSetup.hadoopConf(sparkConf);
+
+    // Load and validate the IDX files before Spark starts, so bad input fails fast.
+    MnistData data = new MnistLoader(hadoop).load(config.data());
+    log.info("loaded {}: {} training and {} test images", config.data(), data.train().size(), data.test().size());
+
+    SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
+    try (JavaSparkContext sc = SparkSetup.start(sparkConf, tasks)) {
+      // Shard, scale, train, evaluate.
+      TrainingJob.Outcome outcome = new TrainingJob(sc, tasks).run(config, data, (stats, epochs) -> {});
+      log.info("test: {}", outcome.metrics().test());
+
+      // Save, all or nothing.
+      new ModelStore(hadoop).save(config.out(), outcome.training().network(), outcome.scaler().toNormalizer(),
+          outcome.metrics(), outcome.evaluation());
+      log.info("saved model.zip, metrics.json and evaluation.txt to {}", config.out());
+    }
+    return 0;
+  }
+}

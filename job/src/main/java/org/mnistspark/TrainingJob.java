@@ -1,0 +1,72 @@
+package org.mnistspark;
+
+import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.data.MnistData;
+import org.mnistspark.data.Sharder;
+import org.mnistspark.eval.Evaluator;
+import org.mnistspark.eval.TestMetrics;
+import org.mnistspark.output.RunMetrics;
+import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.DistributedTrainer;
+import org.mnistspark.train.MinibatchAssembler;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * One training run on an already started Spark context: shard, scale, train, evaluate. Loading
+ * and saving stay with the caller, so a study or a retrain can run many of these on one context.
+ */
+public final class TrainingJob {
+  private final JavaSparkContext sc;
+  private final SparkSetup.TaskCounter tasks;
+
+  public TrainingJob(JavaSparkContext sc, SparkSetup.TaskCounter tasks) {
+    this.sc = sc;
+    this.tasks = tasks;
+  }
+
+  /** A trained run: the network, the scaler it was trained with, its metrics and DL4J's stats text. */
+  public record Outcome(DistributedTrainer.Result training, PixelScaler scaler, RunMetrics metrics, String evaluation) {}
+
+  public Outcome run(JobConfig config, MnistData data, DistributedTrainer.EpochListener listener) {
+    long start = System.nanoTime();
+    // Shard: hold out the last part of the training file, spread both parts as compact records.
+    Sharder.Shards shards = new Sharder(sc, config.partitions())
+        .shard(data.train(), config.trainLimit(), config.validationFraction());
+
+    // Scale: statistics from the training split only, applied as a distributed map while batching.
+    PixelScaler scaler = PixelScaler.fit(config.scaling(), shards.train());
+    JavaRDD<DataSet> train = shards.train().mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
+    MinibatchAssembler evalBatches = new MinibatchAssembler(scaler, config.evalBatchSize());
+    JavaRDD<DataSet> validation = shards.validation().mapPartitions(evalBatches);
+
+    // Train with parameter averaging; validation runs on the executors after each epoch.
+    DistributedTrainer.Result training =
+        new DistributedTrainer(sc, config).train(train, shards.trainCount(), validation, listener);
+
+    // Evaluate on the driver over the whole test set.
+    Evaluation eval = Evaluator.evaluate(training.network(), evalBatches.assemble(data.test()));
+    TestMetrics test = Evaluator.metrics(eval);
+
+    RunMetrics metrics = new RunMetrics(
+        config.asMap(),
+        new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(), shards.validationCount(), data.test().size()),
+        scalingOf(scaler),
+        training.epochs(),
+        test,
+        new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
+            train.getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())),
+        (System.nanoTime() - start) / 1e9,
+        java.time.Instant.now().toString());
+    return new Outcome(training, scaler, metrics, eval.stats());
+  }
+
+  private static RunMetrics.Scaling scalingOf(PixelScaler s) {
+    boolean fitted = s.kind() == Scaling.STANDARDIZE;
+    return new RunMetrics.Scaling(s.kind().label(), s.offset(), s.divisor(),
+        fitted ? s.offset() : null, fitted ? s.divisor() : null);
+  }
+}

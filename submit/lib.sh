@@ -1,0 +1,57 @@
+# Shared by the submit/ scripts: where things are, building on demand, the JVM flags DL4J needs.
+# shellcheck shell=bash
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JOB_JAR="$ROOT/job/target/mnist-spark-job-0.1.0-SNAPSHOT.jar"
+SUBMIT_JAR="$ROOT/job/target/mnist-spark-job-0.1.0-SNAPSHOT-spark-submit.jar"
+CLASSPATH_FILE="$ROOT/job/target/runtime-classpath.txt"
+
+# Spark's module flags for Java 17 (it adds them itself only to JVMs it launches).
+JAVA17_OPENS="-XX:+IgnoreUnrecognizedVMOptions"
+for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
+         java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
+         sun.security.action sun.util.calendar; do
+  JAVA17_OPENS+=" --add-opens=java.base/$p=ALL-UNNAMED"
+done
+JAVA17_OPENS+=" -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
+
+log() { echo "$(basename "$0"): $*" >&2; }
+
+# Builds the job (skipping tests) when its jar is missing or older than any source or pom.
+ensure_built() {
+  if [ -f "$JOB_JAR" ] && [ -f "$CLASSPATH_FILE" ] && \
+     [ -z "$(find "$ROOT/pom.xml" "$ROOT/job/pom.xml" "$ROOT/job/src/main" -newer "$JOB_JAR" -print -quit)" ]; then
+    return
+  fi
+  log "building the job (mvn package, tests skipped)"
+  (cd "$ROOT" && mvn -q -B -DskipTests package) >&2
+}
+
+# Value of option $1 in the remaining arguments, or empty.
+option_value() {
+  local name="$1"; shift
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      "$name") echo "${2:-}"; return ;;
+      "$name="*) echo "${1#*=}"; return ;;
+    esac
+    shift
+  done
+}
+
+# Runs the job's main class in this JVM with the full runtime classpath (Spark included).
+run_job() {
+  local threads
+  threads="$(option_value --threads-per-task "$@")"
+  export OMP_NUM_THREADS="${threads:-${OMP_NUM_THREADS:-1}}"
+  export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  # shellcheck disable=SC2086
+  exec java $JAVA17_OPENS ${DRIVER_JAVA_OPTS:--Xmx4g -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=10G} \
+    -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+    -cp "$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.MnistJob "$@"
+}
+
+# Prepends "--conf FILE" unless the arguments already name one.
+with_conf() {
+  local default="$1"; shift
+  if [ -n "$(option_value --conf "$@")" ]; then printf '%s\n' "$@"; else printf '%s\n' --conf "$default" "$@"; fi
+}
