@@ -67,17 +67,17 @@ public final class ModelStore {
   }
 
   /**
-   * ModelSerializer's stream variant closes the stream it is given midway when a normalizer is
-   * added, so the zip is written to a local file and copied to the target file system.
+   * DL4J M2's writeModel(..., normalizer) closes its zip stream when it writes the normalizer, before
+   * the updater state; adding the normalizer afterwards writes it as the last entry, where the
+   * early close does no harm. The zip is built in a local file and copied to the target file system.
    */
   private static void writeModel(FileSystem fs, Path target, MultiLayerNetwork net, DataNormalization normalizer)
       throws IOException {
     java.io.File local = java.io.File.createTempFile("model-", ".zip");
     try {
-      if (normalizer == null) {
-        ModelSerializer.writeModel(net, local, true);
-      } else {
-        ModelSerializer.writeModel(net, local, true, normalizer);
+      ModelSerializer.writeModel(net, local, true);
+      if (normalizer != null) {
+        ModelSerializer.addNormalizerToModel(local, normalizer);
       }
       fs.copyFromLocalFile(false, true, new Path(local.toURI()), target);
     } finally {
