@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -48,6 +49,10 @@ public final class ModelStore {
   public void save(String out, MultiLayerNetwork net, DataNormalization normalizer, RunMetrics metrics, String evaluation)
       throws IOException {
     FileSystem fs = new Path(out).getFileSystem(hadoop);
+    if (fs instanceof LocalFileSystem local) {
+      // else a hidden .crc file lands beside each output file; write plain files, as on HDFS or S3
+      fs = local.getRawFileSystem();
+    }
     Path target = fs.makeQualified(new Path(out));
     Path tmp = sibling(target, "tmp");
     try {

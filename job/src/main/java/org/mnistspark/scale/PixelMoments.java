@@ -14,7 +14,14 @@ public record PixelMoments(long count, long sum, long sumOfSquares) implements S
 
   /** Returns the moments of every pixel of every image in {@code images}, aggregated on the executors. */
   public static PixelMoments of(JavaRDD<LabeledImage> images) {
-    return images.aggregate(EMPTY, PixelMoments::add, PixelMoments::merge);
+    // Spark clones the zero value and returns task results with its Kryo serializer, which cannot
+    // rebuild a record on Java 17 ("can't get field offset on a record class"), so the three sums
+    // travel as a long[3] and become a record on the driver.
+    long[] m = images.aggregate(new long[3], (acc, image) -> {
+      PixelMoments p = new PixelMoments(acc[0], acc[1], acc[2]).add(image);
+      return new long[] {p.count, p.sum, p.sumOfSquares};
+    }, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+    return new PixelMoments(m[0], m[1], m[2]);
   }
 
   public PixelMoments add(LabeledImage image) {

@@ -1,0 +1,156 @@
+package org.mnistspark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.SparkContext$;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.scale.Scaling;
+import picocli.CommandLine;
+
+/** The command line as a user meets it: exit codes, one-line errors, and how options resolve. */
+class JobOptionsTest {
+  @TempDir Path tmp;
+
+  /** What one run printed and returned. */
+  record Run(int exitCode, String out, String err) {
+    List<String> errLines() {
+      return err.lines().toList();
+    }
+  }
+
+  private static Run execute(String... args) {
+    CommandLine cl = MnistJob.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute(args);
+    return new Run(code, out.toString(), err.toString());
+  }
+
+  private static void assertBadInput(Run run, String line) {
+    assertThat(run.exitCode()).as("exit code").isEqualTo(MnistJob.BAD_INPUT).isEqualTo(2);
+    assertThat(run.errLines()).as("stderr").containsExactly(line);
+    assertThat(run.out()).as("stdout").isEmpty();
+  }
+
+  /** The configuration the train command would run with. */
+  private static JobConfig resolve(String... args) {
+    CommandLine cl = MnistJob.commandLine();
+    cl.parseArgs(args);
+    TrainCommand train = cl.getSubcommands().get("train").getCommand();
+    return train.options.resolve();
+  }
+
+  @Test
+  void unknownOption() {
+    assertBadInput(execute("train", "--bogus", "1"), "mnist-job: Unknown options: '--bogus', '1' (try --help)");
+    assertBadInput(execute("train", "--epoch", "1"), "mnist-job: Unknown options: '--epoch', '1' (try --help)");
+  }
+
+  @Test
+  void unparsableNumber() {
+    assertBadInput(execute("train", "--epochs", "many"),
+        "mnist-job: Invalid value for option '--epochs': 'many' is not an int (try --help)");
+  }
+
+  @Test
+  void epochsZero() {
+    assertBadInput(execute("train", "--epochs", "0"),
+        "mnist-job: Invalid value '0' for option '--epochs': must be at least 1");
+  }
+
+  @Test
+  void unknownScaling() {
+    assertBadInput(execute("train", "--scaling", "foo"),
+        "mnist-job: Invalid value 'foo' for option '--scaling': must be one of none, minmax, standardize");
+  }
+
+  @Test
+  void validationFractionOutOfRange() {
+    assertBadInput(execute("train", "--validation-fraction", "1"),
+        "mnist-job: Invalid value '1.0' for option '--validation-fraction': must lie strictly between 0 and 1");
+  }
+
+  @Test
+  void missingConfFile() {
+    assertBadInput(execute("train", "--conf", "/no/such/file"),
+        "mnist-job: Invalid value '/no/such/file' for option '--conf': no such file");
+  }
+
+  @Test
+  void badValueInConfFileNamesTheOption() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("bad.conf"), "mnist { batch-size-per-worker = 0 }\n");
+    assertBadInput(execute("train", "--conf", conf.toString()),
+        "mnist-job: Invalid value '0' for option '--batch-size-per-worker': must be at least 1");
+  }
+
+  @Test
+  void missingDataFolderFailsBeforeSparkStarts() {
+    Path out = tmp.resolve("out");
+    Run run = execute("train", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
+    assertBadInput(run, "mnist-job: /no/such/dir: no such data folder (run submit/fetch-mnist.sh, or pass --data)");
+    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
+    assertThat(out).doesNotExist();
+    assertThat(tmp).isEmptyDirectory();
+  }
+
+  @Test
+  void referenceDefaults() {
+    JobConfig c = resolve("train");
+    assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 64, 5,
+        2, 42, 0.001, 1, "MEMORY_ONLY_SER", 500));
+  }
+
+  @Test
+  void optionsOverrideTheFileAndTheFileOverridesTheReference() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("run.conf"), String.join("\n",
+        "mnist {",
+        "  master = \"local[3]\"",
+        "  epochs = 7",
+        "  scaling = standardize",
+        "  batch-size-per-worker = 16",
+        "  learning-rate = 0.01",
+        "  storage-level = memory_only",
+        "}",
+        ""));
+    JobConfig c = resolve("train", "--conf", conf.toString(), "--epochs", "3", "--seed", "9",
+        "--learning-rate", "0.005", "--data", "file:///d", "--train-limit", "600");
+
+    // the command line beats the file
+    assertThat(c.epochs()).isEqualTo(3);
+    assertThat(c.learningRate()).isEqualTo(0.005);
+    assertThat(c.seed()).isEqualTo(9);
+    assertThat(c.data()).isEqualTo("file:///d");
+    assertThat(c.trainLimit()).isEqualTo(600);
+    // the file beats reference.conf
+    assertThat(c.master()).isEqualTo("local[3]");
+    assertThat(c.scaling()).isEqualTo(Scaling.STANDARDIZE);
+    assertThat(c.batchSizePerWorker()).isEqualTo(16);
+    assertThat(c.storageLevel()).isEqualTo("MEMORY_ONLY");
+    // reference.conf fills the rest
+    assertThat(c.out()).isEqualTo("out/latest");
+    assertThat(c.validationFraction()).isEqualTo(0.2);
+    assertThat(c.averagingFrequency()).isEqualTo(5);
+    assertThat(c.prefetch()).isEqualTo(2);
+    assertThat(c.evalBatchSize()).isEqualTo(500);
+    assertThat(c.dataset()).isEqualTo("mnist");
+
+    assertThat(c).isEqualTo(new JobConfig("local[3]", "mnist", "file:///d", "out/latest", 3, Scaling.STANDARDIZE, 600,
+        0.2, 0, 16, 5, 2, 9, 0.005, 1, "MEMORY_ONLY", 500));
+  }
+
+  @Test
+  void asMapRoundTripsThroughWith() {
+    JobConfig c = resolve("train", "--epochs", "2", "--scaling", "none");
+    assertThat(c.with("epochs", 2)).isEqualTo(c);
+    assertThat(c.with("epochs", 5).epochs()).isEqualTo(5);
+    assertThat(c.asMap()).containsEntry("scaling", "none").containsEntry("epochs", 2).hasSize(17);
+  }
+}

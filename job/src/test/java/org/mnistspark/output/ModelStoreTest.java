@@ -1,0 +1,209 @@
+package org.mnistspark.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.JobConfig;
+import org.mnistspark.data.MnistData;
+import org.mnistspark.eval.TestMetrics;
+import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.LeNet;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
+
+class ModelStoreTest {
+  private static MultiLayerNetwork net;
+  private static INDArray input;
+
+  @TempDir Path tmp;
+
+  private final ModelStore store = new ModelStore(new Configuration());
+
+  @BeforeAll
+  static void build() {
+    net = new MultiLayerNetwork(LeNet.configuration(42, 1e-3));
+    net.init();
+    Nd4j.getRandom().setSeed(5);
+    input = Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28);
+  }
+
+  private static RunMetrics metrics(PixelScaler scaler) {
+    JobConfig config = JobConfig.load(null, Map.of("scaling", scaler.kind().label(), "epochs", 2));
+    long[][] cm = new long[10][10];
+    for (int i = 0; i < 10; i++) {
+      cm[i][i] = 9;
+      cm[i][(i + 1) % 10] = 1;
+    }
+    List<TestMetrics.ClassMetrics> perClass = new java.util.ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      perClass.add(new TestMetrics.ClassMetrics(i, 0.9, 0.9, 0.9));
+    }
+    boolean fitted = scaler.kind() == Scaling.STANDARDIZE;
+    return new RunMetrics(
+        config.asMap(),
+        new RunMetrics.Data("mnist", List.of(new MnistData.InputFile("file:/d/train-images-idx3-ubyte", 47_040_016,
+            "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db")), 48_000, 12_000, 10_000),
+        new RunMetrics.Scaling(scaler.kind().label(), scaler.offset(), scaler.divisor(),
+            fitted ? scaler.offset() : null, fitted ? scaler.divisor() : null),
+        List.of(new EpochStats(1, 12.5, 3840.0, 0.31, 0.95), new EpochStats(2, 11.0, 4363.6, 0.12, 0.97)),
+        new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
+        new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)),
+        25.5,
+        "2026-01-01T00:00:00Z");
+  }
+
+  private static List<String> names(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private void assertSavedExactly(Path out) throws Exception {
+    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION);
+    // no temporary or moved-aside siblings remain beside the output folder
+    assertThat(names(tmp)).containsExactly(out.getFileName().toString());
+  }
+
+  private void assertLoadsTheSameNetwork(Path out) throws Exception {
+    ModelStore.Loaded loaded = store.load(out.resolve(ModelStore.MODEL).toString());
+    assertThat(loaded.network().params()).isEqualTo(net.params());
+    assertThat(loaded.network().numParams()).isEqualTo(LeNet.PARAMETERS);
+    assertThat(loaded.network().output(input)).isEqualTo(net.output(input));
+    assertThat(loaded.network().getLayerWiseConfigurations().toJson())
+        .isEqualTo(net.getLayerWiseConfigurations().toJson());
+  }
+
+  @Test
+  void minmaxModelRoundTrips() throws Exception {
+    Path out = tmp.resolve("minmax-run");
+    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    RunMetrics metrics = metrics(scaler);
+
+    store.save(out.toString(), net, scaler.toNormalizer(), metrics, "== evaluation ==\naccuracy 0.9\n");
+
+    assertSavedExactly(out);
+    assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("== evaluation ==\naccuracy 0.9\n");
+    assertLoadsTheSameNetwork(out);
+    ModelStore.Loaded loaded = store.load(out.resolve(ModelStore.MODEL).toString());
+    assertThat(loaded.normalizer()).isExactlyInstanceOf(ImagePreProcessingScaler.class);
+    ImagePreProcessingScaler n = (ImagePreProcessingScaler) loaded.normalizer();
+    INDArray x = Nd4j.createFromArray(new float[] {0, 51, 255}).reshape(1, 1, 1, 3);
+    n.transform(x);
+    assertThat(x.ravel().toFloatVector()).containsExactly(0f, 0.2f, 1f);
+  }
+
+  @Test
+  void standardizeModelRoundTrips() throws Exception {
+    Path out = tmp.resolve("standardize-run");
+    PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.318421, 78.567489);
+
+    store.save(out.toString(), net, scaler.toNormalizer(), metrics(scaler), "eval");
+
+    assertSavedExactly(out);
+    assertLoadsTheSameNetwork(out);
+    ModelStore.Loaded loaded = store.load(out.resolve(ModelStore.MODEL).toString());
+    assertThat(loaded.normalizer()).isExactlyInstanceOf(NormalizerStandardize.class);
+    NormalizerStandardize n = (NormalizerStandardize) loaded.normalizer();
+    assertThat(n.getMean().toFloatVector()).containsExactly((float) scaler.offset());
+    assertThat(n.getStd().toFloatVector()).containsExactly((float) scaler.divisor());
+  }
+
+  @Test
+  void rawPixelModelHasNoNormalizer() throws Exception {
+    Path out = tmp.resolve("none-run");
+    PixelScaler scaler = new PixelScaler(Scaling.NONE, 0, 1);
+    store.save(out.toString(), net, scaler.toNormalizer(), metrics(scaler), "eval");
+    assertSavedExactly(out);
+    assertLoadsTheSameNetwork(out);
+    assertThat(store.load(out.resolve(ModelStore.MODEL).toString()).normalizer()).isNull();
+  }
+
+  @Test
+  void savingAgainReplacesTheFolder() throws Exception {
+    Path out = tmp.resolve("run");
+    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    store.save(out.toString(), net, minmax.toNormalizer(), metrics(minmax), "first");
+    Files.writeString(out.resolve("stale.txt"), "from an older run");
+
+    PixelScaler standardize = new PixelScaler(Scaling.STANDARDIZE, 30, 80);
+    store.save(out.toString(), net, standardize.toNormalizer(), metrics(standardize), "second");
+
+    assertSavedExactly(out);
+    assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("second");
+    assertThat(store.readMetrics(out.toString()).scaling().kind()).isEqualTo("standardize");
+    assertThat(store.load(out.resolve(ModelStore.MODEL).toString()).normalizer())
+        .isExactlyInstanceOf(NormalizerStandardize.class);
+  }
+
+  @Test
+  void metricsJsonRoundTrips() throws Exception {
+    Path out = tmp.resolve("metrics-run");
+    PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.3, 78.6);
+    RunMetrics metrics = metrics(scaler);
+    store.save(out.toString(), net, scaler.toNormalizer(), metrics, "eval");
+
+    RunMetrics read;
+    try (var in = Files.newInputStream(out.resolve(ModelStore.METRICS))) {
+      read = ModelStore.JSON.readValue(in, RunMetrics.class);
+    }
+    // arrays (the confusion matrix) compare by content
+    assertThat(read).usingRecursiveComparison().ignoringFields("config").isEqualTo(metrics);
+    assertThat(read.test().confusionMatrix()).isDeepEqualTo(metrics.test().confusionMatrix());
+    assertThat(read.scaling().mean()).isEqualTo(33.3);
+    // JSON keeps the config's keys in order; numbers may come back narrower (a long seed as an int)
+    assertThat(read.config().keySet()).containsExactlyElementsOf(metrics.config().keySet());
+    metrics.config().forEach((k, v) -> assertThat(String.valueOf(read.config().get(k))).as(k).isEqualTo(String.valueOf(v)));
+
+    RunMetrics viaStore = store.readMetrics(out.toString());
+    assertThat(viaStore).usingRecursiveComparison().isEqualTo(read);
+
+    // minmax has no fitted statistics: null, not 0
+    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    Path out2 = tmp.resolve("metrics-minmax");
+    store.save(out2.toString(), net, minmax.toNormalizer(), metrics(minmax), "eval");
+    RunMetrics m2 = store.readMetrics(out2.toString());
+    assertThat(m2.scaling().mean()).isNull();
+    assertThat(m2.scaling().std()).isNull();
+    assertThat(Files.readString(out2.resolve(ModelStore.METRICS))).contains("\"mean\" : null");
+  }
+
+  @Test
+  void unloadableModelIsNamed() throws Exception {
+    Path bogus = Files.writeString(tmp.resolve("model.zip"), "not a zip");
+    assertThatThrownBy(() -> store.load(bogus.toString()))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith(bogus + ": not a loadable model (");
+    Path absent = tmp.resolve("absent.zip");
+    assertThatThrownBy(() -> store.load(absent.toString()))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith(absent + ": not a loadable model (");
+  }
+
+  @Test
+  void unwritableTargetIsNamedAndLeavesNoTemporaryFolder() throws Exception {
+    // the output's parent is a file, so nothing can be created beneath it
+    File parent = Files.writeString(tmp.resolve("a-file"), "x").toFile();
+    String out = new File(parent, "run").getPath();
+    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    assertThatThrownBy(() -> store.save(out, net, scaler.toNormalizer(), metrics(scaler), "eval"))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith("file:" + out + ": could not write the run's outputs (");
+    assertThat(names(tmp)).containsExactly("a-file");
+  }
+}
