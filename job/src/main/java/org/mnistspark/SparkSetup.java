@@ -11,6 +11,7 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.mnistspark.train.LeNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +30,8 @@ public final class SparkSetup {
       conf.setMaster("local[*]");
     }
     String threads = String.valueOf(config.threadsPerTask());
+    String helpersOn = "-D" + LeNet.HELPERS_DISABLED_PROPERTY + "=false";
+    conf.set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "") + " " + helpersOn).trim());
     return conf
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         // without it Kryo cannot rebuild INDArrays ("jvmShapeInfo is null")

@@ -57,7 +57,7 @@ public final class MinibatchAssembler implements FlatMapFunction<Iterator<Labele
   }
 
   /** One minibatch; a lookup table makes scaling one array read per pixel. */
-  DataSet batch(List<LabeledImage> images) {
+  public DataSet batch(List<LabeledImage> images) {
     float[] table = new float[256];
     for (int v = 0; v < 256; v++) {
       table[v] = scaler.apply(v);

@@ -1,0 +1,138 @@
+package org.mnistspark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.data.MnistData;
+import org.mnistspark.data.MnistLoader;
+import org.mnistspark.output.ModelStore;
+import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.MinibatchAssembler;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+
+/**
+ * The whole job through its command line, on local[2] and real MNIST: train, evaluate, save, then
+ * reload the saved model the way a user would and check it predicts what metrics.json says.
+ */
+class TrainingIntegrationTest {
+  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static MnistData mnist;
+
+  @BeforeAll
+  static void loadMnist() throws Exception {
+    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    mnist = new MnistLoader(new Configuration()).load(MNIST);
+  }
+
+  /** Runs the job's train command; returns its exit code, failing with its stderr when it is not 0. */
+  static void train(Path out, String... options) {
+    StringWriter err = new StringWriter();
+    var cl = MnistJob.commandLine();
+    cl.setErr(new PrintWriter(err));
+    List<String> args = new java.util.ArrayList<>(List.of(
+        "train", "--master", "local[2]", "--data", MNIST, "--out", out.toString()));
+    args.addAll(Arrays.asList(options));
+    int code = cl.execute(args.toArray(String[]::new));
+    assertThat(code).as("exit code; stderr: %s", err).isZero();
+  }
+
+  @Test
+  void minmaxOn6000ImagesReaches95PercentAndSavesAReloadableModel(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    train(out, "--train-limit", "6000", "--epochs", "1", "--scaling", "minmax");
+
+    JsonNode m = ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
+    double accuracy = m.at("/test/accuracy").asDouble();
+    assertThat(accuracy).as("test accuracy after 1 epoch on 6000 images").isGreaterThanOrEqualTo(0.95);
+    assertMetricsShape(m, 1);
+    assertThat(m.at("/data/trainImages").asInt()).isEqualTo(4800);
+    assertThat(m.at("/data/validationImages").asInt()).isEqualTo(1200);
+    assertThat(m.at("/scaling/kind").asText()).isEqualTo("minmax");
+
+    ModelStore.Loaded loaded = new ModelStore(new Configuration()).load(out.resolve(ModelStore.MODEL).toString());
+    assertThat(loaded.normalizer()).isInstanceOf(ImagePreProcessingScaler.class);
+    Evaluation reloaded = evaluateLikeAUser(loaded);
+    assertThat(reloaded.accuracy()).isEqualTo(accuracy);
+    for (int t = 0; t < 10; t++) {
+      for (int p = 0; p < 10; p++) {
+        assertThat(reloaded.getConfusionMatrix().getCount(t, p)).isEqualTo(m.at("/test/confusionMatrix/" + t + "/" + p).asInt());
+      }
+    }
+    assertThat(out.resolve(ModelStore.EVALUATION)).content().contains("Accuracy:");
+  }
+
+  @Test
+  void standardizeStoresTheStatisticsOfTheTrainingSplitInTheModel(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    train(out, "--train-limit", "2000", "--epochs", "1", "--scaling", "standardize");
+
+    JsonNode m = ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
+    var moments = new org.mnistspark.scale.PixelMoments(0, 0, 0);
+    for (var image : mnist.train().range(0, 1600)) {
+      moments = moments.add(image);
+    }
+    assertThat(m.at("/scaling/mean").asDouble()).isCloseTo(moments.mean(), within(1e-9));
+    assertThat(m.at("/scaling/std").asDouble()).isCloseTo(moments.std(), within(1e-9));
+
+    ModelStore.Loaded loaded = new ModelStore(new Configuration()).load(out.resolve(ModelStore.MODEL).toString());
+    NormalizerStandardize n = (NormalizerStandardize) loaded.normalizer();
+    assertThat(n.getMean().getDouble(0)).isCloseTo(moments.mean(), within(1e-4));
+    assertThat(n.getStd().getDouble(0)).isCloseTo(moments.std(), within(1e-4));
+    assertThat(evaluateLikeAUser(loaded).accuracy()).isEqualTo(m.at("/test/accuracy").asDouble());
+  }
+
+  /** Raw 0..255 test pixels through the stored normalizer, as an inference service would do it. */
+  private static Evaluation evaluateLikeAUser(ModelStore.Loaded loaded) {
+    List<DataSet> raw = new MinibatchAssembler(new PixelScaler(Scaling.NONE, 0, 1), 500).assemble(mnist.test());
+    var it = new ListDataSetIterator<>(raw, 1);
+    it.setPreProcessor((org.nd4j.linalg.dataset.api.DataSetPreProcessor) loaded.normalizer());
+    return loaded.network().evaluate(it);
+  }
+
+  private static void assertMetricsShape(JsonNode m, int epochs) {
+    for (String field : List.of("config", "data", "scaling", "epochs", "test", "spark")) {
+      assertThat(m.has(field)).as("metrics.json has %s", field).isTrue();
+    }
+    assertThat(m.at("/config/epochs").asInt()).isEqualTo(epochs);
+    assertThat(m.at("/data/files")).hasSize(4);
+    m.at("/data/files").forEach(f -> assertThat(f.get("sha256").asText()).hasSize(64));
+    assertThat(m.at("/epochs")).hasSize(epochs);
+    for (JsonNode e : m.at("/epochs")) {
+      for (String field : List.of("epoch", "seconds", "samplesPerSecond", "trainLoss", "validationAccuracy")) {
+        assertThat(e.has(field)).as("epoch has %s", field).isTrue();
+      }
+      assertThat(e.get("samplesPerSecond").asDouble()).isPositive();
+    }
+    for (String field : List.of("accuracy", "precision", "recall", "f1")) {
+      assertThat(m.at("/test/" + field).asDouble()).as(field).isBetween(0.0, 1.0);
+    }
+    long sum = 0;
+    assertThat(m.at("/test/confusionMatrix")).hasSize(10);
+    for (JsonNode row : m.at("/test/confusionMatrix")) {
+      assertThat(row).hasSize(10);
+      for (JsonNode c : row) {
+        sum += c.asLong();
+      }
+    }
+    assertThat(sum).isEqualTo(10_000);
+    assertThat(m.at("/spark/master").asText()).isEqualTo("local[2]");
+    assertThat(m.at("/spark/partitions").asInt()).isPositive();
+    assertThat(m.at("/spark/executors").size()).isPositive();
+  }
+}
