@@ -46,6 +46,22 @@ public record JobConfig(
    * @throws InvalidOptionException if a file cannot be read or a value is out of range
    */
   public static JobConfig load(File confFile, Map<String, Object> overrides) {
+    Config mnist = merged(confFile, overrides);
+    try {
+      return fromConfig(mnist);
+    } catch (ConfigException.BadPath | ConfigException.WrongType | ConfigException.ValidationFailed e) {
+      throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
+    }
+  }
+
+  /**
+   * Returns the whole {@code mnist} block (reference.conf, then {@code confFile}, then
+   * {@code overrides}), checked against reference.conf's types; other commands read their own
+   * blocks from it, such as {@code retrain}.
+   *
+   * @throws InvalidOptionException if the file cannot be read or a value has the wrong type
+   */
+  public static Config merged(File confFile, Map<String, Object> overrides) {
     Config reference = ConfigFactory.defaultReference();
     Config file = ConfigFactory.empty();
     if (confFile != null) {
@@ -65,7 +81,7 @@ public record JobConfig(
     merged = merged.withFallback(reference).resolve();
     try {
       merged.checkValid(reference, ROOT);
-      return fromConfig(merged.getConfig(ROOT));
+      return merged.getConfig(ROOT);
     } catch (ConfigException.BadPath | ConfigException.WrongType | ConfigException.ValidationFailed e) {
       throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
     }

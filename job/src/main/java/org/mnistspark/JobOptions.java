@@ -75,6 +75,16 @@ public final class JobOptions {
    * option given on the command line.
    */
   public JobConfig resolve() {
+    return JobConfig.load(conf, overrides());
+  }
+
+  /** The configuration file given with {@code --conf}, or null. */
+  public File confFile() {
+    return conf;
+  }
+
+  /** The options given on the command line (except {@code --conf}), keyed as in reference.conf. */
+  public Map<String, Object> overrides() {
     Map<String, Object> overrides = new LinkedHashMap<>();
     for (OptionSpec o : spec.options()) {
       String name = o.longestName();
@@ -84,6 +94,6 @@ public final class JobOptions {
         overrides.put(name.substring(2), o.getValue());
       }
     }
-    return JobConfig.load(conf, overrides);
+    return overrides;
   }
 }

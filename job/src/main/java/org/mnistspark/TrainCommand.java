@@ -1,5 +1,6 @@
 package org.mnistspark;
 
+import java.io.IOException;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -21,7 +22,22 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig config = options.resolve();
+    trainAndSave(options.resolve());
+    return 0;
+  }
+
+  /** A finished run: the data it read and what training produced, already saved at the run's {@code out}. */
+  public record Trained(MnistData data, TrainingJob.Outcome outcome) {}
+
+  /**
+   * Loads the data, trains and evaluates on a Spark context of its own, and saves model.zip,
+   * metrics.json and evaluation.txt to {@code config.out()}, all or nothing. The retrain command
+   * runs this same flow for its candidate.
+   *
+   * @throws org.mnistspark.data.InvalidInputException if the input data are missing or invalid
+   * @throws IOException if reading or saving fails
+   */
+  public static Trained trainAndSave(JobConfig config) throws IOException {
     SparkConf sparkConf = SparkSetup.sparkConf(config);
     var hadoop = SparkSetup.hadoopConf(sparkConf);
 
@@ -39,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
       new ModelStore(hadoop).save(config.out(), outcome.training().network(), outcome.scaler().toNormalizer(),
           outcome.metrics(), outcome.evaluation());
       log.info("saved model.zip, metrics.json and evaluation.txt to {}", config.out());
+      return new Trained(data, outcome);
     }
-    return 0;
   }
 }

@@ -1,0 +1,72 @@
+package org.mnistspark.retrain;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.mnistspark.output.ModelStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the retraining folder back to a consistent state after a run that stopped without
+ * finishing, before the next run starts; called while holding the lock.
+ * <ul>
+ *   <li>Half-written files and folders (hidden temporaries) are deleted.
+ *   <li>A run whose process died holding the lock gets its "failed" line.
+ *   <li>Production is the commit point of a promotion: a run that died after replacing production
+ *       but before writing its history line gets a "reconciled" line, as does a production file
+ *       changed by hand. So after recovery, history's last production is production.
+ * </ul>
+ */
+final class Recovery {
+  private static final Logger log = LoggerFactory.getLogger(Recovery.class);
+
+  private Recovery() {}
+
+  /** Returns the history lines it appended. */
+  static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<RetrainLock.Holder> dead)
+      throws IOException {
+    for (var p : root.deleteLeftovers()) {
+      log.warn("deleted {}, left half-written by a run that stopped", p);
+    }
+    List<HistoryEntry> added = new ArrayList<>();
+    Optional<String> production = root.productionRun();
+    Optional<String> recorded = History.lastProduction(history.read());
+
+    if (dead.isPresent() && !Objects.equals(dead.get().run(), production.orElse(null))) {
+      added.add(HistoryEntry.now(dead.get().run(), null, production.orElse(null), null, History.FAILED,
+          "its process (" + dead.get().pid() + " on " + dead.get().host() + ", started " + dead.get().started()
+              + ") stopped before finishing; its lock was found stale"));
+    }
+    if (!Objects.equals(production, recorded)) {
+      boolean diedAfterPromoting = dead.isPresent() && production.isPresent() && production.get().equals(dead.get().run());
+      String reason = "production names " + production.orElse("no run") + " but history last recorded "
+          + recorded.orElse("none") + "; "
+          + (diedAfterPromoting
+              ? "its retrain process (" + dead.get().pid() + " on " + dead.get().host()
+                  + ") stopped after promoting it, before recording it"
+              : "production was changed outside retrain, or a retrain stopped between promoting and recording");
+      added.add(HistoryEntry.now(production.orElse(null), accuracyOf(root, production), recorded.orElse(null), null,
+          History.RECONCILED, reason));
+    }
+    for (HistoryEntry e : added) {
+      log.warn("history: {} {}: {}", e.decision(), e.run(), e.reason());
+      history.append(e);
+    }
+    return added;
+  }
+
+  /** The recorded test accuracy of {@code run}, or null when it cannot be read. */
+  private static Double accuracyOf(RetrainRoot root, Optional<String> run) {
+    if (run.isEmpty()) {
+      return null;
+    }
+    try {
+      return new ModelStore(root.hadoop()).readMetrics(root.run(run.get()).toString()).test().accuracy();
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+}

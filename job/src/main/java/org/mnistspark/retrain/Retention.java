@@ -1,0 +1,36 @@
+package org.mnistspark.retrain;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/** Which run folders to delete: all but the newest K, and never the production run. */
+public final class Retention {
+  private Retention() {}
+
+  /**
+   * Returns the runs to delete, oldest first.
+   *
+   * @param runs run names (UTC timestamps, so they sort by time), in any order
+   * @param production the production run, which is kept whatever its age
+   * @param keep how many of the newest runs to keep, >= 1
+   * @throws IllegalArgumentException if {@code keep} is below 1
+   */
+  public static List<String> toDelete(List<String> runs, Optional<String> production, int keep) {
+    if (keep < 1) {
+      throw new IllegalArgumentException("keep must be at least 1, got " + keep);
+    }
+    List<String> newestFirst = new ArrayList<>(runs);
+    newestFirst.sort(Comparator.reverseOrder());
+    List<String> delete = new ArrayList<>();
+    for (int i = keep; i < newestFirst.size(); i++) {
+      String run = newestFirst.get(i);
+      if (production.isEmpty() || !production.get().equals(run)) {
+        delete.add(run);
+      }
+    }
+    delete.sort(null);
+    return delete;
+  }
+}

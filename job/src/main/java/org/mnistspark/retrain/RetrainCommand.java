@@ -1,0 +1,175 @@
+package org.mnistspark.retrain;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.concurrent.Callable;
+import org.mnistspark.InvalidOptionException;
+import org.mnistspark.JobConfig;
+import org.mnistspark.JobOptions;
+import org.mnistspark.SparkSetup;
+import org.mnistspark.TrainCommand;
+import org.mnistspark.data.InvalidInputException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * Scheduled retraining: trains a candidate into ROOT/runs/&lt;UTC time&gt;/, compares it with the
+ * production model on the candidate's test set, and points ROOT/production at it only if it
+ * passes {@link RetrainGate}. One line per run goes to ROOT/history.jsonl.
+ */
+@Command(name = "retrain", mixinStandardHelpOptions = true,
+    description = {
+        "Train a candidate into --root/runs/<UTC time>/, compare it with the production model on the same test set, "
+            + "and promote it (--root/production) only if it is good enough. One line per run goes to --root/history.jsonl.",
+        "Exit codes: 0 promoted, 3 kept the old model, 4 another retrain holds the lock, 2 bad input, 1 failed."})
+public final class RetrainCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(RetrainCommand.class);
+
+  /** The candidate became production. */
+  public static final int PROMOTED = 0;
+  /** The candidate was refused by the gate; production is unchanged. */
+  public static final int KEPT = 3;
+  /** Another retrain holds the lock on the same root; nothing was done. */
+  public static final int LOCKED = 4;
+
+  @Mixin JobOptions options;
+  @Mixin RetrainOptions retrain;
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    // Settings: the job's options for the candidate, the retrain block for the rest.
+    JobConfig job = options.resolve();
+    if (options.overrides().containsKey("out")) {
+      throw new InvalidOptionException("--out", job.out(), "does not apply to retrain, which writes each run to "
+          + "--root/runs/<UTC time>");
+    }
+    RetrainConfig settings = retrain.resolve(options.confFile());
+    RetrainRoot root = RetrainRoot.open(settings.root(), SparkSetup.hadoopConf(SparkSetup.sparkConf(job)));
+
+    // One retrain per root at a time.
+    RetrainLock lock;
+    try {
+      lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWaitSeconds()));
+    } catch (RetrainLock.LockedException e) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("mnist-job: " + e.getMessage());
+      err.flush();
+      return LOCKED;
+    }
+    try (lock) {
+      return retrainLocked(root, lock, job, settings);
+    }
+  }
+
+  private int retrainLocked(RetrainRoot root, RetrainLock lock, JobConfig job, RetrainConfig settings)
+      throws IOException {
+    History history = new History(root);
+    // Tidy up after a run that stopped without finishing.
+    Recovery.recover(root, history, lock.takenOver());
+    String run = uniqueRun(root, history, lock);
+    Optional<String> production = root.productionRun();
+    log.info("retrain {}: candidate {}, production {}", root.root(), run, production.orElse("none"));
+
+    HistoryEntry entry;
+    RetrainGate.Decision decision;
+    try {
+      // Train the candidate into runs/<run> with the train command's own flow.
+      TrainCommand.Trained candidate = TrainCommand.trainAndSave(job.with("out", root.run(run).toString()));
+      double accuracy = candidate.outcome().metrics().test().accuracy();
+
+      // Production's accuracy on the candidate's test set.
+      Optional<ProductionBaseline> baseline = production.isEmpty()
+          ? Optional.empty()
+          : Optional.of(ProductionBaseline.measure(root, production.get(), candidate.outcome().metrics(),
+              candidate.data().test(), job.evalBatchSize()));
+
+      // Decide; promoting is one atomic replacement of the production file.
+      OptionalDouble productionAccuracy = baseline.map(ProductionBaseline::accuracy).orElse(OptionalDouble.empty());
+      decision = RetrainGate.decide(productionAccuracy, accuracy, settings.thresholds());
+      String reason = decision.reason() + baseline.map(b -> "; " + b.note()).orElse("");
+      if (decision.promote()) {
+        root.setProduction(run);
+      }
+      entry = HistoryEntry.now(run, accuracy, production.orElse(null),
+          productionAccuracy.isPresent() ? productionAccuracy.getAsDouble() : null,
+          decision.promote() ? History.PROMOTED : History.KEPT, reason);
+    } catch (Throwable e) {
+      // Production is untouched: every failure above comes before its replacement.
+      recordFailure(history, run, production, e);
+      throw e;
+    }
+
+    try {
+      history.append(entry);
+    } catch (IOException e) {
+      if (!decision.promote()) {
+        throw e;
+      }
+      // Promoted already: production is the commit point, and the next run's recovery records it.
+      log.error("{} is production, but its history line could not be written ({}); the next retrain records it",
+          run, e.getMessage());
+    }
+    deleteOldRuns(root, settings.keepRuns());
+
+    PrintWriter out = spec.commandLine().getOut();
+    out.println("retrain: " + entry.decision() + " " + run + " (production: "
+        + (decision.promote() ? run : production.orElse("none")) + "): " + entry.reason());
+    out.flush();
+    log.info("{} {}: {}", entry.decision(), run, entry.reason());
+    return decision.promote() ? PROMOTED : KEPT;
+  }
+
+  /**
+   * Returns a run name no earlier run used (a run that finished within the same second would
+   * otherwise share it), renaming the lock's run to it.
+   */
+  private static String uniqueRun(RetrainRoot root, History history, RetrainLock lock) throws IOException {
+    List<String> used = history.read().stream().map(HistoryEntry::run).toList();
+    String run = lock.run();
+    while (root.exists(root.run(run)) || used.contains(run)) {
+      try {
+        Thread.sleep(1000 - Instant.now().toEpochMilli() % 1000 + 1);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+      run = RunName.of(Instant.now());
+    }
+    if (!run.equals(lock.run())) {
+      lock.renameRun(run);
+    }
+    return run;
+  }
+
+  private static void recordFailure(History history, String run, Optional<String> production, Throwable e) {
+    boolean badInput = e instanceof InvalidInputException || e instanceof InvalidOptionException;
+    String reason = badInput ? "bad input: " + e.getMessage() : e.toString();
+    try {
+      history.append(HistoryEntry.now(run, null, production.orElse(null), null, History.FAILED, reason));
+    } catch (IOException | RuntimeException writing) {
+      log.error("could not record the failure of {} in history ({})", run, writing.getMessage());
+    }
+  }
+
+  /** Keeps the newest K runs and the production run; a deletion that fails is logged, not fatal. */
+  private static void deleteOldRuns(RetrainRoot root, int keep) {
+    try {
+      for (String old : Retention.toDelete(root.runNames(), root.productionRun(), keep)) {
+        root.delete(root.run(old), true);
+        log.info("deleted run {} (keeping the newest {} and production)", old, keep);
+      }
+    } catch (IOException e) {
+      log.warn("could not delete old runs in {} ({}); the next retrain tries again", root.runs(), e.getMessage());
+    }
+  }
+}

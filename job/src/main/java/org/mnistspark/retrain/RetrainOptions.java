@@ -1,0 +1,50 @@
+package org.mnistspark.retrain;
+
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The retrain command's own options. Each long name is its key in reference.conf's
+ * {@code retrain} block, so options given on the command line override the file one to one.
+ */
+public final class RetrainOptions {
+  @Spec(Spec.Target.MIXEE)
+  private CommandSpec spec;
+
+  @Option(names = "--root", paramLabel = "DIR",
+      description = "Retraining folder (any Hadoop path) holding runs/, production, history.jsonl and retrain.lock.")
+  String root;
+
+  @Option(names = "--tolerance", paramLabel = "ACC",
+      description = "Promote only if the candidate's test accuracy >= production's minus this (fraction, 0 <= t < 1).")
+  Double tolerance;
+
+  @Option(names = "--floor", paramLabel = "ACC",
+      description = "Promote only if the candidate's test accuracy >= this (fraction, 0..1).")
+  Double floor;
+
+  @Option(names = "--keep-runs", paramLabel = "K",
+      description = "Run folders to keep: the newest K, plus the production run always (>= 1).")
+  Integer keepRuns;
+
+  @Option(names = "--lock-wait", paramLabel = "SECONDS",
+      description = "Wait this long for another retrain's lock on the same root; 0 = exit at once with code 4.")
+  Integer lockWait;
+
+  /** Returns the effective retrain settings: reference.conf, then {@code conf}, then these options. */
+  public RetrainConfig resolve(File conf) {
+    Map<String, Object> overrides = new LinkedHashMap<>();
+    for (OptionSpec o : spec.options()) {
+      boolean given = spec.commandLine().getParseResult().hasMatchedOption(o);
+      if (given && o.userObject() instanceof java.lang.reflect.Field f && f.getDeclaringClass() == RetrainOptions.class) {
+        overrides.put(RetrainConfig.BLOCK + "." + o.longestName().substring(2), o.getValue());
+      }
+    }
+    return RetrainConfig.load(conf, overrides);
+  }
+}

@@ -1,0 +1,254 @@
+package org.mnistspark.retrain;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.mnistspark.InvalidOptionException;
+
+/**
+ * The retraining folder and the few file operations retraining needs, each atomic where it
+ * matters, on the local file system and on HDFS alike:
+ * <pre>
+ *   ROOT/runs/20261125T093000Z/   model.zip, metrics.json, evaluation.txt of one run
+ *   ROOT/production               the production run's name, one line
+ *   ROOT/history.jsonl            one JSON line per run
+ *   ROOT/retrain.lock             present while a retrain runs; names its process
+ * </pre>
+ * Small files are written to a hidden temporary sibling and renamed into place. Hadoop's
+ * {@code FileSystem.rename} does not overwrite, so replacing goes through {@code java.nio}'s
+ * atomic move on the local file system and {@code FileContext.rename(OVERWRITE)} elsewhere
+ * (atomic on HDFS); a reader sees the old file or the new one, never a half-written one.
+ */
+public final class RetrainRoot {
+  public static final String RUNS = "runs";
+  public static final String PRODUCTION = "production";
+  public static final String HISTORY = "history.jsonl";
+  public static final String LOCK = "retrain.lock";
+
+  private final Configuration hadoop;
+  private final FileSystem fs;
+  private final boolean local;
+  private final Path root;
+
+  private RetrainRoot(Configuration hadoop, FileSystem fs, Path root) {
+    this.hadoop = hadoop;
+    this.fs = fs;
+    this.local = fs instanceof RawLocalFileSystem;
+    this.root = root;
+  }
+
+  /**
+   * Returns the retraining folder at {@code root} (any Hadoop path), creating it and runs/ when
+   * missing.
+   *
+   * @throws InvalidOptionException if {@code root} is not a path of a known file system, or is a file
+   * @throws IOException if the file system fails
+   */
+  public static RetrainRoot open(String root, Configuration hadoop) throws IOException {
+    Path p;
+    FileSystem fs;
+    try {
+      p = new Path(root);
+      fs = p.getFileSystem(hadoop);
+    } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
+      throw new InvalidOptionException("root", root, "is not a usable path (" + e.getMessage() + ")");
+    }
+    if (fs instanceof LocalFileSystem checksummed) {
+      // plain files, without a hidden .crc beside each, as ModelStore writes them
+      fs = checksummed.getRawFileSystem();
+    }
+    Path qualified = fs.makeQualified(p);
+    if (fs.isFile(qualified)) {
+      throw new InvalidOptionException("root", root, "is a file; expected a folder");
+    }
+    fs.mkdirs(new Path(qualified, RUNS));
+    return new RetrainRoot(hadoop, fs, qualified);
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public Path runs() {
+    return new Path(root, RUNS);
+  }
+
+  public Path run(String name) {
+    return new Path(runs(), name);
+  }
+
+  public Path production() {
+    return new Path(root, PRODUCTION);
+  }
+
+  public Path history() {
+    return new Path(root, HISTORY);
+  }
+
+  public Path lock() {
+    return new Path(root, LOCK);
+  }
+
+  public Configuration hadoop() {
+    return hadoop;
+  }
+
+  /** Returns the name of the production run, or empty when there is none yet. */
+  public Optional<String> productionRun() throws IOException {
+    return read(production()).map(String::trim).filter(s -> !s.isEmpty());
+  }
+
+  /** Points production at {@code run}, atomically. */
+  public void setProduction(String run) throws IOException {
+    replace(production(), run + "\n");
+  }
+
+  /** Returns the text of {@code file}, or empty if it does not exist. */
+  public Optional<String> read(Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  public boolean exists(Path p) throws IOException {
+    return fs.exists(p);
+  }
+
+  /**
+   * Creates {@code target} holding {@code content} unless it exists, atomically: the file appears
+   * complete or not at all, and of two callers at most one succeeds.
+   *
+   * @return false if {@code target} already existed
+   */
+  public boolean createExclusively(Path target, String content) throws IOException {
+    Path tmp = temporary(target, "new");
+    write(tmp, content);
+    try {
+      if (local) {
+        // link(2) fails if the target exists, where rename(2) would replace it
+        Files.createLink(localPath(target), localPath(tmp));
+      } else {
+        fileContext().rename(tmp, target, Options.Rename.NONE);
+      }
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException | FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      fs.delete(tmp, false);
+    }
+  }
+
+  /** Replaces (or creates) {@code target} with {@code content}, atomically. */
+  public void replace(Path target, String content) throws IOException {
+    Path tmp = temporary(target, "tmp");
+    write(tmp, content);
+    try {
+      if (local) {
+        Files.move(localPath(tmp), localPath(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
+      }
+    } catch (IOException e) {
+      fs.delete(tmp, false);
+      throw new IOException(target + ": could not replace (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Renames {@code from} to {@code to}, which must not exist.
+   *
+   * @return false if {@code from} does not exist (someone else moved it first)
+   */
+  public boolean move(Path from, Path to) throws IOException {
+    try {
+      if (local) {
+        Files.move(localPath(from), localPath(to), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        fileContext().rename(from, to, Options.Rename.NONE);
+      }
+      return true;
+    } catch (NoSuchFileException | FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  public boolean delete(Path p, boolean recursive) throws IOException {
+    return fs.delete(p, recursive);
+  }
+
+  /** Returns the names of the run folders in runs/, oldest first. */
+  public List<String> runNames() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(runs())) {
+      if (s.isDirectory() && RunName.isRunName(s.getPath().getName())) {
+        names.add(s.getPath().getName());
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  /**
+   * Deletes what a stopped run left half-written: hidden entries in runs/ (ModelStore's temporary
+   * and moved-aside folders) and temporary copies of production and history.jsonl. Call it only
+   * while holding the lock, since only the lock holder writes these.
+   *
+   * @return the paths deleted
+   */
+  public List<Path> deleteLeftovers() throws IOException {
+    List<Path> deleted = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(runs())) {
+      if (s.getPath().getName().startsWith(".") && fs.delete(s.getPath(), true)) {
+        deleted.add(s.getPath());
+      }
+    }
+    for (FileStatus s : fs.listStatus(root)) {
+      String name = s.getPath().getName();
+      if ((name.startsWith("." + PRODUCTION + ".") || name.startsWith("." + HISTORY + ".")) && fs.delete(s.getPath(), true)) {
+        deleted.add(s.getPath());
+      }
+    }
+    return deleted;
+  }
+
+  /** A hidden sibling of {@code target} that no other writer uses. */
+  Path temporary(Path target, String kind) {
+    return new Path(target.getParent(), "." + target.getName() + "." + kind + "-" + UUID.randomUUID());
+  }
+
+  private void write(Path file, String content) throws IOException {
+    try (OutputStream o = fs.create(file, false)) {
+      o.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private FileContext fileContext() throws IOException {
+    return FileContext.getFileContext(fs.getUri(), hadoop);
+  }
+
+  private static java.nio.file.Path localPath(Path p) {
+    return Paths.get(p.toUri());
+  }
+}
