@@ -11,8 +11,8 @@ import java.util.OptionalDouble;
  */
 public final class RetrainGate {
   /**
-   * Slack for floating-point rounding, so that a candidate exactly at the bar (say 0.9700 against
-   * 0.9750 - 0.0050) is not refused because 0.975 - 0.005 is 0.97000000000000008 in binary.
+   * Slack for floating-point rounding, so that a candidate exactly at the bar is not refused:
+   * 0.9 - 0.0025 is 0.8975000000000001 in binary, above a candidate's 0.8975.
    */
   static final double SLACK = 1e-9;
 

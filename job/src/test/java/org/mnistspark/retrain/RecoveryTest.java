@@ -1,0 +1,115 @@
+package org.mnistspark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The state a stopped run leaves, and what the next run's recovery makes of it. */
+class RecoveryTest {
+  private static final String OLD = "20261124T020000Z";
+  private static final String NEW = "20261125T020000Z";
+
+  @TempDir Path tmp;
+  private RetrainRoot root;
+  private History history;
+
+  @BeforeEach
+  void open() throws Exception {
+    root = RetrainRoot.open(tmp.toString(), new Configuration());
+    history = new History(root);
+  }
+
+  private static RetrainLock.Holder deadRun(String run) {
+    return new RetrainLock.Holder("host", 4242, null, "2026-11-25T02:00:00Z", run, "t");
+  }
+
+  private void promoted(String run) throws Exception {
+    Files.createDirectories(tmp.resolve("runs").resolve(run));
+    root.setProduction(run);
+    history.append(HistoryEntry.now(run, 0.98, null, null, History.PROMOTED, "test"));
+  }
+
+  @Test
+  void consistentFolderIsLeftAlone() throws Exception {
+    promoted(OLD);
+    String before = Files.readString(tmp.resolve(RetrainRoot.HISTORY));
+    assertThat(Recovery.recover(root, history, Optional.empty())).isEmpty();
+    assertThat(tmp.resolve(RetrainRoot.HISTORY)).hasContent(before);
+    RetrainRoot empty = RetrainRoot.open(tmp.resolve("empty").toString(), new Configuration());
+    assertThat(Recovery.recover(empty, new History(empty), Optional.empty())).isEmpty();
+    assertThat(tmp.resolve("empty").toFile().list()).containsExactly(RetrainRoot.RUNS);
+  }
+
+  @Test
+  void runThatDiedTrainingGetsAFailedLineAndItsHalfWrittenFolderGoes() throws Exception {
+    promoted(OLD);
+    Files.createDirectories(tmp.resolve("runs/." + NEW + ".tmp-abc"));
+
+    List<HistoryEntry> added = Recovery.recover(root, history, Optional.of(deadRun(NEW)));
+
+    assertThat(added).hasSize(1);
+    HistoryEntry line = history.read().get(1);
+    assertThat(line).isEqualTo(added.get(0));
+    assertThat(line.run()).isEqualTo(NEW);
+    assertThat(line.decision()).isEqualTo(History.FAILED);
+    assertThat(line.production()).isEqualTo(OLD);
+    assertThat(line.accuracy()).isNull();
+    assertThat(line.reason()).isEqualTo(
+        "its process (4242 on host, started 2026-11-25T02:00:00Z) stopped before finishing; its lock was found stale");
+    assertThat(root.productionRun()).contains(OLD);
+    assertThat(tmp.resolve("runs").toFile().list()).containsExactly(OLD);
+  }
+
+  @Test
+  void runThatDiedAfterPromotingIsRecordedAsProduction() throws Exception {
+    promoted(OLD);
+    Files.createDirectories(tmp.resolve("runs").resolve(NEW));
+    root.setProduction(NEW); // the commit point, then the process died
+
+    List<HistoryEntry> added = Recovery.recover(root, history, Optional.of(deadRun(NEW)));
+
+    assertThat(added).extracting(HistoryEntry::decision).containsExactly(History.RECONCILED);
+    HistoryEntry line = history.read().get(1);
+    assertThat(line.run()).isEqualTo(NEW);
+    assertThat(line.production()).isEqualTo(OLD);
+    assertThat(line.reason()).isEqualTo("production names " + NEW + " but history last recorded " + OLD
+        + "; its retrain process (4242 on host) stopped after promoting it, before recording it");
+    assertThat(History.lastProduction(history.read())).contains(NEW);
+    // a second recovery finds nothing to do
+    assertThat(Recovery.recover(root, history, Optional.empty())).isEmpty();
+  }
+
+  @Test
+  void productionChangedByHandIsRecorded() throws Exception {
+    promoted(NEW);
+    root.setProduction(OLD); // an operator rolled back
+
+    List<HistoryEntry> added = Recovery.recover(root, history, Optional.empty());
+
+    assertThat(added).hasSize(1);
+    assertThat(added.get(0).run()).isEqualTo(OLD);
+    assertThat(added.get(0).decision()).isEqualTo(History.RECONCILED);
+    assertThat(added.get(0).reason()).endsWith(
+        "production was changed outside retrain, or a retrain stopped between promoting and recording");
+    assertThat(History.lastProduction(history.read())).contains(OLD);
+  }
+
+  @Test
+  void historyLinesAreWholeJsonObjectsAndABadLineIsSkipped() throws Exception {
+    promoted(OLD);
+    Files.writeString(tmp.resolve(RetrainRoot.HISTORY), "garbage\n", java.nio.file.StandardOpenOption.APPEND);
+    history.append(HistoryEntry.now(NEW, 0.5, OLD, 0.98, History.KEPT, "worse"));
+    List<String> lines = Files.readAllLines(tmp.resolve(RetrainRoot.HISTORY));
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(2)).startsWith("{\"time\":\"").contains("\"run\":\"" + NEW + "\"", "\"accuracy\":0.5",
+        "\"production\":\"" + OLD + "\"", "\"productionAccuracy\":0.98", "\"decision\":\"kept\"", "\"reason\":\"worse\"");
+    assertThat(history.read()).extracting(HistoryEntry::run).containsExactly(OLD, NEW);
+  }
+}

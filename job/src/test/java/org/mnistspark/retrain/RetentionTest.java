@@ -1,0 +1,41 @@
+package org.mnistspark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class RetentionTest {
+  private static final String R1 = "20261101T020000Z";
+  private static final String R2 = "20261102T020000Z";
+  private static final String R3 = "20261103T020000Z";
+  private static final String R4 = "20261104T020000Z";
+
+  private record Case(String name, List<String> runs, String production, int keep, List<String> deleted) {}
+
+  private static final List<Case> CASES = List.of(
+      new Case("fewer runs than K", List.of(R1, R2), R2, 3, List.of()),
+      new Case("exactly K", List.of(R1, R2, R3), R3, 3, List.of()),
+      new Case("oldest go first", List.of(R1, R2, R3, R4), R4, 2, List.of(R1, R2)),
+      new Case("production older than the newest K is kept", List.of(R1, R2, R3, R4), R1, 2, List.of(R2)),
+      new Case("K = 1 keeps the newest and production", List.of(R4, R2, R1, R3), R2, 1, List.of(R1, R3)),
+      new Case("no production yet", List.of(R1, R2, R3), null, 1, List.of(R1, R2)),
+      new Case("production is the newest", List.of(R1, R2, R3), R3, 1, List.of(R1, R2)),
+      new Case("no runs", List.of(), null, 1, List.of()));
+
+  @Test
+  void table() {
+    for (Case c : CASES) {
+      assertThat(Retention.toDelete(c.runs(), Optional.ofNullable(c.production()), c.keep()))
+          .as(c.name()).containsExactlyElementsOf(c.deleted());
+    }
+  }
+
+  @Test
+  void keepBelowOne() {
+    assertThatThrownBy(() -> Retention.toDelete(List.of(R1), Optional.empty(), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("keep must be at least 1, got 0");
+  }
+}

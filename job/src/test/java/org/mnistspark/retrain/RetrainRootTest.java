@@ -1,0 +1,146 @@
+package org.mnistspark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.InvalidOptionException;
+
+/** The retraining folder's file operations on the local file system. */
+class RetrainRootTest {
+  @TempDir Path tmp;
+  private RetrainRoot root;
+
+  @BeforeEach
+  void open() throws Exception {
+    root = RetrainRoot.open(tmp.resolve("root").toString(), new Configuration());
+  }
+
+  @Test
+  void openCreatesTheFolderAndRuns() {
+    assertThat(tmp.resolve("root/runs")).isDirectory();
+    assertThat(root.root().toString()).isEqualTo("file:" + tmp.resolve("root"));
+  }
+
+  @Test
+  void openRefusesAFileOrAnUnknownScheme() throws Exception {
+    Path file = Files.writeString(tmp.resolve("a-file"), "x");
+    assertThatThrownBy(() -> RetrainRoot.open(file.toString(), new Configuration()))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessage("Invalid value '" + file + "' for option '--root': is a file; expected a folder");
+    assertThatThrownBy(() -> RetrainRoot.open("nosuchfs://host/x", new Configuration()))
+        .isInstanceOf(InvalidOptionException.class)
+        .hasMessageStartingWith("Invalid value 'nosuchfs://host/x' for option '--root': is not a usable path (");
+  }
+
+  @Test
+  void productionRoundTripsAndIsReplacedWithoutTemporaries() throws Exception {
+    assertThat(root.productionRun()).isEmpty();
+    root.setProduction("20261125T093000Z");
+    assertThat(tmp.resolve("root/production")).hasContent("20261125T093000Z\n");
+    root.setProduction("20261126T093000Z");
+    assertThat(root.productionRun()).contains("20261126T093000Z");
+    try (var s = Files.list(tmp.resolve("root"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("runs", "production");
+    }
+  }
+
+  @Test
+  void readerNeverSeesAHalfWrittenProduction() throws Exception {
+    // one writer flips production between two long names; a reader checks every read is whole
+    String a = "A".repeat(64 * 1024);
+    String b = "B".repeat(64 * 1024);
+    root.replace(root.production(), a);
+    AtomicBoolean done = new AtomicBoolean();
+    Set<String> seen = ConcurrentHashMap.newKeySet();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Integer> reader = pool.submit(() -> {
+        int reads = 0;
+        while (!done.get()) {
+          String s = root.read(root.production()).orElseThrow(() -> new AssertionError("production vanished"));
+          seen.add(s.equals(a) ? "a" : s.equals(b) ? "b" : "torn:" + s.length());
+          reads++;
+        }
+        return reads;
+      });
+      for (int i = 0; i < 100; i++) {
+        root.replace(root.production(), i % 2 == 0 ? b : a);
+      }
+      done.set(true);
+      assertThat(reader.get()).isPositive();
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(seen).isSubsetOf("a", "b").isNotEmpty();
+  }
+
+  @Test
+  void createExclusivelyLetsExactlyOneOfManyWin() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<Boolean>> tries = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String content = "writer " + i;
+        tries.add(() -> root.createExclusively(root.lock(), content));
+      }
+      int wins = 0;
+      for (Future<Boolean> f : pool.invokeAll(tries)) {
+        wins += f.get() ? 1 : 0;
+      }
+      assertThat(wins).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(root.read(root.lock()).orElseThrow()).startsWith("writer ");
+    assertThat(root.createExclusively(root.lock(), "late")).isFalse();
+    try (var s = Files.list(tmp.resolve("root"))) {
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("runs", RetrainRoot.LOCK);
+    }
+  }
+
+  @Test
+  void runNamesListsOnlyRunFoldersOldestFirst() throws Exception {
+    Path runs = tmp.resolve("root/runs");
+    Files.createDirectories(runs.resolve("20261126T000000Z"));
+    Files.createDirectories(runs.resolve("20261125T000000Z"));
+    Files.createDirectories(runs.resolve(".20261127T000000Z.tmp-123"));
+    Files.createDirectories(runs.resolve("notes"));
+    Files.writeString(runs.resolve("20261128T000000Z"), "a file, not a run");
+    assertThat(root.runNames()).containsExactly("20261125T000000Z", "20261126T000000Z");
+  }
+
+  @Test
+  void deleteLeftoversRemovesOnlyHalfWrittenThings() throws Exception {
+    Path r = tmp.resolve("root");
+    Files.createDirectories(r.resolve("runs/.20261127T000000Z.tmp-123"));
+    Files.writeString(r.resolve("runs/.20261127T000000Z.tmp-123/model.zip"), "partial");
+    Files.createDirectories(r.resolve("runs/20261126T000000Z"));
+    Files.writeString(r.resolve(".production.tmp-1"), "half");
+    Files.writeString(r.resolve(".history.jsonl.tmp-2"), "half");
+    Files.writeString(r.resolve("production"), "20261126T000000Z\n");
+    Files.writeString(r.resolve(".retrain.lock.new-3"), "a contender's lock being published");
+    Files.writeString(r.resolve("notes.txt"), "the operator's");
+
+    assertThat(root.deleteLeftovers()).hasSize(3);
+    try (var s = Files.list(r)) {
+      assertThat(s.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("runs", "production", ".retrain.lock.new-3", "notes.txt");
+    }
+    assertThat(r.resolve("runs").toFile().list()).containsExactly("20261126T000000Z");
+  }
+}
