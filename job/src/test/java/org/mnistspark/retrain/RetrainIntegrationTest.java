@@ -1,0 +1,364 @@
+package org.mnistspark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.MnistJob;
+import org.mnistspark.data.IdxBytes;
+import org.mnistspark.data.MnistLoader;
+import org.mnistspark.output.ModelStore;
+import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.MinibatchAssembler;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+
+/**
+ * The retrain command end to end on local[2] and real MNIST: the first run, a worse candidate, a
+ * changed test set, a failing run, and a second process that is locked out and then killed. To
+ * stay fast, every run trains on at most 2000 images for one epoch and tests on the first 2000 of
+ * MNIST's test images (a real, smaller test set).
+ */
+class RetrainIntegrationTest {
+  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final int TEST_IMAGES = 2000;
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir static Path shared;
+  /** Real MNIST training files with the first 2000 test images. */
+  static Path data;
+  /** A root after one promoted run, copied by each test that needs a production model. */
+  static Path template;
+  static Result first;
+  static String firstRun;
+
+  @TempDir Path tmp;
+
+  record Result(int exitCode, String out, String err) {}
+
+  @BeforeAll
+  static void firstRun() throws Exception {
+    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    data = mnistWithTestImages(shared.resolve("mnist-2000"), TEST_IMAGES);
+    template = shared.resolve("template");
+    first = retrain(template, data, "--train-limit", "2000", "--floor", "0.5");
+    firstRun = new String(Files.readAllBytes(template.resolve(RetrainRoot.PRODUCTION))).trim();
+  }
+
+  /** Runs the retrain command in this JVM on local[2], one epoch. */
+  static Result retrain(Path root, Path dataDir, String... options) {
+    var cl = MnistJob.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    List<String> args = new ArrayList<>(List.of("retrain", "--root", root.toString(), "--master", "local[2]",
+        "--data", dataDir.toString(), "--epochs", "1"));
+    args.addAll(Arrays.asList(options));
+    return new Result(cl.execute(args.toArray(String[]::new)), out.toString(), err.toString());
+  }
+
+  /** A data folder: links to the real training files, and the first {@code n} real test images. */
+  static Path mnistWithTestImages(Path dir, int n) throws IOException {
+    Files.createDirectories(dir);
+    Path real = Path.of(MNIST).toAbsolutePath();
+    for (String name : List.of(MnistLoader.TRAIN_IMAGES, MnistLoader.TRAIN_LABELS)) {
+      Files.createSymbolicLink(dir.resolve(name), real.resolve(name));
+    }
+    byte[] images = Files.readAllBytes(real.resolve(MnistLoader.TEST_IMAGES));
+    byte[] labels = Files.readAllBytes(real.resolve(MnistLoader.TEST_LABELS));
+    Files.write(dir.resolve(MnistLoader.TEST_IMAGES), IdxBytes.images(Arrays.copyOfRange(images, 16, 16 + n * 784)));
+    Files.write(dir.resolve(MnistLoader.TEST_LABELS), IdxBytes.labels(Arrays.copyOfRange(labels, 8, 8 + n)));
+    return dir;
+  }
+
+  static Path copyOfTemplate(Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(template)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path target = to.resolve(template.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+    return to;
+  }
+
+  static List<HistoryEntry> history(Path root) throws IOException {
+    List<HistoryEntry> entries = new ArrayList<>();
+    for (String line : Files.readAllLines(root.resolve(RetrainRoot.HISTORY))) {
+      entries.add(JSON.readValue(line, HistoryEntry.class));
+    }
+    return entries;
+  }
+
+  static String production(Path root) throws IOException {
+    return Files.readString(root.resolve(RetrainRoot.PRODUCTION));
+  }
+
+  static List<String> names(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  static double recordedAccuracy(Path root, String run) throws IOException {
+    return JSON.readTree(root.resolve("runs").resolve(run).resolve(ModelStore.METRICS).toFile()).at("/test/accuracy").asDouble();
+  }
+
+  /** The root holds exactly these runs, production names one of them, and nothing half-written or locked remains. */
+  static void assertTidy(Path root, String production, String... runs) throws IOException {
+    assertThat(production(root)).isEqualTo(production + "\n");
+    assertThat(names(root.resolve("runs"))).containsExactlyInAnyOrder(runs);
+    assertThat(names(root)).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
+    for (String run : runs) {
+      assertThat(names(root.resolve("runs").resolve(run)))
+          .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION);
+    }
+  }
+
+  @Test
+  void firstRunPromotes() throws Exception {
+    assertThat(first.exitCode()).as("exit code; stderr %s", first.err()).isEqualTo(RetrainCommand.PROMOTED).isZero();
+    assertThat(RunName.isRunName(firstRun)).as(firstRun).isTrue();
+    assertTidy(template, firstRun, firstRun);
+
+    List<HistoryEntry> history = history(template);
+    assertThat(history).hasSize(1);
+    HistoryEntry line = history.get(0);
+    assertThat(line.run()).isEqualTo(firstRun);
+    assertThat(line.decision()).isEqualTo(History.PROMOTED);
+    assertThat(line.accuracy()).isEqualTo(recordedAccuracy(template, firstRun)).isGreaterThan(0.5);
+    assertThat(line.production()).isNull();
+    assertThat(line.productionAccuracy()).isNull();
+    assertThat(line.reason()).isEqualTo(String.format(java.util.Locale.ROOT,
+        "no usable production model; candidate accuracy %.4f meets the floor 0.5000", line.accuracy()));
+    assertThat(first.out()).isEqualTo("retrain: promoted " + firstRun + " (production: " + firstRun + "): "
+        + line.reason() + "\n");
+    // the candidate was evaluated on the test set it was given
+    assertThat(JSON.readTree(template.resolve("runs").resolve(firstRun).resolve(ModelStore.METRICS).toFile())
+        .at("/test/examples").asInt()).isEqualTo(TEST_IMAGES);
+  }
+
+  @Test
+  void firstRunBelowTheFloorIsKeptAndLeavesNoProduction() throws Exception {
+    Path root = tmp.resolve("root");
+    Result r = retrain(root, data, "--train-limit", "200", "--floor", "0.99");
+
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.KEPT).isEqualTo(3);
+    assertThat(root.resolve(RetrainRoot.PRODUCTION)).doesNotExist();
+    List<HistoryEntry> history = history(root);
+    assertThat(history).hasSize(1);
+    assertThat(history.get(0).decision()).isEqualTo(History.KEPT);
+    assertThat(history.get(0).accuracy()).isLessThan(0.99);
+    assertThat(history.get(0).reason()).startsWith("no usable production model; candidate accuracy ")
+        .endsWith(" is below the floor 0.9900");
+    // the refused candidate stays for inspection
+    assertThat(names(root.resolve("runs"))).containsExactly(history.get(0).run());
+  }
+
+  @Test
+  void worseCandidateIsKeptOutAndRetentionKeepsProduction() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    // older runs, and what a run that died while saving leaves behind
+    Files.createDirectories(root.resolve("runs/20200101T000000Z"));
+    Files.createDirectories(root.resolve("runs/20200102T000000Z"));
+    Files.createDirectories(root.resolve("runs/.20200103T000000Z.tmp-0b7c"));
+    byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
+
+    Result r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.01", "--floor", "0.1", "--keep-runs", "1");
+
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.KEPT);
+    assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
+    List<HistoryEntry> history = history(root);
+    assertThat(history).hasSize(2);
+    assertThat(history.get(0)).isEqualTo(history(template).get(0));
+    HistoryEntry kept = history.get(1);
+    assertThat(kept.decision()).isEqualTo(History.KEPT);
+    assertThat(kept.production()).isEqualTo(firstRun);
+    // same test files: production's recorded accuracy is the comparison
+    assertThat(kept.productionAccuracy()).isEqualTo(recordedAccuracy(root, firstRun));
+    assertThat(kept.accuracy()).isEqualTo(recordedAccuracy(root, kept.run()))
+        .as("the premise: 200 training images do worse than 2000").isLessThan(kept.productionAccuracy() - 0.01);
+    assertThat(kept.reason()).contains(" is below production's ")
+        .endsWith("; production's accuracy as recorded in its metrics.json (same test files by SHA-256)");
+    assertThat(r.out()).startsWith("retrain: kept " + kept.run() + " (production: " + firstRun + "): ");
+    // keep-runs 1: the newest run and production survive; older runs and the half-written folder go
+    assertTidy(root, firstRun, firstRun, kept.run());
+  }
+
+  @Test
+  void productionIsReevaluatedWhenTheTestFilesDiffer() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    Path otherTestSet = mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
+
+    Result r = retrain(root, otherTestSet, "--train-limit", "200", "--tolerance", "0", "--floor", "0.1");
+
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.KEPT);
+    HistoryEntry kept = history(root).get(1);
+    assertThat(kept.reason())
+        .endsWith("; production's accuracy re-evaluated on the candidate's test set (its test files differ by SHA-256)");
+    // what production's stored model and scaler score on the 1000 images, computed here independently
+    assertThat(kept.productionAccuracy()).isEqualTo(accuracyOfStoredModel(root, firstRun, otherTestSet));
+    assertThat(JSON.readTree(root.resolve("runs").resolve(kept.run()).resolve(ModelStore.METRICS).toFile())
+        .at("/test/examples").asInt()).isEqualTo(1000);
+    assertThat(production(root)).isEqualTo(firstRun + "\n");
+  }
+
+  /** Raw test pixels through the model's stored normalizer, as an inference service would do it. */
+  static double accuracyOfStoredModel(Path root, String run, Path dataDir) throws IOException {
+    ModelStore.Loaded loaded = new ModelStore(new Configuration())
+        .load(root.resolve("runs").resolve(run).resolve(ModelStore.MODEL).toString());
+    var test = new MnistLoader(new Configuration()).load(dataDir.toString()).test();
+    List<DataSet> raw = new MinibatchAssembler(new PixelScaler(Scaling.NONE, 0, 1), 100).assemble(test);
+    var it = new ListDataSetIterator<>(raw, 1);
+    it.setPreProcessor((DataSetPreProcessor) loaded.normalizer());
+    return loaded.network().evaluate(it).accuracy();
+  }
+
+  @Test
+  void failingRunLeavesProductionAndRecordsTheFailure() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    // valid IDX files whose training pixels are all 0: standardizing them fails inside the Spark job
+    Path zeros = Files.createDirectories(tmp.resolve("zeros"));
+    Files.write(zeros.resolve(MnistLoader.TRAIN_IMAGES), IdxBytes.images(new byte[100 * 784]));
+    Files.write(zeros.resolve(MnistLoader.TRAIN_LABELS), IdxBytes.labels(new byte[100]));
+    Files.write(zeros.resolve(MnistLoader.TEST_IMAGES), IdxBytes.images(new byte[10 * 784]));
+    Files.write(zeros.resolve(MnistLoader.TEST_LABELS), IdxBytes.labels(new byte[10]));
+    byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
+
+    Result r = retrain(root, zeros, "--scaling", "standardize");
+
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(MnistJob.FAILED);
+    assertThat(r.err()).contains("all training pixels are equal; cannot standardize");
+    assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
+    List<HistoryEntry> history = history(root);
+    assertThat(history).hasSize(2);
+    HistoryEntry failed = history.get(1);
+    assertThat(failed.decision()).isEqualTo(History.FAILED);
+    assertThat(RunName.isRunName(failed.run())).isTrue();
+    assertThat(failed.accuracy()).isNull();
+    assertThat(failed.production()).isEqualTo(firstRun);
+    assertThat(failed.reason())
+        .isEqualTo("java.lang.IllegalArgumentException: all training pixels are equal; cannot standardize");
+    assertTidy(root, firstRun, firstRun);
+  }
+
+  @Test
+  void missingDataIsBadInputAndRecorded() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    Result r = retrain(root, tmp.resolve("no-such-data"));
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.err()).isEqualTo("mnist-job: " + tmp.resolve("no-such-data")
+        + ": no such data folder (run submit/fetch-mnist.sh, or pass --data)\n");
+    HistoryEntry failed = history(root).get(1);
+    assertThat(failed.decision()).isEqualTo(History.FAILED);
+    assertThat(failed.reason()).startsWith("bad input: " + tmp.resolve("no-such-data") + ": no such data folder");
+    assertTidy(root, firstRun, firstRun);
+  }
+
+  @Test
+  void secondProcessIsLockedOutAndAKilledRunIsRecoveredByTheNext() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    List<HistoryEntry> historyBefore = history(root);
+    Path log = tmp.resolve("child.log");
+
+    // Another retrain, in its own JVM, long enough to be killed mid-run.
+    Process child = startRetrainProcess(log, "--root", root.toString(), "--master", "local[2]", "--data", data.toString(),
+        "--train-limit", "6000", "--epochs", "5", "--floor", "0.1");
+    try {
+      waitForLine(child, log, "Spark 3.5.9 started");
+      RetrainLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class);
+      assertThat(holder.pid()).isEqualTo(child.pid());
+
+      // A second retrain on the same root meanwhile is turned away at once.
+      Result locked = retrain(root, data, "--train-limit", "200");
+      assertThat(locked.exitCode()).as("exit code; stderr %s", locked.err()).isEqualTo(RetrainCommand.LOCKED).isEqualTo(4);
+      assertThat(locked.err()).isEqualTo("mnist-job: " + "file:" + root.resolve(RetrainRoot.LOCK)
+          + ": another retrain holds the lock (run " + holder.run() + ", process " + child.pid() + " on "
+          + holder.host() + ", started " + holder.started() + ")\n");
+      assertThat(locked.out()).isEmpty();
+
+      // Kill the first one mid-training: production and history are as before, the lock is left.
+      assertThat(child.isAlive()).as("still training when killed; log:\n%s", Files.readString(log)).isTrue();
+      child.destroyForcibly();
+      assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+      assertThat(Files.readString(log)).doesNotContain("saved model.zip");
+      assertThat(production(root)).isEqualTo(firstRun + "\n");
+      assertThat(history(root)).isEqualTo(historyBefore);
+      assertThat(root.resolve(RetrainRoot.LOCK)).exists();
+
+      // The next retrain takes over the stale lock, records the dead run, and goes on (here: promotes).
+      Result next = retrain(root, data, "--train-limit", "200", "--tolerance", "0.99", "--floor", "0.1",
+          "--keep-runs", "1");
+      assertThat(next.exitCode()).as("exit code; stderr %s", next.err()).isEqualTo(RetrainCommand.PROMOTED);
+      List<HistoryEntry> history = history(root);
+      assertThat(history).hasSize(3);
+      assertThat(history.subList(0, 1)).isEqualTo(historyBefore);
+      HistoryEntry dead = history.get(1);
+      assertThat(dead.run()).isEqualTo(holder.run());
+      assertThat(dead.decision()).isEqualTo(History.FAILED);
+      assertThat(dead.production()).isEqualTo(firstRun);
+      assertThat(dead.reason()).isEqualTo("its process (" + child.pid() + " on " + holder.host() + ", started "
+          + holder.started() + ") stopped before finishing; its lock was found stale");
+      HistoryEntry promoted = history.get(2);
+      assertThat(promoted.decision()).isEqualTo(History.PROMOTED);
+      assertThat(promoted.production()).isEqualTo(firstRun);
+      assertThat(promoted.run()).isNotEqualTo(holder.run());
+      // production moved on; keep-runs 1 then let the demoted run go
+      assertTidy(root, promoted.run(), promoted.run());
+    } finally {
+      child.destroyForcibly();
+    }
+  }
+
+  /** Starts {@code mnist-job retrain ARGS} in a new JVM with this test's classpath, output to {@code log}. */
+  static Process startRetrainProcess(Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect")
+          || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
+    }
+    String root = System.getProperty("project.root", ".");
+    cmd.addAll(List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2G",
+        "-Dlog4j2.configurationFile=" + Path.of(root, "conf", "log4j2.properties"),
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        MnistJob.class.getName(), "retrain"));
+    cmd.addAll(Arrays.asList(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  static void waitForLine(Process p, Path log, String text) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    while (System.nanoTime() < deadline) {
+      String s = Files.exists(log) ? Files.readString(log) : "";
+      if (s.contains(text)) {
+        return;
+      }
+      assertThat(p.isAlive()).as("child exited early (%s); log:\n%s", p.isAlive() ? "" : p.exitValue(), s).isTrue();
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no '" + text + "' in the child's log within 180 s:\n" + Files.readString(log));
+  }
+}

@@ -1,0 +1,108 @@
+package org.mnistspark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.SparkContext$;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.MnistJob;
+import picocli.CommandLine;
+
+/** The retrain command line: its settings, and bad input rejected with exit code 2 before anything runs. */
+class RetrainOptionsTest {
+  @TempDir Path tmp;
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run execute(String... args) {
+    CommandLine cl = MnistJob.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    return new Run(cl.execute(args), out.toString(), err.toString());
+  }
+
+  private void assertBadInput(Run run, String line) {
+    assertThat(run.exitCode()).as("exit code; stderr %s", run.err()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(run.err().lines()).as("stderr").containsExactly(line);
+    assertThat(run.out()).isEmpty();
+    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
+  }
+
+  private static RetrainConfig resolve(String... args) {
+    CommandLine cl = MnistJob.commandLine();
+    cl.parseArgs(args);
+    RetrainCommand c = cl.getSubcommands().get("retrain").getCommand();
+    return c.retrain.resolve(c.options.confFile());
+  }
+
+  @Test
+  void defaultsComeFromReferenceConf() {
+    assertThat(resolve("retrain", "--root", "/r")).isEqualTo(new RetrainConfig("/r", 0.005, 0.95, 10, 0));
+  }
+
+  @Test
+  void optionsOverrideTheFile() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("r.conf"),
+        "mnist.retrain { root = \"hdfs://nn:8020/models/mnist\", floor = 0.97, keep-runs = 4 }\n");
+    assertThat(resolve("retrain", "--conf", conf.toString(), "--keep-runs", "2", "--lock-wait", "60", "--tolerance", "0"))
+        .isEqualTo(new RetrainConfig("hdfs://nn:8020/models/mnist", 0, 0.97, 2, 60));
+  }
+
+  @Test
+  void rootIsRequired() {
+    assertBadInput(execute("retrain"), "mnist-job: Invalid value '' for option '--root': must be given: the folder "
+        + "(any Hadoop path) that holds runs/, production and history.jsonl");
+  }
+
+  @Test
+  void toleranceOutOfRange() {
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--tolerance", "1"),
+        "mnist-job: Invalid value '1.0' for option '--tolerance': must lie in [0, 1): an accuracy fraction, "
+            + "e.g. 0.005 for half a point");
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--tolerance", "-0.1"),
+        "mnist-job: Invalid value '-0.1' for option '--tolerance': must lie in [0, 1): an accuracy fraction, "
+            + "e.g. 0.005 for half a point");
+  }
+
+  @Test
+  void floorGivenAsAPercentage() {
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--floor", "95"),
+        "mnist-job: Invalid value '95.0' for option '--floor': must lie in [0, 1]: an accuracy fraction, e.g. 0.95");
+  }
+
+  @Test
+  void keepRunsAndLockWait() {
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--keep-runs", "0"),
+        "mnist-job: Invalid value '0' for option '--keep-runs': must be at least 1");
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--lock-wait", "-1"),
+        "mnist-job: Invalid value '-1' for option '--lock-wait': must be at least 0");
+  }
+
+  @Test
+  void outDoesNotApply() {
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--out", "/x"),
+        "mnist-job: Invalid value '/x' for option '--out': does not apply to retrain, which writes each run to "
+            + "--root/runs/<UTC time>");
+  }
+
+  @Test
+  void rootThatIsAFile() throws Exception {
+    Path file = Files.writeString(tmp.resolve("f"), "x");
+    assertBadInput(execute("retrain", "--root", file.toString()),
+        "mnist-job: Invalid value '" + file + "' for option '--root': is a file; expected a folder");
+  }
+
+  @Test
+  void badJobOptionIsRejectedBeforeTheRootIsTouched() {
+    Path root = tmp.resolve("root");
+    assertBadInput(execute("retrain", "--root", root.toString(), "--epochs", "0"),
+        "mnist-job: Invalid value '0' for option '--epochs': must be at least 1");
+    assertThat(root).doesNotExist();
+  }
+}
