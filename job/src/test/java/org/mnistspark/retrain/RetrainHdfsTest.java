@@ -1,0 +1,153 @@
+package org.mnistspark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.output.ModelStore;
+
+/**
+ * The retraining folder on a real HDFS (MiniDFSCluster: a NameNode and a DataNode on loopback, in
+ * this JVM), where replacing goes through FileContext.rename(OVERWRITE) and exclusive creation
+ * through rename without overwrite; then one whole retrain with its root on HDFS.
+ */
+class RetrainHdfsTest {
+  @TempDir static Path tmp;
+  static MiniDFSCluster hdfs;
+  static FileSystem fs;
+  static String uri;
+
+  @BeforeAll
+  static void startHdfs() throws Exception {
+    Configuration conf = new Configuration();
+    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
+    hdfs.waitActive();
+    fs = hdfs.getFileSystem();
+    uri = fs.getUri().toString();
+  }
+
+  @AfterAll
+  static void stopHdfs() throws Exception {
+    if (fs != null) {
+      fs.close();
+    }
+    if (hdfs != null) {
+      hdfs.shutdown();
+    }
+  }
+
+  private static RetrainRoot open(String name) throws Exception {
+    return RetrainRoot.open(uri + "/" + name, hdfs.getConfiguration(0));
+  }
+
+  private static List<String> names(org.apache.hadoop.fs.Path dir) throws Exception {
+    return Arrays.stream(fs.listStatus(dir)).map(FileStatus::getPath).map(org.apache.hadoop.fs.Path::getName).sorted().toList();
+  }
+
+  @Test
+  void productionIsReplacedInPlaceAndHistoryAppends() throws Exception {
+    RetrainRoot root = open("files");
+    assertThat(root.root().toString()).startsWith("hdfs://");
+    root.setProduction("20261125T093000Z");
+    root.setProduction("20261126T093000Z");
+    assertThat(root.productionRun()).contains("20261126T093000Z");
+
+    History history = new History(root);
+    history.append(HistoryEntry.now("20261125T093000Z", 0.97, null, null, History.PROMOTED, "first"));
+    history.append(HistoryEntry.now("20261126T093000Z", 0.98, "20261125T093000Z", 0.97, History.PROMOTED, "second"));
+    assertThat(history.read()).extracting(HistoryEntry::reason).containsExactly("first", "second");
+    assertThat(names(root.root())).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
+    assertThat(root.move(root.root().suffix("/absent"), root.root().suffix("/elsewhere"))).isFalse();
+  }
+
+  @Test
+  void createExclusivelyLetsExactlyOneWin() throws Exception {
+    RetrainRoot root = open("exclusive");
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Callable<Boolean>> tries = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        String content = "writer " + i;
+        tries.add(() -> root.createExclusively(root.lock(), content));
+      }
+      int wins = 0;
+      for (Future<Boolean> f : pool.invokeAll(tries)) {
+        wins += f.get() ? 1 : 0;
+      }
+      assertThat(wins).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(root.read(root.lock()).orElseThrow()).startsWith("writer ");
+    assertThat(names(root.root())).containsExactly(RetrainRoot.LOCK, RetrainRoot.RUNS);
+  }
+
+  @Test
+  void lockIsExclusiveAndAStaleOneIsTakenOver() throws Exception {
+    RetrainRoot root = open("lock");
+    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO)) {
+      assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ZERO))
+          .isInstanceOf(RetrainLock.LockedException.class).hasMessageStartingWith(root.lock() + ": another retrain holds");
+    }
+    assertThat(fs.exists(root.lock())).isFalse();
+
+    Process gone = new ProcessBuilder("true").start();
+    assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    RetrainLock.Holder dead = new RetrainLock.Holder(RetrainLock.HOST, gone.pid(), null, "2026-11-25T02:00:00Z",
+        "20261125T020000Z", "t");
+    try (OutputStream o = fs.create(root.lock(), false)) {
+      o.write(new ObjectMapper().writeValueAsString(dead).getBytes(StandardCharsets.UTF_8));
+    }
+    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093002Z", Duration.ZERO)) {
+      assertThat(lock.takenOver()).contains(dead);
+    }
+    assertThat(names(root.root())).containsExactly(RetrainRoot.RUNS);
+  }
+
+  @Test
+  void retrainWithItsRootOnHdfs() throws Exception {
+    Path data = RetrainIntegrationTest.mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
+    String root = uri + "/models/mnist";
+    var cl = org.mnistspark.MnistJob.commandLine();
+    java.io.StringWriter err = new java.io.StringWriter();
+    cl.setErr(new java.io.PrintWriter(err, true));
+    cl.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
+    int code = cl.execute("retrain", "--root", root, "--master", "local[2]", "--data", data.toString(),
+        "--train-limit", "200", "--epochs", "1", "--floor", "0.1");
+
+    assertThat(code).as("exit code; stderr %s", err).isEqualTo(RetrainCommand.PROMOTED);
+    RetrainRoot r = open("models/mnist");
+    String run = r.productionRun().orElseThrow();
+    assertThat(names(r.root())).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
+    assertThat(names(r.runs())).containsExactly(run);
+    assertThat(names(r.run(run))).containsExactly(ModelStore.EVALUATION, ModelStore.METRICS, ModelStore.MODEL);
+    List<HistoryEntry> history = new History(r).read();
+    assertThat(history).hasSize(1);
+    assertThat(history.get(0).run()).isEqualTo(run);
+    assertThat(history.get(0).decision()).isEqualTo(History.PROMOTED);
+    // the production model loads back from HDFS
+    assertThat(new ModelStore(hdfs.getConfiguration(0)).load(r.run(run) + "/" + ModelStore.MODEL).network().numParams())
+        .isPositive();
+  }
+}
