@@ -118,14 +118,23 @@ public final class RetrainLock implements AutoCloseable {
     mine = renamed;
   }
 
-  /** Deletes the lock file if it is still this retrain's. */
+  /**
+   * Deletes the lock file if it is still this retrain's. A failure to do so is logged, not thrown:
+   * the run's outcome stands, and once this process has ended the lock is stale and the next run
+   * on this host takes it over.
+   */
   @Override
-  public void close() throws IOException {
-    Optional<String> held = root.read(root.lock());
-    if (held.isPresent() && mine.token().equals(parse(root.lock(), held.get()).token())) {
-      root.delete(root.lock(), false);
-    } else {
-      log.warn("{}: no longer ours at release ({}); left alone", root.lock(), held.orElse("gone"));
+  public void close() {
+    try {
+      Optional<String> held = root.read(root.lock());
+      if (held.isPresent() && mine.token().equals(parse(root.lock(), held.get()).token())) {
+        root.delete(root.lock(), false);
+      } else {
+        log.warn("{}: no longer ours at release ({}); left alone", root.lock(), held.orElse("gone"));
+      }
+    } catch (IOException e) {
+      log.error("{}: could not release the lock ({}); the next retrain on {} takes it over", root.lock(),
+          e.getMessage(), HOST);
     }
   }
 

@@ -286,7 +286,7 @@ class RetrainIntegrationTest {
     Process child = startRetrainProcess(log, "--root", root.toString(), "--master", "local[2]", "--data", data.toString(),
         "--train-limit", "6000", "--epochs", "5", "--floor", "0.1");
     try {
-      waitForLine(child, log, "Spark 3.5.9 started");
+      waitForLine(child, log, "started: master local[2]");
       RetrainLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class);
       assertThat(holder.pid()).isEqualTo(child.pid());
 
