@@ -70,6 +70,10 @@ public final class JobOptions {
   @Option(names = "--eval-batch-size", paramLabel = "N", description = "Minibatch size for validation and test evaluation.")
   Integer evalBatchSize;
 
+  @Option(names = "--collect-training-stats", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      description = "Record DL4J's per-phase parameter-averaging timings in metrics.json.")
+  Boolean collectTrainingStats;
+
   /**
    * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other
    * option given on the command line.
