@@ -79,7 +79,15 @@ public final class JobOptions {
    * option given on the command line.
    */
   public JobConfig resolve() {
-    Map<String, Object> overrides = new LinkedHashMap<>();
+    return resolve(Map.of());
+  }
+
+  /**
+   * Like {@link #resolve()}, with a command's own defaults (keys as in reference.conf) between the
+   * configuration file and the options given on the command line.
+   */
+  public JobConfig resolve(Map<String, Object> commandDefaults) {
+    Map<String, Object> overrides = new LinkedHashMap<>(commandDefaults);
     for (OptionSpec o : spec.options()) {
       String name = o.longestName();
       boolean given = spec.commandLine().getParseResult().hasMatchedOption(o);
