@@ -1,0 +1,60 @@
+package org.mnistspark.data;
+
+import java.util.AbstractList;
+import java.util.Arrays;
+import java.util.List;
+
+/** Images and labels of one IDX pair, held as two flat byte arrays on the driver. */
+public final class LabeledImages {
+  public static final int ROWS = 28;
+  public static final int COLUMNS = 28;
+  public static final int PIXELS = ROWS * COLUMNS;
+
+  private final byte[] pixels;
+  private final byte[] labels;
+
+  /**
+   * @param pixels {@code labels.length * 784} bytes, image after image
+   * @throws IllegalArgumentException if the lengths do not match
+   */
+  public LabeledImages(byte[] pixels, byte[] labels) {
+    if (pixels.length != (long) labels.length * PIXELS) {
+      throw new IllegalArgumentException(
+          "expected " + (long) labels.length * PIXELS + " pixel bytes for " + labels.length + " labels, got " + pixels.length);
+    }
+    this.pixels = pixels;
+    this.labels = labels;
+  }
+
+  public int size() {
+    return labels.length;
+  }
+
+  /** Image {@code i} as a compact record (its pixels copied out of the flat array). */
+  public LabeledImage get(int i) {
+    return new LabeledImage(Arrays.copyOfRange(pixels, i * PIXELS, (i + 1) * PIXELS), labels[i]);
+  }
+
+  /** Images {@code from} (inclusive) to {@code to} (exclusive) as records, built lazily on access. */
+  public List<LabeledImage> range(int from, int to) {
+    if (from < 0 || to > size() || from > to) {
+      throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + size() + " images");
+    }
+    return new AbstractList<>() {
+      @Override
+      public LabeledImage get(int i) {
+        return LabeledImages.this.get(from + i);
+      }
+
+      @Override
+      public int size() {
+        return to - from;
+      }
+    };
+  }
+
+  /** All images as records. */
+  public List<LabeledImage> all() {
+    return range(0, size());
+  }
+}

@@ -1,0 +1,130 @@
+package org.mnistspark.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mnistspark.data.IdxBytes.bytes;
+import static org.mnistspark.data.IdxBytes.images;
+import static org.mnistspark.data.IdxBytes.labels;
+import static org.mnistspark.data.IdxBytes.pixels;
+import static org.mnistspark.data.IdxReader.IMAGES_MAGIC;
+import static org.mnistspark.data.IdxReader.LABELS_MAGIC;
+
+import java.util.Arrays;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** A table of hand-made IDX files, each checked by {@link #check}: parsed bytes or the exact message. */
+class IdxReaderTest {
+  enum Kind { IMAGES, LABELS }
+
+  /**
+   * @param expected the parsed bytes, or null when {@code error} is expected
+   * @param error the message after "file: ", or null when the file is good
+   */
+  record Case(String name, Kind kind, byte[] content, byte[] expected, String error) {
+    static Case good(String name, Kind kind, byte[] content, byte[] expected) {
+      return new Case(name, kind, content, expected, null);
+    }
+
+    static Case bad(String name, Kind kind, byte[] content, String error) {
+      return new Case(name, kind, content, null, error);
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Case> cases() {
+    byte[] two = pixels(2, 3); // includes bytes >= 128, which Java sees as negative
+    byte[] digits = bytes(0, 1, 2, 3, 4, 5, 6, 7, 8, 9);
+    return Stream.of(
+        // good files parse to exactly their data bytes
+        Case.good("two-images", Kind.IMAGES, images(two), two),
+        Case.good("no-images", Kind.IMAGES, images(IMAGES_MAGIC, 0, 28, 28, new byte[0]), new byte[0]),
+        Case.good("ten-labels", Kind.LABELS, labels(digits), digits),
+        Case.good("no-labels", Kind.LABELS, labels(LABELS_MAGIC, 0, new byte[0]), new byte[0]),
+
+        // shorter than the header
+        Case.bad("empty-images", Kind.IMAGES, new byte[0], "file is 0 bytes, shorter than its 16-byte IDX header"),
+        Case.bad("short-images", Kind.IMAGES, Arrays.copyOf(images(two), 15),
+            "file is 15 bytes, shorter than its 16-byte IDX header"),
+        Case.bad("short-labels", Kind.LABELS, Arrays.copyOf(labels(digits), 7),
+            "file is 7 bytes, shorter than its 8-byte IDX header"),
+
+        // wrong magic: the other file of the pair, or no IDX at all
+        Case.bad("labels-as-images", Kind.IMAGES, labels(digits),
+            "magic number is 2049, expected 2051 (an idx3 image file)"),
+        Case.bad("images-as-labels", Kind.LABELS, images(two),
+            "magic number is 2051, expected 2049 (an idx1 label file)"),
+        Case.bad("gzip-as-images", Kind.IMAGES, images(0x1f8b0800, 2, 28, 28, two),
+            "magic number is 529205248, expected 2051 (an idx3 image file)"),
+
+        // dimensions other than 28x28
+        Case.bad("28x27", Kind.IMAGES, images(IMAGES_MAGIC, 2, 28, 27, Arrays.copyOf(two, 2 * 28 * 27)),
+            "images are 28x27, expected 28x28"),
+        Case.bad("32x32", Kind.IMAGES, images(IMAGES_MAGIC, 1, 32, 32, new byte[32 * 32]),
+            "images are 32x32, expected 28x28"),
+
+        // truncated data
+        Case.bad("truncated-images", Kind.IMAGES, images(IMAGES_MAGIC, 2, 28, 28, Arrays.copyOf(two, 1567)),
+            "holds 1567 data bytes after its header, expected 1568 (truncated?)"),
+        Case.bad("header-only-images", Kind.IMAGES, images(IMAGES_MAGIC, 60000, 28, 28, new byte[0]),
+            "holds 0 data bytes after its header, expected 47040000 (truncated?)"),
+        Case.bad("huge-count-images", Kind.IMAGES, images(IMAGES_MAGIC, Integer.MAX_VALUE, 28, 28, new byte[0]),
+            "holds 0 data bytes after its header, expected 1683627179248 (truncated?)"),
+        Case.bad("truncated-labels", Kind.LABELS, labels(LABELS_MAGIC, 11, digits),
+            "holds 10 data bytes after its header, expected 11 (truncated?)"),
+
+        // trailing bytes
+        Case.bad("trailing-images", Kind.IMAGES, images(IMAGES_MAGIC, 2, 28, 28, Arrays.copyOf(two, 1569)),
+            "holds 1569 data bytes after its header, expected 1568"),
+        Case.bad("trailing-labels", Kind.LABELS, labels(LABELS_MAGIC, 9, digits),
+            "holds 10 data bytes after its header, expected 9"),
+
+        // negative counts
+        Case.bad("negative-images", Kind.IMAGES, images(IMAGES_MAGIC, -1, 28, 28, new byte[0]),
+            "item count -1 is negative"),
+        Case.bad("negative-labels", Kind.LABELS, labels(LABELS_MAGIC, Integer.MIN_VALUE, new byte[0]),
+            "item count -2147483648 is negative"),
+
+        // labels outside 0..9
+        Case.bad("label-10", Kind.LABELS, labels(bytes(0, 9, 10, 3)), "label 10 at index 2 is outside 0..9"),
+        Case.bad("label-255", Kind.LABELS, labels(bytes(255, 1)), "label 255 at index 0 is outside 0..9"),
+        Case.bad("label-128", Kind.LABELS, labels(bytes(1, 2, 3, 128)), "label 128 at index 3 is outside 0..9"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void table(Case c) {
+    check(c);
+  }
+
+  private static void check(Case c) {
+    String file = "hdfs://namenode/mnist/" + c.name;
+    byte[] before = c.content.clone();
+    if (c.error == null) {
+      byte[] parsed;
+      try {
+        parsed = read(c.kind, file, c.content);
+      } catch (InvalidInputException e) {
+        throw new AssertionError(c.name + " should parse, got: " + e.getMessage(), e);
+      }
+      assertThat(parsed).as(c.name).containsExactly(c.expected);
+      // a copy, not a view of the file's bytes
+      assertThat(parsed).isNotSameAs(c.content);
+    } else {
+      assertThatThrownBy(() -> read(c.kind, file, c.content))
+          .as(c.name)
+          .isExactlyInstanceOf(InvalidInputException.class)
+          .hasMessage(file + ": " + c.error);
+    }
+    assertThat(c.content).as("the input is left as it was").containsExactly(before);
+  }
+
+  private static byte[] read(Kind kind, String file, byte[] content) throws InvalidInputException {
+    return kind == Kind.IMAGES ? IdxReader.images(file, content) : IdxReader.labels(file, content);
+  }
+}
