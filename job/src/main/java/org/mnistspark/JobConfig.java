@@ -34,7 +34,8 @@ public record JobConfig(
     double learningRate,
     int threadsPerTask,
     String storageLevel,
-    int evalBatchSize)
+    int evalBatchSize,
+    boolean collectTrainingStats)
     implements Serializable {
 
   static final String ROOT = "mnist";
@@ -105,7 +106,8 @@ public record JobConfig(
         positive(c, "learning-rate"),
         atLeast(c, "threads-per-task", 1),
         storageLevel(c, "storage-level"),
-        atLeast(c, "eval-batch-size", 1));
+        atLeast(c, "eval-batch-size", 1),
+        c.getBoolean("collect-training-stats"));
     if (config.trainLimit() == 1) {
       throw new InvalidOptionException("train-limit", "1", "need at least 2 images to hold some out");
     }
@@ -140,6 +142,7 @@ public record JobConfig(
     m.put("threads-per-task", threadsPerTask);
     m.put("storage-level", storageLevel);
     m.put("eval-batch-size", evalBatchSize);
+    m.put("collect-training-stats", collectTrainingStats);
     return m;
   }
 

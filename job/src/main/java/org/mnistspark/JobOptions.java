@@ -70,12 +70,26 @@ public final class JobOptions {
   @Option(names = "--eval-batch-size", paramLabel = "N", description = "Minibatch size for validation and test evaluation.")
   Integer evalBatchSize;
 
+  @Option(names = "--collect-training-stats", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      description = "Record DL4J's per-phase parameter-averaging timings in metrics.json.")
+  Boolean collectTrainingStats;
+
   /**
    * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other
    * option given on the command line.
    */
   public JobConfig resolve() {
-    return JobConfig.load(conf, overrides());
+    return resolve(Map.of());
+  }
+
+  /**
+   * Like {@link #resolve()}, with a command's own defaults (keys as in reference.conf) between the
+   * configuration file and the options given on the command line.
+   */
+  public JobConfig resolve(Map<String, Object> commandDefaults) {
+    Map<String, Object> overrides = new LinkedHashMap<>(commandDefaults);
+    overrides.putAll(overrides());
+    return JobConfig.load(conf, overrides);
   }
 
   /** The configuration file given with {@code --conf}, or null. */

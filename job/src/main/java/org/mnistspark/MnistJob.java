@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** Entry point for spark-submit and the submit/ scripts. */
 @Command(name = "mnist-job", mixinStandardHelpOptions = true,
     description = "Distributed LeNet training on MNIST with Spark and DL4J.",
-    subcommands = {TrainCommand.class, org.mnistspark.retrain.RetrainCommand.class})
+    subcommands = {TrainCommand.class, org.mnistspark.bench.BenchCommand.class, org.mnistspark.retrain.RetrainCommand.class})
 public final class MnistJob {
   /** Exit code for bad options or bad input data. */
   public static final int BAD_INPUT = 2;

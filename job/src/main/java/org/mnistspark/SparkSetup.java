@@ -11,6 +11,8 @@ import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.deeplearning4j.spark.time.SystemClockTimeSource;
+import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.mnistspark.train.LeNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,8 +32,10 @@ public final class SparkSetup {
       conf.setMaster("local[*]");
     }
     String threads = String.valueOf(config.threadsPerTask());
-    String helpersOn = "-D" + LeNet.HELPERS_DISABLED_PROPERTY + "=false";
-    conf.set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "") + " " + helpersOn).trim());
+    String executorOptions = "-D" + LeNet.HELPERS_DISABLED_PROPERTY + "=false"
+        // DL4J's training stats otherwise ask pool.ntp.org for the time, which an offline cluster cannot reach
+        + " -D" + TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY + "=" + SystemClockTimeSource.class.getName();
+    conf.set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "") + " " + executorOptions).trim());
     return conf
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
         // without it Kryo cannot rebuild INDArrays ("jvmShapeInfo is null")

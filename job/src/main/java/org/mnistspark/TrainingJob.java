@@ -59,6 +59,7 @@ public final class TrainingJob {
         test,
         new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
             train.getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())),
+        training.phases(),
         (System.nanoTime() - start) / 1e9,
         java.time.Instant.now().toString());
     return new Outcome(training, scaler, metrics, eval.stats());

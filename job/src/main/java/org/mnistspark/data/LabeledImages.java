@@ -1,11 +1,16 @@
 package org.mnistspark.data;
 
+import java.io.Serializable;
 import java.util.AbstractList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Images and labels of one IDX pair, held as two flat byte arrays on the driver. */
-public final class LabeledImages {
+/**
+ * Images and labels of one IDX pair, held as two flat byte arrays: on the driver, and broadcast to
+ * executors, which cut them into records.
+ */
+public final class LabeledImages implements Serializable {
+  private static final long serialVersionUID = 1L;
   public static final int ROWS = 28;
   public static final int COLUMNS = 28;
   public static final int PIXELS = ROWS * COLUMNS;
@@ -51,6 +56,14 @@ public final class LabeledImages {
         return to - from;
       }
     };
+  }
+
+  /** The first {@code n} images (this, when that is all of them). */
+  public LabeledImages head(int n) {
+    if (n == size()) {
+      return this;
+    }
+    return new LabeledImages(Arrays.copyOf(pixels, n * PIXELS), Arrays.copyOf(labels, n));
   }
 
   /** All images as records. */

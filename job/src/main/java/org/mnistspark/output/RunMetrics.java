@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.eval.TestMetrics;
+import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
 
 /** Everything metrics.json holds about one run; Jackson writes it as is. */
@@ -14,6 +15,7 @@ public record RunMetrics(
     List<EpochStats> epochs,
     TestMetrics test,
     Spark spark,
+    Map<String, DistributedTrainer.PhaseTime> trainingPhases,
     double wallSeconds,
     String finishedAt) {
 

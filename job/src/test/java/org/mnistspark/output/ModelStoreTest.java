@@ -19,6 +19,7 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
 import org.mnistspark.train.LeNet;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -64,6 +65,7 @@ class ModelStoreTest {
         List.of(new EpochStats(1, 12.5, 3840.0, 0.31, 0.95), new EpochStats(2, 11.0, 4363.6, 0.12, 0.97)),
         new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
         new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)),
+        Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
         25.5,
         "2026-01-01T00:00:00Z");
   }
