@@ -151,6 +151,6 @@ class JobOptionsTest {
     JobConfig c = resolve("train", "--epochs", "2", "--scaling", "none");
     assertThat(c.with("epochs", 2)).isEqualTo(c);
     assertThat(c.with("epochs", 5).epochs()).isEqualTo(5);
-    assertThat(c.asMap()).containsEntry("scaling", "none").containsEntry("epochs", 2).hasSize(17);
+    assertThat(c.asMap()).containsEntry("scaling", "none").containsEntry("epochs", 2).hasSize(18);
   }
 }
