@@ -3,6 +3,7 @@ package org.mnistspark;
 import com.typesafe.config.ConfigException;
 import java.io.PrintWriter;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.study.StudyCommand;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,7 @@ import picocli.CommandLine.Command;
 /** Entry point for spark-submit and the submit/ scripts. */
 @Command(name = "mnist-job", mixinStandardHelpOptions = true,
     description = "Distributed LeNet training on MNIST with Spark and DL4J.",
-    subcommands = {TrainCommand.class, org.mnistspark.bench.BenchCommand.class})
+    subcommands = {TrainCommand.class, org.mnistspark.bench.BenchCommand.class, StudyCommand.class})
 public final class MnistJob {
   /** Exit code for bad options or bad input data. */
   public static final int BAD_INPUT = 2;
