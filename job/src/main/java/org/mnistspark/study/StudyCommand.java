@@ -92,12 +92,15 @@ public final class StudyCommand implements Callable<Integer> {
     return out;
   }
 
-  /** --out when given, else a "study" folder beside the configured output folder. */
+  /** --out when given, else {@link #defaultFolder}. */
   private String folder(JobConfig config) {
-    if (spec.commandLine().getParseResult().hasMatchedOption("--out")) {
-      return config.out();
-    }
-    Path parent = new Path(config.out()).getParent();
-    return parent == null ? "study" : new Path(parent, "study").toString();
+    boolean given = spec.commandLine().getParseResult().hasMatchedOption("--out");
+    return given ? config.out() : defaultFolder(config.out());
+  }
+
+  /** A "study" folder beside {@code out}: out/latest gives out/study. */
+  static String defaultFolder(String out) {
+    Path parent = new Path(out).getParent();
+    return parent == null || parent.toString().isEmpty() ? "study" : new Path(parent, "study").toString();
   }
 }
