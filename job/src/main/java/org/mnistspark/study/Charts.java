@@ -49,10 +49,43 @@ public final class Charts {
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
     chart.getStyler().setYAxisDecimalPattern("0.###");
+    double low = Double.POSITIVE_INFINITY;
+    double high = 0;
     for (ScalingSummary x : s.scalings()) {
       add(chart, x, x.trainLoss());
+      for (Band b : x.trainLoss()) {
+        low = plottable(b.min()) ? Math.min(low, b.min()) : low;
+        high = plottable(b.max()) ? Math.max(high, b.max()) : high;
+      }
+    }
+    if (high > 0) {
+      // end the axis on labelled values (1, 2 or 5 x 10^k), so the highest and lowest points can be read
+      chart.getStyler().setYAxisMin(niceBelow(low));
+      chart.getStyler().setYAxisMax(niceAbove(high));
     }
     return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The largest of 1, 2, 5 x 10^k at or below {@code v > 0}. */
+  static double niceBelow(double v) {
+    double decade = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double m : new double[] {5, 2, 1}) {
+      if (m * decade <= v * (1 + 1e-12)) {
+        return m * decade;
+      }
+    }
+    return decade;
+  }
+
+  /** The smallest of 1, 2, 5 x 10^k at or above {@code v > 0}. */
+  static double niceAbove(double v) {
+    double decade = Math.pow(10, Math.floor(Math.log10(v)));
+    for (double m : new double[] {1, 2, 5, 10}) {
+      if (m * decade >= v * (1 - 1e-12)) {
+        return m * decade;
+      }
+    }
+    return 10 * decade;
   }
 
   private static XYChart chart(StudySummary s, String title, String yTitle) {

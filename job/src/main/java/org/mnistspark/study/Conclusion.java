@@ -28,9 +28,11 @@ public final class Conclusion {
     out.add(thresholds(s));
     catchingUp(s).ifPresent(out::add);
     out.add(speed(s));
-    if (s.minSeeds() < 2) {
-      out.add("Some scaling has only one seed so far, so there is no spread between seeds to judge those "
-          + "differences by; each number is a single sample.");
+    if (s.plan().seeds().size() < 2) {
+      out.add("Each scaling ran under one seed, so there is no spread between seeds to judge these differences by; "
+          + "each number is a single sample. Use --seeds 3 or more to tell a difference from run-to-run noise.");
+    } else if (s.minSeeds() < 2) {
+      out.add("Some scaling has only one seed so far, so there is no spread between seeds to judge its differences by.");
     }
     return List.copyOf(out);
   }
@@ -69,7 +71,7 @@ public final class Conclusion {
     for (ScalingSummary x : s.scalings()) {
       List<String> reached = new ArrayList<>();
       String missed = null;
-      for (double t : StudySummary.THRESHOLDS) {
+      for (double t : s.thresholds()) {
         OptionalInt e = x.epochReaching(t);
         if (e.isPresent()) {
           reached.add(Format.threshold(t) + " at epoch " + e.getAsInt());

@@ -22,9 +22,10 @@ final class Format {
     return String.format(Locale.ROOT, "%.2f", Math.abs(fractionDifference) * 100);
   }
 
-  /** 0.98 -> "98%". */
+  /** 0.98 -> "98%", 0.985 -> "98.5%". */
   static String threshold(double fraction) {
-    return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.4f", fraction * 100)).stripTrailingZeros()
+        .toPlainString() + "%";
   }
 
   static String seconds(double s) {
@@ -46,7 +47,12 @@ final class Format {
 
   /** "1 epoch", "4 epochs". */
   static String epochs(int n) {
-    return n + (n == 1 ? " epoch" : " epochs");
+    return count(n, "epoch");
+  }
+
+  /** "1 seed", "3 seeds". */
+  static String count(int n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
   }
 
   /** A duration for progress lines: "45 s", "12 min 05 s", "1 h 02 min". */

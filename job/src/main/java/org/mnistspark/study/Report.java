@@ -97,7 +97,7 @@ public final class Report {
         "Results as of " + (updatedAt == null ? "(none)" : updatedAt) + "; every number here comes from results.json beside this report.");
 
     List<String> header = new ArrayList<>(List.of("scaling", "seeds", "test accuracy mean", "min", "max"));
-    for (double t : StudySummary.THRESHOLDS) {
+    for (double t : s.thresholds()) {
       header.add("epoch reaching " + Format.threshold(t));
     }
     header.addAll(List.of("seconds per epoch", "images per second"));
@@ -106,7 +106,7 @@ public final class Report {
       List<String> row = new ArrayList<>(List.of(x.scaling(), String.valueOf(x.seeds().size()),
           Format.percent(x.testAccuracy().mean()), Format.percent(x.testAccuracy().min()),
           Format.percent(x.testAccuracy().max())));
-      for (double t : StudySummary.THRESHOLDS) {
+      for (double t : s.thresholds()) {
         row.add(epochCell(x, t));
       }
       row.add(Format.seconds(x.secondsPerEpoch().mean()));

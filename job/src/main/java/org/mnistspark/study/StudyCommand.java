@@ -40,6 +40,11 @@ public final class StudyCommand implements Callable<Integer> {
       description = "Comma-separated scalings to compare, in report order (default: ${DEFAULT-VALUE}).")
   String scalings;
 
+  @Option(names = "--thresholds", paramLabel = "ACCURACIES",
+      description = "Comma-separated validation accuracies, rising, whose first epoch the report gives "
+          + "(default: 0.98,0.99 for mnist, 0.88,0.90 for fashion-mnist).")
+  String thresholds;
+
   @Override
   public Integer call() throws Exception {
     StudyPlan plan = plan();
@@ -66,7 +71,31 @@ public final class StudyCommand implements Callable<Integer> {
     if (seeds < 1) {
       throw new InvalidOptionException("--seeds", String.valueOf(seeds), "must be at least 1");
     }
-    return new StudyPlan(options.resolve(), parseScalings(scalings), seeds);
+    JobConfig base = options.resolve();
+    List<Double> t = thresholds == null ? StudyPlan.defaultThresholds(base.dataset()) : parseThresholds(thresholds);
+    return new StudyPlan(base, parseScalings(scalings), seeds, t);
+  }
+
+  /**
+   * Returns the thresholds in {@code list}.
+   *
+   * @throws InvalidOptionException if one is not a number in (0, 1] or they do not rise
+   */
+  static List<Double> parseThresholds(String list) {
+    List<Double> out = new ArrayList<>();
+    for (String part : list.split(",", -1)) {
+      double t;
+      try {
+        t = Double.parseDouble(part.trim());
+      } catch (NumberFormatException e) {
+        throw new InvalidOptionException("--thresholds", list, "'" + part.trim() + "' is not a number");
+      }
+      if (!(t > 0 && t <= 1) || (!out.isEmpty() && t <= out.get(out.size() - 1))) {
+        throw new InvalidOptionException("--thresholds", list, "must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
+      }
+      out.add(t);
+    }
+    return out;
   }
 
   /**

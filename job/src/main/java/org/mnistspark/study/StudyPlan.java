@@ -12,8 +12,10 @@ import org.mnistspark.scale.Scaling;
  * @param base the effective options; its scaling is ignored and its seed is the first seed
  * @param scalings the scalings to compare, in report order
  * @param seeds runs per scaling, with seeds {@code base.seed()}, {@code base.seed() + 1}, ...
+ * @param thresholds validation accuracies, rising, whose first epoch the report gives; they only
+ *     shape the report, so runs are reused whatever they are
  */
-public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds) {
+public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<Double> thresholds) {
 
   /**
    * One planned training run.
@@ -27,7 +29,15 @@ public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds) {
     }
   }
 
-  /** @throws IllegalArgumentException if there is no scaling, a scaling repeats, or seeds is below 1 */
+  /** A plan with the dataset's {@linkplain #defaultThresholds default thresholds}. */
+  public StudyPlan(JobConfig base, List<Scaling> scalings, int seeds) {
+    this(base, scalings, seeds, defaultThresholds(base.dataset()));
+  }
+
+  /**
+   * @throws IllegalArgumentException if there is no scaling, a scaling repeats, seeds is below 1,
+   *     or the thresholds are empty, outside (0, 1] or not rising
+   */
   public StudyPlan {
     if (scalings.isEmpty() || scalings.stream().distinct().count() != scalings.size()) {
       throw new IllegalArgumentException("need one or more distinct scalings, got " + scalings);
@@ -35,7 +45,25 @@ public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds) {
     if (seeds < 1) {
       throw new IllegalArgumentException("need at least one seed, got " + seeds);
     }
+    if (thresholds.isEmpty()) {
+      throw new IllegalArgumentException("need at least one accuracy threshold");
+    }
+    for (int i = 0; i < thresholds.size(); i++) {
+      double t = thresholds.get(i);
+      if (!(t > 0 && t <= 1) || (i > 0 && t <= thresholds.get(i - 1))) {
+        throw new IllegalArgumentException("thresholds must rise within (0, 1], got " + thresholds);
+      }
+    }
     scalings = List.copyOf(scalings);
+    thresholds = List.copyOf(thresholds);
+  }
+
+  /**
+   * The thresholds worth reporting for a dataset: 98% and 99% for MNIST, where a LeNet gets past
+   * 99%; 88% and 90% for Fashion-MNIST, where it ends near 90-91%.
+   */
+  public static List<Double> defaultThresholds(String dataset) {
+    return dataset.equals("fashion-mnist") ? List.of(0.88, 0.90) : List.of(0.98, 0.99);
   }
 
   public List<Long> seedValues() {

@@ -19,12 +19,13 @@ public record StudyResults(Plan study, List<RunRecord> runs, String updatedAt) {
    *
    * @param options the options every run shares (all but scaling, seed and the output folder)
    */
-  public record Plan(String dataset, int epochs, List<String> scalings, List<Long> seeds, Map<String, Object> options) {
+  public record Plan(String dataset, int epochs, List<String> scalings, List<Long> seeds, List<Double> thresholds,
+      Map<String, Object> options) {
     static Plan of(StudyPlan p) {
       Map<String, Object> shared = RunRecord.optionsOf(p.base());
       shared.remove("scaling");
       shared.remove("seed");
-      return new Plan(p.base().dataset(), p.base().epochs(), p.scalingLabels(), p.seedValues(), shared);
+      return new Plan(p.base().dataset(), p.base().epochs(), p.scalingLabels(), p.seedValues(), p.thresholds(), shared);
     }
   }
 

@@ -51,8 +51,9 @@ public final class StudyRunner {
     List<StudyPlan.Run> runs = plan.runs();
     StudyResults found = results;
     List<StudyPlan.Run> toDo = runs.stream().filter(r -> found.resultOf(r).isEmpty()).toList();
-    log.accept(String.format("study of %d runs (%d scalings x %d seeds, %s each) in %s: %d already in %s, %d to run",
-        runs.size(), plan.scalings().size(), plan.seeds(), Format.epochs(plan.base().epochs()), folder,
+    log.accept(String.format("study of %d runs (%s x %s, %s each) in %s: %d already in %s, %d to run",
+        runs.size(), Format.count(plan.scalings().size(), "scaling"), Format.count(plan.seeds(), "seed"),
+        Format.epochs(plan.base().epochs()), folder,
         runs.size() - toDo.size(), StudyFolder.RESULTS, toDo.size()));
     if (toDo.isEmpty()) {
       writeReport(plan, results);

@@ -13,7 +13,6 @@ import java.util.Optional;
  * @param finished runs of the plan that are done
  */
 public record StudySummary(List<ScalingSummary> scalings, int planned, int finished, StudyResults.Plan plan, Data data) {
-  public static final double[] THRESHOLDS = {0.98, 0.99};
 
   /** Image counts of the runs (the same for every run of a plan). */
   public record Data(int trainImages, int validationImages, long testImages, String master, int partitions) {}
@@ -48,6 +47,11 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
 
   public Optional<ScalingSummary> scaling(String label) {
     return scalings.stream().filter(s -> s.scaling().equals(label)).findFirst();
+  }
+
+  /** The validation accuracies whose first epoch the report gives, rising. */
+  public List<Double> thresholds() {
+    return plan.thresholds();
   }
 
   public boolean complete() {

@@ -74,7 +74,8 @@ class ConclusionTest {
     StudySummary s = summary(1, seeds(NONE, new double[] {0.98}, SLOW_NONE), seeds(MINMAX, new double[] {0.99}, FAST_MINMAX));
     assertThat(Conclusion.accuracy(s)).isEqualTo("minmax had the highest mean test accuracy, 99.00% (one seed). "
         + "none: 98.00% (one seed), 1.00 points lower; with one seed there is no spread to judge that by.");
-    assertThat(Conclusion.paragraphs(s)).last().asString().startsWith("Some scaling has only one seed so far");
+    assertThat(Conclusion.paragraphs(s)).last().asString().startsWith("Each scaling ran under one seed, so there is no "
+        + "spread between seeds to judge these differences by");
   }
 
   @Test
@@ -87,6 +88,16 @@ class ConclusionTest {
         + "minmax reached 98% at epoch 2 and 99% at epoch 3; "
         + "none reached 98% at epoch 3 and had not reached 99% after 4 epochs; "
         + "standardize had not reached 98% after 4 epochs.");
+  }
+
+  @Test
+  void thresholdsComeFromThePlan() {
+    StudyPlan plan = new StudyPlan(Runs.base(2), java.util.List.of(MINMAX), 1, java.util.List.of(0.9, 0.985));
+    StudyPlan.Run run = plan.runs().get(0);
+    StudySummary s = StudySummary.of(plan,
+        StudyResults.empty(plan).with(run, Runs.record(run, 0.99, 1, 0.95, 0.986), "t"));
+    assertThat(Conclusion.thresholds(s)).isEqualTo(
+        "Validation accuracy, mean over seeds: minmax reached 90% at epoch 1 and 98.5% at epoch 2.");
   }
 
   @Test
@@ -126,5 +137,7 @@ class ConclusionTest {
     List<String> p = Conclusion.paragraphs(s);
     assertThat(p.get(0)).isEqualTo("Partial results: 2 of 6 planned runs have finished; the numbers may change as the "
         + "rest complete.");
+    assertThat(p).last().isEqualTo("Some scaling has only one seed so far, so there is no spread between seeds to judge "
+        + "its differences by.");
   }
 }

@@ -58,6 +58,23 @@ class StudyCommandTest {
   }
 
   @Test
+  void thresholdsMustBeRisingAccuracies() {
+    assertBadInput(execute("study", "--thresholds", "0.99,0.98"),
+        "mnist-job: Invalid value '0.99,0.98' for option '--thresholds': must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
+    assertBadInput(execute("study", "--thresholds", "98,99"),
+        "mnist-job: Invalid value '98,99' for option '--thresholds': must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
+    assertBadInput(execute("study", "--thresholds", "0.9,high"),
+        "mnist-job: Invalid value '0.9,high' for option '--thresholds': 'high' is not a number");
+    assertThat(StudyCommand.parseThresholds("0.9, 0.95,1")).containsExactly(0.9, 0.95, 1.0);
+  }
+
+  @Test
+  void thresholdsDefaultByDataset() {
+    assertThat(StudyPlan.defaultThresholds("mnist")).containsExactly(0.98, 0.99);
+    assertThat(StudyPlan.defaultThresholds("fashion-mnist")).containsExactly(0.88, 0.90);
+  }
+
+  @Test
   void missingDataFolderFailsBeforeSparkStartsAndWritesNothing() {
     Path out = tmp.resolve("study");
     Run run = execute("study", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
