@@ -50,6 +50,19 @@ run_job() {
     -cp "$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.MnistJob "$@"
 }
 
+# Fetches the dataset the arguments name (--dataset, default mnist) into data/<dataset>/, unless
+# they give --data or ask for --help.
+fetch_data() {
+  if [ -n "$(option_value --data "$@")" ] || [[ " $* " == *" --help "* ]]; then
+    return
+  fi
+  case "$(option_value --dataset "$@")" in
+    ""|mnist) "$ROOT/submit/fetch-mnist.sh" >&2 ;;
+    fashion-mnist) "$ROOT/submit/fetch-fashion-mnist.sh" >&2 ;;
+    *) ;; # the job rejects an unknown dataset with exit code 2
+  esac
+}
+
 # Prepends "--conf FILE" unless the arguments already name one.
 with_conf() {
   local default="$1"; shift

@@ -1,13 +1,11 @@
 #!/usr/bin/env bash
 # Trains, evaluates and saves the LeNet on Spark local[*] with conf/local.conf; options override it.
-# Builds the job if needed and fetches MNIST into data/mnist/ unless --data is given.
+# Builds the job if needed and fetches the dataset into data/<dataset>/ unless --data is given.
 #   submit/local.sh [--epochs N] [--scaling none|minmax|standardize] [--out DIR] ... (--help lists all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_built
-if [ -z "$(option_value --data "$@")" ] && [[ " $* " != *" --help "* ]]; then
-  "$ROOT/submit/fetch-mnist.sh" >&2
-fi
+fetch_data "$@"
 mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
 run_job train "${args[@]}"

@@ -89,10 +89,11 @@ public record JobConfig(
   }
 
   private static JobConfig fromConfig(Config c) {
+    String dataset = oneOf(c, "dataset", "mnist", "fashion-mnist");
     JobConfig config = new JobConfig(
         c.getString("master"),
-        oneOf(c, "dataset", "mnist", "fashion-mnist"),
-        nonEmpty(c, "data"),
+        dataset,
+        dataFolder(c, dataset),
         nonEmpty(c, "out"),
         atLeast(c, "epochs", 1),
         Scaling.parse(oneOf(c, "scaling", "none", "minmax", "standardize")),
@@ -180,6 +181,12 @@ public record JobConfig(
       throw new InvalidOptionException(key, String.valueOf(v), "must lie strictly between 0 and 1");
     }
     return v;
+  }
+
+  /** The configured data folder; empty means data/DATASET, where the submit/fetch-*.sh scripts put it. */
+  private static String dataFolder(Config c, String dataset) {
+    String v = c.getString("data").trim();
+    return v.isEmpty() ? "data/" + dataset : v;
   }
 
   private static String nonEmpty(Config c, String key) {

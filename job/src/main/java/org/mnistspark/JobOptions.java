@@ -22,13 +22,13 @@ public final class JobOptions {
   @Option(names = "--master", paramLabel = "URL", description = "Spark master URL, e.g. local[2] or spark://host:7077.")
   String master;
 
-  @Option(names = "--dataset", paramLabel = "NAME", description = "mnist or fashion-mnist (labels the run).")
+  @Option(names = "--dataset", paramLabel = "NAME", description = "mnist or fashion-mnist; labels the run and picks the default --data folder, data/NAME.")
   String dataset;
 
-  @Option(names = "--data", paramLabel = "DIR", description = "Folder (any Hadoop path) with the four IDX files, raw or .gz.")
+  @Option(names = "--data", paramLabel = "DIR", description = "Folder (any Hadoop path) with the four IDX files, raw or .gz (default: data/DATASET).")
   String data;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (any Hadoop path) for model.zip, metrics.json, evaluation.txt.")
+  @Option(names = "--out", paramLabel = "DIR", description = "Output folder (any Hadoop path): train writes model.zip, metrics.json and evaluation.txt there, study its results and report.")
   String out;
 
   @Option(names = "--epochs", paramLabel = "N", description = "Training epochs (>= 1).")

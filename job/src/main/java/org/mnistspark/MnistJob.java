@@ -2,7 +2,10 @@ package org.mnistspark;
 
 import com.typesafe.config.ConfigException;
 import java.io.PrintWriter;
+import org.mnistspark.bench.BenchCommand;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.retrain.RetrainCommand;
+import org.mnistspark.study.StudyCommand;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +13,7 @@ import picocli.CommandLine.Command;
 /** Entry point for spark-submit and the submit/ scripts. */
 @Command(name = "mnist-job", mixinStandardHelpOptions = true,
     description = "Distributed LeNet training on MNIST with Spark and DL4J.",
-    subcommands = {TrainCommand.class, org.mnistspark.bench.BenchCommand.class, org.mnistspark.retrain.RetrainCommand.class})
+    subcommands = {TrainCommand.class, BenchCommand.class, RetrainCommand.class, StudyCommand.class})
 public final class MnistJob {
   /** Exit code for bad options or bad input data. */
   public static final int BAD_INPUT = 2;

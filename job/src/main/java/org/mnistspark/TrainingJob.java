@@ -37,15 +37,23 @@ public final class TrainingJob {
     Sharder.Shards shards = new Sharder(sc, config.partitions())
         .shard(data.train(), config.trainLimit(), config.validationFraction());
 
-    // Scale: statistics from the training split only, applied as a distributed map while batching.
-    PixelScaler scaler = PixelScaler.fit(config.scaling(), shards.train());
-    JavaRDD<DataSet> train = shards.train().mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
-    MinibatchAssembler evalBatches = new MinibatchAssembler(scaler, config.evalBatchSize());
-    JavaRDD<DataSet> validation = shards.validation().mapPartitions(evalBatches);
+    PixelScaler scaler;
+    JavaRDD<DataSet> train;
+    MinibatchAssembler evalBatches;
+    DistributedTrainer.Result training;
+    try {
+      // Scale: statistics from the training split only, applied as a distributed map while batching.
+      scaler = PixelScaler.fit(config.scaling(), shards.train());
+      train = shards.train().mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
+      evalBatches = new MinibatchAssembler(scaler, config.evalBatchSize());
+      JavaRDD<DataSet> validation = shards.validation().mapPartitions(evalBatches);
 
-    // Train with parameter averaging; validation runs on the executors after each epoch.
-    DistributedTrainer.Result training =
-        new DistributedTrainer(sc, config).train(train, shards.trainCount(), validation, listener);
+      // Train with parameter averaging; validation runs on the executors after each epoch.
+      training = new DistributedTrainer(sc, config).train(train, shards.trainCount(), validation, listener);
+    } finally {
+      // a study runs many of these on one context; each would otherwise keep its records cached
+      shards.train().unpersist(false);
+    }
 
     // Evaluate on the driver over the whole test set.
     Evaluation eval = Evaluator.evaluate(training.network(), evalBatches.assemble(data.test()));

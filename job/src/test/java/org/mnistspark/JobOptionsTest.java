@@ -147,6 +147,14 @@ class JobOptionsTest {
   }
 
   @Test
+  void dataFolderFollowsTheDatasetUnlessGiven() {
+    assertThat(resolve("train").data()).isEqualTo("data/mnist");
+    assertThat(resolve("train", "--dataset", "fashion-mnist").data()).isEqualTo("data/fashion-mnist");
+    assertThat(resolve("train", "--dataset", "fashion-mnist", "--data", "/d").data()).isEqualTo("/d");
+    assertThat(resolve("train", "--dataset", "fashion-mnist").with("epochs", 1).data()).isEqualTo("data/fashion-mnist");
+  }
+
+  @Test
   void asMapRoundTripsThroughWith() {
     JobConfig c = resolve("train", "--epochs", "2", "--scaling", "none");
     assertThat(c.with("epochs", 2)).isEqualTo(c);

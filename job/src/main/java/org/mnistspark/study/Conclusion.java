@@ -1,0 +1,177 @@
+package org.mnistspark.study;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * The report's generated conclusion: a few paragraphs that state what the numbers show and no
+ * more. A difference between scalings is called larger than the seed spread only when the min–max
+ * ranges over seeds do not overlap; with one seed it is not judged at all. Pure: no Spark, no I/O.
+ */
+public final class Conclusion {
+  /** The label of the unnormalized baseline, whose catching up the study asks about. */
+  static final String BASELINE = "none";
+
+  private Conclusion() {}
+
+  /** Returns the conclusion's paragraphs, in reading order. */
+  public static List<String> paragraphs(StudySummary s) {
+    List<String> out = new ArrayList<>();
+    if (!s.complete()) {
+      out.add("Partial results: " + s.finished() + " of " + s.planned() + " planned runs have finished; "
+          + "the numbers may change as the rest complete.");
+    }
+    out.add(accuracy(s));
+    out.add(thresholds(s));
+    catchingUp(s).ifPresent(out::add);
+    out.add(speed(s));
+    if (s.plan().seeds().size() < 2) {
+      out.add("Each scaling ran under one seed, so there is no spread between seeds to judge these differences by; "
+          + "each number is a single sample. Use --seeds 3 or more to tell a difference from run-to-run noise.");
+    } else if (s.minSeeds() < 2) {
+      out.add("Some scaling has only one seed so far, so there is no spread between seeds to judge its differences by.");
+    }
+    return List.copyOf(out);
+  }
+
+  /** Which scaling had the highest mean test accuracy, and whether each gap exceeds the seed spread. */
+  static String accuracy(StudySummary s) {
+    List<ScalingSummary> ranked = s.byTestAccuracy();
+    ScalingSummary best = ranked.get(0);
+    StringBuilder b = new StringBuilder();
+    if (ranked.size() == 1) {
+      return b.append("Only ").append(best.scaling()).append(" has finished runs: mean test accuracy ")
+          .append(Format.percent(best.testAccuracy().mean())).append(spread(best)).append('.').toString();
+    }
+    b.append(best.scaling()).append(" had the highest mean test accuracy, ")
+        .append(Format.percent(best.testAccuracy().mean())).append(spread(best)).append('.');
+    for (ScalingSummary o : ranked.subList(1, ranked.size())) {
+      double gap = best.testAccuracy().mean() - o.testAccuracy().mean();
+      b.append(' ').append(o.scaling()).append(": ").append(Format.percent(o.testAccuracy().mean())).append(spread(o))
+          .append(", ").append(Format.points(gap)).append(" points lower");
+      if (best.seeds().size() < 2 || o.seeds().size() < 2) {
+        b.append("; with one seed there is no spread to judge that by.");
+      } else if (best.testAccuracy().entirelyAbove(o.testAccuracy())) {
+        b.append("; every ").append(o.scaling()).append(" seed scored below every ").append(best.scaling())
+            .append(" seed, so the difference is larger than the spread between seeds.");
+      } else {
+        b.append(", but the ranges over seeds overlap: the difference is within the seed spread, so these runs do not show ")
+            .append(best.scaling()).append(" to be more accurate than ").append(o.scaling()).append('.');
+      }
+    }
+    return b.toString();
+  }
+
+  /** When each scaling's mean validation curve first reached each threshold. */
+  static String thresholds(StudySummary s) {
+    List<String> parts = new ArrayList<>();
+    for (ScalingSummary x : s.scalings()) {
+      List<String> reached = new ArrayList<>();
+      String missed = null;
+      for (double t : s.thresholds()) {
+        OptionalInt e = x.epochReaching(t);
+        if (e.isPresent()) {
+          reached.add(Format.threshold(t) + " at epoch " + e.getAsInt());
+        } else {
+          // thresholds rise, so the first one missed implies the rest
+          missed = "had not reached " + Format.threshold(t) + " after " + Format.epochs(x.epochs());
+          break;
+        }
+      }
+      String phrase = x.scaling() + " ";
+      if (!reached.isEmpty()) {
+        phrase += "reached " + String.join(" and ", reached) + (missed != null ? " and " + missed : "");
+      } else {
+        phrase += missed;
+      }
+      parts.add(phrase);
+    }
+    return "Validation accuracy, mean over seeds: " + String.join("; ", parts) + ".";
+  }
+
+  /**
+   * How the gap in mean validation accuracy between the unnormalized baseline and the most
+   * accurate other scaling moved from the first epoch to the last; empty without a baseline or
+   * without another scaling.
+   */
+  static Optional<String> catchingUp(StudySummary s) {
+    Optional<ScalingSummary> baseline = s.scaling(BASELINE);
+    Optional<ScalingSummary> other = s.scalings().stream().filter(x -> !x.scaling().equals(BASELINE))
+        .max(Comparator.comparingDouble(x -> x.testAccuracy().mean()));
+    if (baseline.isEmpty() || other.isEmpty()) {
+      return Optional.empty();
+    }
+    ScalingSummary n = baseline.get();
+    ScalingSummary o = other.get();
+    int last = Math.min(n.epochs(), o.epochs());
+    double first = o.validationAccuracy().get(0).mean() - n.validationAccuracy().get(0).mean();
+    double end = o.validationAccuracy().get(last - 1).mean() - n.validationAccuracy().get(last - 1).mean();
+    StringBuilder b = new StringBuilder("Catching up: ").append(BASELINE).append("'s mean validation accuracy was ")
+        .append(Format.points(first)).append(" points ").append(first >= 0 ? "below " : "above ").append(o.scaling())
+        .append("'s after epoch 1");
+    if (last == 1) {
+      b.append(" (one epoch only, so nothing to say about catching up).");
+      return Optional.of(b.toString());
+    }
+    b.append(" and ").append(Format.points(end)).append(" points ").append(end >= 0 ? "below" : "above")
+        .append(" after epoch ").append(last);
+    String firstText = Format.points(first);
+    String endText = Format.points(end);
+    if (Math.signum(first) != Math.signum(end) && !endText.equals("0.00") && !firstText.equals("0.00")) {
+      b.append(end >= 0 ? ": it fell behind." : ": it overtook " + o.scaling() + ".");
+    } else if (endText.equals(firstText)) {
+      b.append(": the gap stayed the same.");
+    } else {
+      b.append(Math.abs(end) < Math.abs(first) ? ": the gap narrowed." : ": the gap widened.");
+    }
+    Band nb = n.validationAccuracy().get(last - 1);
+    Band ob = o.validationAccuracy().get(last - 1);
+    if (n.seeds().size() < 2 || o.seeds().size() < 2) {
+      b.append(" With one seed, whether the remaining gap exceeds run-to-run noise cannot be told.");
+    } else if (ob.entirelyAbove(nb)) {
+      b.append(" After epoch ").append(last).append(" every ").append(BASELINE).append(" seed was still below every ")
+          .append(o.scaling()).append(" seed: within ").append(Format.epochs(last)).append(' ').append(BASELINE)
+          .append(" had not caught up.");
+    } else if (nb.entirelyAbove(ob)) {
+      b.append(" After epoch ").append(last).append(" every ").append(BASELINE).append(" seed was above every ")
+          .append(o.scaling()).append(" seed.");
+    } else {
+      b.append(" After epoch ").append(last).append(" the ranges over seeds overlap: the remaining difference is within the seed spread.");
+    }
+    return Optional.of(b.toString());
+  }
+
+  /** Mean seconds per epoch, and whether scaling measurably changed them. */
+  static String speed(StudySummary s) {
+    List<String> parts = new ArrayList<>();
+    for (ScalingSummary x : s.scalings()) {
+      parts.add(x.scaling() + " " + Format.seconds(x.secondsPerEpoch().mean()) + " s");
+    }
+    StringBuilder b = new StringBuilder("Mean seconds per training epoch: ").append(String.join(", ", parts)).append('.');
+    if (s.scalings().size() < 2) {
+      return b.toString();
+    }
+    Comparator<ScalingSummary> bySeconds = Comparator.comparingDouble(x -> x.secondsPerEpoch().mean());
+    ScalingSummary fastest = s.scalings().stream().min(bySeconds).orElseThrow();
+    ScalingSummary slowest = s.scalings().stream().max(bySeconds).orElseThrow();
+    if (fastest.seeds().size() < 2 || slowest.seeds().size() < 2) {
+      b.append(" With one run per scaling, timing noise cannot be told apart from a difference.");
+    } else if (slowest.secondsPerEpoch().entirelyAbove(fastest.secondsPerEpoch())) {
+      b.append(" Every ").append(fastest.scaling()).append(" run took less time per epoch than every ")
+          .append(slowest.scaling()).append(" run.");
+    } else {
+      b.append(" The per-run times of the fastest (").append(fastest.scaling()).append(") and slowest (")
+          .append(slowest.scaling()).append(") overlap, so scaling did not measurably change the time an epoch takes.");
+    }
+    return b.toString();
+  }
+
+  /** " (min–max over 3 seeds: 98.70–98.90%)", or " (one seed)". */
+  private static String spread(ScalingSummary x) {
+    int n = x.seeds().size();
+    return n < 2 ? " (one seed)" : " (min–max over " + n + " seeds: " + Format.percentRange(x.testAccuracy()) + ")";
+  }
+}

@@ -1,0 +1,203 @@
+package org.mnistspark.study;
+
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * report.md and report.html from a study summary. Both show the same text and tables; the
+ * Markdown links the PNGs beside it, the HTML embeds them as data URIs so it can be mailed alone.
+ * Every number comes from the summary, which comes from results.json. Pure: no files.
+ */
+public final class Report {
+  public static final String ACCURACY_PNG = "accuracy.png";
+  public static final String LOSS_PNG = "loss.png";
+
+  private Report() {}
+
+  /** A table as header and rows of cell text. */
+  record Table(List<String> header, List<List<String>> rows) {}
+
+  /** The report's text blocks, shared by both renderings. */
+  private record Content(String title, List<String> intro, List<String> conclusion, Table results, String resultsNote,
+      Table validation, Table loss, String definitions) {}
+
+  public static String markdown(StudySummary s, String updatedAt) {
+    Content c = content(s, updatedAt);
+    StringBuilder b = new StringBuilder();
+    b.append("# ").append(c.title()).append("\n\n");
+    b.append(c.intro().get(0)).append("\n\n");
+    for (String line : c.intro().subList(1, c.intro().size())) {
+      b.append("- ").append(line).append('\n');
+    }
+    b.append("\n## Conclusion\n\n");
+    for (String p : c.conclusion()) {
+      b.append(p).append("\n\n");
+    }
+    b.append("## Test accuracy and speed\n\n");
+    markdownTable(b, c.results());
+    b.append('\n').append(c.resultsNote()).append("\n\n");
+    b.append("## Validation accuracy per epoch\n\n");
+    b.append("![Validation accuracy per epoch](").append(ACCURACY_PNG).append(")\n\n");
+    markdownTable(b, c.validation());
+    b.append("\n## Train loss per epoch\n\n");
+    b.append("![Train loss per epoch](").append(LOSS_PNG).append(")\n\n");
+    markdownTable(b, c.loss());
+    b.append('\n').append(c.definitions()).append('\n');
+    return b.toString();
+  }
+
+  public static String html(StudySummary s, String updatedAt, byte[] accuracyPng, byte[] lossPng) {
+    Content c = content(s, updatedAt);
+    StringBuilder b = new StringBuilder();
+    b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
+        .append(escape(c.title())).append("</title>\n<style>\n")
+        .append("body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em;line-height:1.45;color:#222}\n")
+        .append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\n")
+        .append("th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}img{max-width:100%}\n")
+        .append("</style>\n</head>\n<body>\n");
+    b.append("<h1>").append(escape(c.title())).append("</h1>\n");
+    b.append("<p>").append(escape(c.intro().get(0))).append("</p>\n<ul>\n");
+    for (String line : c.intro().subList(1, c.intro().size())) {
+      b.append("<li>").append(escape(line)).append("</li>\n");
+    }
+    b.append("</ul>\n<h2>Conclusion</h2>\n");
+    for (String p : c.conclusion()) {
+      b.append("<p>").append(escape(p)).append("</p>\n");
+    }
+    b.append("<h2>Test accuracy and speed</h2>\n");
+    htmlTable(b, c.results());
+    b.append("<p>").append(escape(c.resultsNote())).append("</p>\n");
+    b.append("<h2>Validation accuracy per epoch</h2>\n");
+    image(b, accuracyPng, "Validation accuracy per epoch");
+    htmlTable(b, c.validation());
+    b.append("<h2>Train loss per epoch</h2>\n");
+    image(b, lossPng, "Train loss per epoch");
+    htmlTable(b, c.loss());
+    b.append("<p>").append(escape(c.definitions())).append("</p>\n</body>\n</html>\n");
+    return b.toString();
+  }
+
+  private static Content content(StudySummary s, String updatedAt) {
+    StudyResults.Plan plan = s.plan();
+    StudySummary.Data d = s.data();
+    Map<String, Object> o = plan.options();
+    List<String> intro = List.of(
+        "Does scaling the pixels change the accuracy the LeNet reaches, or only how fast it gets there? Each scaling "
+            + "was trained under the same seeds, on the same partitions, with every other option equal.",
+        "Runs: " + s.finished() + " of " + s.planned() + " planned; scalings " + String.join(", ", plan.scalings())
+            + "; seeds " + joinNumbers(plan.seeds()) + "; " + Format.epochs(plan.epochs()) + " per run.",
+        "Data: " + plan.dataset() + ", " + d.trainImages() + " training, " + d.validationImages() + " validation and "
+            + d.testImages() + " test images.",
+        "Training: master " + d.master() + ", " + d.partitions() + " partitions, minibatches of " + o.get("batch-size-per-worker")
+            + " per worker, averaging every " + o.get("averaging-frequency") + " minibatches, Adam learning rate "
+            + o.get("learning-rate") + ".",
+        "Results as of " + (updatedAt == null ? "(none)" : updatedAt) + "; every number here comes from results.json beside this report.");
+
+    List<String> header = new ArrayList<>(List.of("scaling", "seeds", "test accuracy mean", "min", "max"));
+    for (double t : s.thresholds()) {
+      header.add("epoch reaching " + Format.threshold(t));
+    }
+    header.addAll(List.of("seconds per epoch", "images per second"));
+    List<List<String>> rows = new ArrayList<>();
+    for (ScalingSummary x : s.scalings()) {
+      List<String> row = new ArrayList<>(List.of(x.scaling(), String.valueOf(x.seeds().size()),
+          Format.percent(x.testAccuracy().mean()), Format.percent(x.testAccuracy().min()),
+          Format.percent(x.testAccuracy().max())));
+      for (double t : s.thresholds()) {
+        row.add(epochCell(x, t));
+      }
+      row.add(Format.seconds(x.secondsPerEpoch().mean()));
+      row.add(Format.rate(x.samplesPerSecond()));
+      rows.add(row);
+    }
+    Table results = new Table(header, rows);
+
+    String resultsNote = "Test accuracy is the final network's, on the whole test set. \"Epoch reaching\" is the first "
+        + "epoch after which the validation accuracy averaged over seeds reached the threshold; in brackets each seed's own. "
+        + "Seconds per epoch count training only (validation excluded), averaged over epochs and seeds.";
+    String definitions = "Bands and brackets give the minimum and maximum over seeds. Train loss is the loss DL4J "
+        + "reports for the last averaging round of each epoch, not an average over the epoch.";
+    return new Content("Normalization study: " + plan.dataset(), intro, Conclusion.paragraphs(s), results, resultsNote,
+        perEpoch(s, true), perEpoch(s, false), definitions);
+  }
+
+  /** "2 (per seed: 2, 2, 3)", or just "2" with one seed. */
+  private static String epochCell(ScalingSummary x, double threshold) {
+    String cell = Format.epoch(x.epochReaching(threshold));
+    if (x.seeds().size() > 1) {
+      List<String> each = new ArrayList<>();
+      for (OptionalInt e : x.epochReachingPerSeed(threshold)) {
+        each.add(Format.epoch(e));
+      }
+      cell += " (per seed: " + String.join(", ", each) + ")";
+    }
+    return cell;
+  }
+
+  /** Epoch rows, one column per scaling: mean and, with several seeds, the range. */
+  private static Table perEpoch(StudySummary s, boolean accuracy) {
+    List<String> header = new ArrayList<>(List.of("epoch"));
+    int epochs = 0;
+    for (ScalingSummary x : s.scalings()) {
+      header.add(x.scaling());
+      epochs = Math.max(epochs, x.epochs());
+    }
+    List<List<String>> rows = new ArrayList<>();
+    for (int e = 0; e < epochs; e++) {
+      List<String> row = new ArrayList<>(List.of(String.valueOf(e + 1)));
+      for (ScalingSummary x : s.scalings()) {
+        Band b = (accuracy ? x.validationAccuracy() : x.trainLoss()).get(e);
+        String cell = accuracy ? Format.percent(b.mean()) : Format.loss(b.mean());
+        if (x.seeds().size() > 1) {
+          cell += accuracy ? " (" + Format.percentRange(b) + ")" : " (" + Format.loss(b.min()) + "–" + Format.loss(b.max()) + ")";
+        }
+        row.add(cell);
+      }
+      rows.add(row);
+    }
+    return new Table(header, rows);
+  }
+
+  private static void markdownTable(StringBuilder b, Table t) {
+    b.append("| ").append(String.join(" | ", t.header())).append(" |\n|");
+    for (int i = 0; i < t.header().size(); i++) {
+      b.append(i == 0 ? "---|" : "--:|");
+    }
+    b.append('\n');
+    for (List<String> row : t.rows()) {
+      b.append("| ").append(String.join(" | ", row)).append(" |\n");
+    }
+  }
+
+  private static void htmlTable(StringBuilder b, Table t) {
+    b.append("<table>\n<tr>");
+    for (String h : t.header()) {
+      b.append("<th>").append(escape(h)).append("</th>");
+    }
+    b.append("</tr>\n");
+    for (List<String> row : t.rows()) {
+      b.append("<tr>");
+      for (String cell : row) {
+        b.append("<td>").append(escape(cell)).append("</td>");
+      }
+      b.append("</tr>\n");
+    }
+    b.append("</table>\n");
+  }
+
+  private static void image(StringBuilder b, byte[] png, String alt) {
+    b.append("<p><img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
+        .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
+  }
+
+  private static String joinNumbers(List<Long> numbers) {
+    return String.join(", ", numbers.stream().map(String::valueOf).toList());
+  }
+
+  static String escape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+  }
+}

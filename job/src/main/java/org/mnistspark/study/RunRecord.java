@@ -1,0 +1,84 @@
+package org.mnistspark.study;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.mnistspark.JobConfig;
+import org.mnistspark.output.RunMetrics;
+import org.mnistspark.train.EpochStats;
+
+/**
+ * One finished training run of a study, as results.json stores it.
+ *
+ * @param options every effective option of the run except the output folder (which does not change
+ *     what a run computes); a run is reused on resume only when these match
+ * @param epochs what each epoch did: seconds, samples/s, train loss, validation accuracy
+ * @param testAccuracy accuracy of the final network on the whole test set
+ * @param scaler the fitted pixel transform; mean and std are set for standardize only
+ * @param partitions RDD partitions the training data was spread over
+ */
+public record RunRecord(
+    String scaling,
+    long seed,
+    Map<String, Object> options,
+    List<EpochStats> epochs,
+    double testAccuracy,
+    long testExamples,
+    RunMetrics.Scaling scaler,
+    int trainImages,
+    int validationImages,
+    String master,
+    int partitions,
+    double wallSeconds,
+    String finishedAt) {
+
+  /** The record of a run from the metrics the training job returned. */
+  public static RunRecord of(StudyPlan.Run run, RunMetrics m) {
+    return new RunRecord(run.scaling().label(), run.seed(), optionsOf(run.config()), m.epochs(), m.test().accuracy(),
+        m.test().examples(), m.scaling(), m.data().trainImages(), m.data().validationImages(), m.spark().master(),
+        m.spark().partitions(), m.wallSeconds(), m.finishedAt());
+  }
+
+  /** The options that identify a run: all effective options but the output folder. */
+  public static Map<String, Object> optionsOf(JobConfig config) {
+    Map<String, Object> m = new LinkedHashMap<>(config.asMap());
+    m.remove("out");
+    return m;
+  }
+
+  /**
+   * Returns whether this record is the result of {@code run}: same scaling, seed and options.
+   * Options are compared as text, since a number read back from JSON may be an Integer where the
+   * configuration held a Long.
+   */
+  public boolean isResultOf(StudyPlan.Run run) {
+    return scaling.equals(run.scaling().label()) && seed == run.seed()
+        && asText(options).equals(asText(optionsOf(run.config())));
+  }
+
+  private static Map<String, String> asText(Map<String, Object> options) {
+    Map<String, String> m = new LinkedHashMap<>();
+    options.forEach((k, v) -> m.put(k, Objects.toString(v)));
+    return m;
+  }
+
+  /** Validation accuracy after each epoch, in epoch order. */
+  public double[] validationAccuracy() {
+    return epochs.stream().mapToDouble(EpochStats::validationAccuracy).toArray();
+  }
+
+  /** Train loss after each epoch, in epoch order. */
+  public double[] trainLoss() {
+    return epochs.stream().mapToDouble(EpochStats::trainLoss).toArray();
+  }
+
+  /** Mean wall seconds of this run's epochs (training only, validation excluded). */
+  public double meanSecondsPerEpoch() {
+    return epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(Double.NaN);
+  }
+
+  public double meanSamplesPerSecond() {
+    return epochs.stream().mapToDouble(EpochStats::samplesPerSecond).average().orElse(Double.NaN);
+  }
+}

@@ -1,0 +1,89 @@
+package org.mnistspark.study;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * One scaling's runs, aggregated over seeds. Pure: built from run records, no Spark.
+ *
+ * @param validationAccuracy per epoch (index 0 = epoch 1), mean/min/max over seeds
+ * @param trainLoss per epoch, mean/min/max over seeds
+ * @param testAccuracy of the final networks, mean/min/max over seeds
+ * @param secondsPerEpoch of the runs' own mean epoch times, mean/min/max over seeds
+ * @param validationPerSeed each seed's validation accuracy per epoch, in the order of {@code seeds}
+ */
+public record ScalingSummary(
+    String scaling,
+    List<Long> seeds,
+    int epochs,
+    List<Band> validationAccuracy,
+    List<Band> trainLoss,
+    Band testAccuracy,
+    Band secondsPerEpoch,
+    double samplesPerSecond,
+    List<double[]> validationPerSeed) {
+
+  /**
+   * Returns the summary of {@code runs}, all of one scaling.
+   *
+   * @throws IllegalArgumentException if there are no runs, they mix scalings, or their epoch counts differ
+   */
+  public static ScalingSummary of(List<RunRecord> runs) {
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException("no runs to summarize");
+    }
+    String scaling = runs.get(0).scaling();
+    int epochs = runs.get(0).epochs().size();
+    for (RunRecord r : runs) {
+      if (!r.scaling().equals(scaling) || r.epochs().size() != epochs) {
+        throw new IllegalArgumentException("runs to summarize must share scaling and epochs: " + scaling + " with "
+            + epochs + " epochs, got " + r.scaling() + " with " + r.epochs().size());
+      }
+    }
+    List<Band> validation = new ArrayList<>();
+    List<Band> loss = new ArrayList<>();
+    for (int e = 0; e < epochs; e++) {
+      int epoch = e;
+      validation.add(Band.of(runs.stream().mapToDouble(r -> r.validationAccuracy()[epoch]).toArray()));
+      loss.add(Band.of(runs.stream().mapToDouble(r -> r.trainLoss()[epoch]).toArray()));
+    }
+    return new ScalingSummary(
+        scaling,
+        runs.stream().map(RunRecord::seed).toList(),
+        epochs,
+        List.copyOf(validation),
+        List.copyOf(loss),
+        Band.of(runs.stream().mapToDouble(RunRecord::testAccuracy).toArray()),
+        Band.of(runs.stream().mapToDouble(RunRecord::meanSecondsPerEpoch).toArray()),
+        runs.stream().mapToDouble(RunRecord::meanSamplesPerSecond).average().orElseThrow(),
+        runs.stream().map(RunRecord::validationAccuracy).toList());
+  }
+
+  /** The first epoch (1-based) at which the mean validation accuracy over seeds reached {@code threshold}. */
+  public OptionalInt epochReaching(double threshold) {
+    return firstEpochReaching(validationAccuracy.stream().mapToDouble(Band::mean).toArray(), threshold);
+  }
+
+  /** Each seed's own first epoch at {@code threshold}, in the order of {@link #seeds()}. */
+  public List<OptionalInt> epochReachingPerSeed(double threshold) {
+    return validationPerSeed.stream().map(curve -> firstEpochReaching(curve, threshold)).toList();
+  }
+
+  /**
+   * Returns the first epoch (1-based) whose value is at least {@code threshold}, or empty if none
+   * is; a later dip below the threshold does not undo it.
+   */
+  public static OptionalInt firstEpochReaching(double[] curve, double threshold) {
+    for (int e = 0; e < curve.length; e++) {
+      if (curve[e] >= threshold) {
+        return OptionalInt.of(e + 1);
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  public Band lastValidationAccuracy() {
+    return validationAccuracy.get(epochs - 1);
+  }
+}

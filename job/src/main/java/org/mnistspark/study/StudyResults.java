@@ -1,0 +1,70 @@
+package org.mnistspark.study;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What results.json holds: the plan of the latest invocation and every finished run, including
+ * runs of earlier invocations with other options (kept, but left out of the report).
+ *
+ * @param updatedAt when the last run was added, ISO-8601; the report shows it instead of "now",
+ *     so regenerating it from the same results gives the same bytes
+ */
+public record StudyResults(Plan study, List<RunRecord> runs, String updatedAt) {
+
+  /**
+   * The plan the report covers.
+   *
+   * @param options the options every run shares (all but scaling, seed and the output folder)
+   */
+  public record Plan(String dataset, int epochs, List<String> scalings, List<Long> seeds, List<Double> thresholds,
+      Map<String, Object> options) {
+    static Plan of(StudyPlan p) {
+      Map<String, Object> shared = RunRecord.optionsOf(p.base());
+      shared.remove("scaling");
+      shared.remove("seed");
+      return new Plan(p.base().dataset(), p.base().epochs(), p.scalingLabels(), p.seedValues(), p.thresholds(), shared);
+    }
+  }
+
+  public StudyResults {
+    runs = List.copyOf(runs);
+  }
+
+  public static StudyResults empty(StudyPlan plan) {
+    return new StudyResults(Plan.of(plan), List.of(), null);
+  }
+
+  /** The recorded result of {@code run}, if any. */
+  public Optional<RunRecord> resultOf(StudyPlan.Run run) {
+    return runs.stream().filter(r -> r.isResultOf(run)).findFirst();
+  }
+
+  /** The results of the plan's runs, in plan order; runs not yet done are missing. */
+  public List<RunRecord> resultsOf(StudyPlan plan) {
+    List<RunRecord> out = new ArrayList<>();
+    for (StudyPlan.Run run : plan.runs()) {
+      resultOf(run).ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /** These results with {@code plan} as the current plan. */
+  public StudyResults forPlan(StudyPlan plan) {
+    return new StudyResults(Plan.of(plan), runs, updatedAt);
+  }
+
+  /** These results plus {@code record}, which replaces an earlier record of the same run. */
+  public StudyResults with(StudyPlan.Run run, RunRecord record, String now) {
+    List<RunRecord> out = new ArrayList<>();
+    for (RunRecord r : runs) {
+      if (!r.isResultOf(run)) {
+        out.add(r);
+      }
+    }
+    out.add(record);
+    return new StudyResults(study, out, now);
+  }
+}

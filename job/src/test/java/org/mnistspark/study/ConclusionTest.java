@@ -1,0 +1,143 @@
+package org.mnistspark.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnistspark.scale.Scaling.MINMAX;
+import static org.mnistspark.scale.Scaling.NONE;
+import static org.mnistspark.scale.Scaling.STANDARDIZE;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.mnistspark.scale.Scaling;
+
+/** The generated conclusion says what the numbers show, and no more than the seed spread allows. */
+class ConclusionTest {
+
+  /** One scaling's runs: test accuracy, seconds per epoch and validation curve per seed. */
+  record Seeded(Scaling scaling, double[] test, double[] seconds, double[][] validation) {}
+
+  private static Seeded seeds(Scaling s, double[] test, double[]... validation) {
+    double[] seconds = new double[test.length];
+    java.util.Arrays.fill(seconds, 60);
+    return new Seeded(s, test, seconds, validation);
+  }
+
+  private static StudySummary summary(int seedsPlanned, Seeded... scalings) {
+    int epochs = scalings[0].validation()[0].length;
+    StudyPlan plan = Runs.plan(epochs, seedsPlanned, java.util.Arrays.stream(scalings).map(Seeded::scaling)
+        .toArray(Scaling[]::new));
+    StudyResults r = StudyResults.empty(plan);
+    for (Seeded x : scalings) {
+      for (int i = 0; i < x.test().length; i++) {
+        StudyPlan.Run run = Runs.run(plan, x.scaling(), i);
+        r = r.with(run, Runs.record(run, x.test()[i], x.seconds()[i], x.validation()[i]), "t");
+      }
+    }
+    return StudySummary.of(plan, r);
+  }
+
+  private static final double[] LOW = {0.9850, 0.9860, 0.9855};
+  private static final double[] HIGH = {0.9900, 0.9910, 0.9905};
+  private static final double[] HIGH_OVERLAPPING = {0.9840, 0.9920, 0.9900};
+  private static final double[] SLOW_NONE = {0.950, 0.975, 0.980, 0.984};
+  private static final double[] FAST_MINMAX = {0.978, 0.986, 0.990, 0.991};
+
+  @Test
+  void namesTheScalingWithTheHigherMeanTestAccuracyWhicheverItIs() {
+    String minmaxBetter = Conclusion.accuracy(summary(3,
+        seeds(NONE, LOW, SLOW_NONE, SLOW_NONE, SLOW_NONE), seeds(MINMAX, HIGH, FAST_MINMAX, FAST_MINMAX, FAST_MINMAX)));
+    assertThat(minmaxBetter).startsWith("minmax had the highest mean test accuracy, 99.05% (min–max over 3 seeds: 99.00–99.10%).");
+    String noneBetter = Conclusion.accuracy(summary(3,
+        seeds(NONE, HIGH, SLOW_NONE, SLOW_NONE, SLOW_NONE), seeds(MINMAX, LOW, FAST_MINMAX, FAST_MINMAX, FAST_MINMAX)));
+    assertThat(noneBetter).startsWith("none had the highest mean test accuracy, 99.05%");
+  }
+
+  @Test
+  void aGapBeyondTheSeedSpreadIsCalledSo() {
+    String text = Conclusion.accuracy(summary(3,
+        seeds(NONE, LOW, SLOW_NONE, SLOW_NONE, SLOW_NONE), seeds(MINMAX, HIGH, FAST_MINMAX, FAST_MINMAX, FAST_MINMAX)));
+    assertThat(text).contains("none: 98.55% (min–max over 3 seeds: 98.50–98.60%), 0.50 points lower; every none seed "
+        + "scored below every minmax seed, so the difference is larger than the spread between seeds.");
+  }
+
+  @Test
+  void overlappingRangesAreCalledWithinTheSeedSpread() {
+    String text = Conclusion.accuracy(summary(3,
+        seeds(NONE, LOW, SLOW_NONE, SLOW_NONE, SLOW_NONE),
+        seeds(MINMAX, HIGH_OVERLAPPING, FAST_MINMAX, FAST_MINMAX, FAST_MINMAX)));
+    assertThat(text).contains("0.32 points lower, but the ranges over seeds overlap: the difference is within the seed "
+        + "spread, so these runs do not show minmax to be more accurate than none.");
+    assertThat(text).doesNotContain("larger than the spread");
+  }
+
+  @Test
+  void withOneSeedNoDifferenceIsJudged() {
+    StudySummary s = summary(1, seeds(NONE, new double[] {0.98}, SLOW_NONE), seeds(MINMAX, new double[] {0.99}, FAST_MINMAX));
+    assertThat(Conclusion.accuracy(s)).isEqualTo("minmax had the highest mean test accuracy, 99.00% (one seed). "
+        + "none: 98.00% (one seed), 1.00 points lower; with one seed there is no spread to judge that by.");
+    assertThat(Conclusion.paragraphs(s)).last().asString().startsWith("Each scaling ran under one seed, so there is no "
+        + "spread between seeds to judge these differences by");
+  }
+
+  @Test
+  void thresholdSentenceSaysWhenEachScalingReached98And99Percent() {
+    StudySummary s = summary(1,
+        seeds(MINMAX, new double[] {0.99}, FAST_MINMAX),
+        seeds(NONE, new double[] {0.98}, SLOW_NONE),
+        seeds(STANDARDIZE, new double[] {0.97}, new double[] {0.95, 0.96, 0.97, 0.975}));
+    assertThat(Conclusion.thresholds(s)).isEqualTo("Validation accuracy, mean over seeds: "
+        + "minmax reached 98% at epoch 2 and 99% at epoch 3; "
+        + "none reached 98% at epoch 3 and had not reached 99% after 4 epochs; "
+        + "standardize had not reached 98% after 4 epochs.");
+  }
+
+  @Test
+  void thresholdsComeFromThePlan() {
+    StudyPlan plan = new StudyPlan(Runs.base(2), java.util.List.of(MINMAX), 1, java.util.List.of(0.9, 0.985));
+    StudyPlan.Run run = plan.runs().get(0);
+    StudySummary s = StudySummary.of(plan,
+        StudyResults.empty(plan).with(run, Runs.record(run, 0.99, 1, 0.95, 0.986), "t"));
+    assertThat(Conclusion.thresholds(s)).isEqualTo(
+        "Validation accuracy, mean over seeds: minmax reached 90% at epoch 1 and 98.5% at epoch 2.");
+  }
+
+  @Test
+  void catchingUpComparesTheBaselineWithTheBestOtherScalingAtFirstAndLastEpoch() {
+    StudySummary s = summary(3,
+        seeds(NONE, LOW, SLOW_NONE, SLOW_NONE, new double[] {0.952, 0.977, 0.982, 0.986}),
+        seeds(MINMAX, HIGH, FAST_MINMAX, FAST_MINMAX, FAST_MINMAX));
+    assertThat(Conclusion.catchingUp(s)).hasValue("Catching up: none's mean validation accuracy was 2.73 points below "
+        + "minmax's after epoch 1 and 0.63 points below after epoch 4: the gap narrowed. After epoch 4 every none seed "
+        + "was still below every minmax seed: within 4 epochs none had not caught up.");
+
+    StudySummary caughtUp = summary(2,
+        seeds(NONE, new double[] {0.985, 0.986}, SLOW_NONE, new double[] {0.950, 0.975, 0.985, 0.9915}),
+        seeds(MINMAX, new double[] {0.990, 0.991}, FAST_MINMAX, FAST_MINMAX));
+    assertThat(Conclusion.catchingUp(caughtUp).orElseThrow())
+        .endsWith("After epoch 4 the ranges over seeds overlap: the remaining difference is within the seed spread.");
+
+    StudySummary noBaseline = summary(1, seeds(MINMAX, new double[] {0.99}, FAST_MINMAX),
+        seeds(STANDARDIZE, new double[] {0.99}, FAST_MINMAX));
+    assertThat(Conclusion.catchingUp(noBaseline)).isEmpty();
+  }
+
+  @Test
+  void speedIsComparedAgainstTheSpreadOfPerRunTimes() {
+    Seeded fast = new Seeded(MINMAX, HIGH, new double[] {50, 51, 52}, new double[][] {FAST_MINMAX, FAST_MINMAX, FAST_MINMAX});
+    Seeded slow = new Seeded(NONE, LOW, new double[] {60, 61, 62}, new double[][] {SLOW_NONE, SLOW_NONE, SLOW_NONE});
+    Seeded overlapping = new Seeded(NONE, LOW, new double[] {49, 61, 62}, new double[][] {SLOW_NONE, SLOW_NONE, SLOW_NONE});
+    assertThat(Conclusion.speed(summary(3, slow, fast))).isEqualTo("Mean seconds per training epoch: none 61.0 s, "
+        + "minmax 51.0 s. Every minmax run took less time per epoch than every none run.");
+    assertThat(Conclusion.speed(summary(3, overlapping, fast))).endsWith("The per-run times of the fastest (minmax) "
+        + "and slowest (none) overlap, so scaling did not measurably change the time an epoch takes.");
+  }
+
+  @Test
+  void partialResultsSaySo() {
+    StudySummary s = summary(3, seeds(NONE, new double[] {0.98}, SLOW_NONE), seeds(MINMAX, new double[] {0.99}, FAST_MINMAX));
+    List<String> p = Conclusion.paragraphs(s);
+    assertThat(p.get(0)).isEqualTo("Partial results: 2 of 6 planned runs have finished; the numbers may change as the "
+        + "rest complete.");
+    assertThat(p).last().isEqualTo("Some scaling has only one seed so far, so there is no spread between seeds to judge "
+        + "its differences by.");
+  }
+}

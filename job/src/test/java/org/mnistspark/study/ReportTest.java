@@ -1,0 +1,74 @@
+package org.mnistspark.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mnistspark.scale.Scaling.MINMAX;
+import static org.mnistspark.scale.Scaling.NONE;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.mnistspark.output.ModelStore;
+
+class ReportTest {
+  private final StudyPlan plan = Runs.plan(3, 2, NONE, MINMAX);
+  private final StudyResults results = results();
+
+  /** none: 98.12% mean test accuracy, 98% at epoch 2; minmax: 99.04%, 98% at epoch 1, 99% at epoch 3. */
+  private StudyResults results() {
+    double[][] curves = {{0.951, 0.983, 0.985}, {0.962, 0.979, 0.984}, {0.978, 0.986, 0.990}, {0.976, 0.985, 0.992}};
+    double[] test = {0.9801, 0.9823, 0.9896, 0.9912};
+    StudyResults r = StudyResults.empty(plan);
+    int i = 0;
+    for (var s : plan.scalings()) {
+      for (int seed = 0; seed < 2; seed++) {
+        StudyPlan.Run run = Runs.run(plan, s, seed);
+        r = r.with(run, Runs.record(run, test[i], 55 + i, curves[i]), "2026-01-0" + (++i) + "T00:00:00Z");
+      }
+    }
+    return r;
+  }
+
+  private JsonNode json() throws Exception {
+    return ModelStore.JSON.readTree(ModelStore.JSON.writeValueAsBytes(results));
+  }
+
+  @Test
+  void everyNumberInTheMarkdownMatchesTheResults() throws Exception {
+    String md = Report.markdown(StudySummary.of(plan, results), results.updatedAt());
+    ReportCheck.assertMatches(md, json());
+    assertThat(ReportCheck.section(md, "## Conclusion")).startsWith("\n\n" + ReportCheck.best(json()) + " had the highest");
+    assertThat(md).contains("| none | 2 | 98.12% | 98.01% | 98.23% | 2 (per seed: 2, 3) | not reached (per seed: not reached, not reached) | 55.5 | 29 |");
+    assertThat(md).contains("![Validation accuracy per epoch](accuracy.png)").contains("![Train loss per epoch](loss.png)");
+  }
+
+  @Test
+  void theNumberCheckCatchesAWrongNumber() throws Exception {
+    String md = Report.markdown(StudySummary.of(plan, results), results.updatedAt());
+    JsonNode json = json();
+    for (String[] edit : new String[][] {{"| 98.12% |", "| 98.13% |"}, {"| 55.5 |", "| 57.0 |"},
+        {"2 (per seed: 2, 3)", "3 (per seed: 2, 3)"}, {"97.70% (97.60–97.80%)", "97.70% (97.50–97.80%)"},
+        {"(0.0140–0.0150)", "(0.0140–0.0152)"}, {"99.04%", "99.06%"}, {"3 epochs per run", "4 epochs per run"}, {"0.92 points", "0.93 points"}}) {
+      assertThat(md).as("report holds %s", edit[0]).contains(edit[0]);
+      String wrong = md.replace(edit[0], edit[1]);
+      assertThatThrownBy(() -> ReportCheck.assertMatches(wrong, json)).as("changing %s", edit[0]).isInstanceOf(AssertionError.class);
+    }
+  }
+
+  @Test
+  void htmlEmbedsBothPlotsAndEscapesText() throws Exception {
+    byte[] accuracy = {(byte) 0x89, 'P', 'N', 'G', 1};
+    byte[] loss = {(byte) 0x89, 'P', 'N', 'G', 2};
+    String html = Report.html(StudySummary.of(plan, results), results.updatedAt(), accuracy, loss);
+    Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+    assertThat(m.find()).isTrue();
+    assertThat(Base64.getDecoder().decode(m.group(1))).isEqualTo(accuracy);
+    assertThat(m.find()).isTrue();
+    assertThat(Base64.getDecoder().decode(m.group(1))).isEqualTo(loss);
+    assertThat(m.find()).isFalse();
+    assertThat(html).contains("<td>none</td><td>2</td><td>98.12%</td>").doesNotContain("accuracy.png");
+    assertThat(Report.escape("a < b & \"c\"")).isEqualTo("a &lt; b &amp; &quot;c&quot;");
+  }
+}

@@ -1,0 +1,43 @@
+package org.mnistspark.study;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.mnistspark.JobConfig;
+import org.mnistspark.output.RunMetrics;
+import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.EpochStats;
+
+/** Hand-made run records and plans for the study's tests, no Spark. */
+final class Runs {
+  private Runs() {}
+
+  /** The options of a small study: 2000 images, the given epochs, local[2]. */
+  static JobConfig base(int epochs) {
+    return JobConfig.load(null, Map.of("master", "local[2]", "train-limit", 2000, "epochs", epochs, "seed", 42));
+  }
+
+  static StudyPlan plan(int epochs, int seeds, Scaling... scalings) {
+    return new StudyPlan(base(epochs), List.of(scalings), seeds);
+  }
+
+  /**
+   * A finished run of {@code run} with the given validation accuracy per epoch; the loss falls as
+   * 1 - accuracy, each epoch takes {@code seconds}.
+   */
+  static RunRecord record(StudyPlan.Run run, double testAccuracy, double seconds, double... validation) {
+    List<EpochStats> epochs = new ArrayList<>();
+    for (int e = 0; e < validation.length; e++) {
+      epochs.add(new EpochStats(e + 1, seconds, 1600 / seconds, 1 - validation[e], validation[e]));
+    }
+    return new RunRecord(run.scaling().label(), run.seed(), RunRecord.optionsOf(run.config()), epochs, testAccuracy,
+        10_000, new RunMetrics.Scaling(run.scaling().label(), 0, 1, null, null), 1600, 400, "local[2]", 2, seconds * 3,
+        "2026-01-01T00:00:00Z");
+  }
+
+  /** The plan's run of {@code scaling} under the {@code i}-th seed (0-based). */
+  static StudyPlan.Run run(StudyPlan plan, Scaling scaling, int i) {
+    return plan.runs().stream().filter(r -> r.scaling() == scaling && r.seed() == plan.base().seed() + i)
+        .findFirst().orElseThrow();
+  }
+}

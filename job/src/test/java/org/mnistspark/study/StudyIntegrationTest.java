@@ -1,0 +1,114 @@
+package org.mnistspark.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.awt.image.BufferedImage;
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.MnistJob;
+import org.mnistspark.data.MnistLoader;
+import org.mnistspark.output.ModelStore;
+import picocli.CommandLine;
+
+/**
+ * A tiny study through the command line, on local[2] and real MNIST: 2000 images, 2 epochs,
+ * 2 seeds, 2 scalings. Checks every output file, then that a second identical invocation trains
+ * nothing and leaves results.json untouched.
+ */
+class StudyIntegrationTest {
+  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final Pattern STDOUT = Pattern.compile("study: ran (\\d+) of (\\d+) runs \\((\\d+) already in results.json\\); report: .*report.md\\R");
+
+  /** Runs the study command; returns its stdout, failing with its stderr when the exit code is not 0. */
+  private static String study(Path out) {
+    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    CommandLine cl = MnistJob.commandLine();
+    StringWriter stdout = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(stdout, true));
+    cl.setErr(new PrintWriter(err, true));
+    int code = cl.execute("study", "--master", "local[2]", "--data", MNIST, "--out", out.toString(),
+        "--train-limit", "2000", "--epochs", "2", "--seeds", "2", "--scalings", "none,minmax");
+    assertThat(code).as("exit code; stderr: %s", err).isZero();
+    return stdout.toString();
+  }
+
+  @Test
+  void tinyStudyWritesResultsPlotsAndReportsThenResumesWithoutTrainingAgain(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("study");
+    String first = study(out);
+    assertThat(first).matches(STDOUT).startsWith("study: ran 4 of 4 runs (0 already in results.json)");
+    try (var files = Files.list(out)) {
+      assertThat(files).extracting(p -> p.getFileName().toString()).as("all outputs, no temporary file left")
+          .containsExactlyInAnyOrder("results.json", "accuracy.png", "loss.png", "report.md", "report.html");
+    }
+
+    // results.json: every run with its per-epoch numbers, test accuracy and fitted scaler
+    JsonNode results = ModelStore.JSON.readTree(out.resolve("results.json").toFile());
+    assertThat(results.get("runs")).hasSize(4);
+    Set<String> runs = new HashSet<>();
+    for (JsonNode run : results.get("runs")) {
+      runs.add(run.get("scaling").asText() + "/" + run.get("seed").asLong());
+      assertThat(run.get("epochs")).hasSize(2);
+      for (JsonNode e : run.get("epochs")) {
+        assertThat(e.get("validationAccuracy").asDouble()).isBetween(0.5, 1.0);
+        assertThat(e.get("trainLoss").asDouble()).isPositive();
+        assertThat(e.get("seconds").asDouble()).isPositive();
+        assertThat(e.get("samplesPerSecond").asDouble()).isPositive();
+      }
+      assertThat(run.get("testAccuracy").asDouble()).as("test accuracy after 2 epochs on 1600 images").isBetween(0.6, 1.0);
+      assertThat(run.get("testExamples").asLong()).isEqualTo(10_000);
+      assertThat(run.get("trainImages").asInt()).isEqualTo(1600);
+      assertThat(run.get("validationImages").asInt()).isEqualTo(400);
+      assertThat(run.at("/scaler/kind").asText()).isEqualTo(run.get("scaling").asText());
+      assertThat(run.at("/scaler/divisor").asDouble()).isEqualTo(run.get("scaling").asText().equals("minmax") ? 255.0 : 1.0);
+      assertThat(run.at("/options/train-limit").asInt()).isEqualTo(2000);
+      assertThat(run.get("options").has("out")).as("the output folder does not identify a run").isFalse();
+    }
+    assertThat(runs).containsExactlyInAnyOrder("none/42", "none/43", "minmax/42", "minmax/43");
+
+    // the plots decode as PNGs of the documented size
+    for (String png : List.of("accuracy.png", "loss.png")) {
+      BufferedImage image = ImageIO.read(out.resolve(png).toFile());
+      assertThat(image).as(png).isNotNull();
+      assertThat(image.getWidth()).as(png).isEqualTo(Charts.WIDTH);
+      assertThat(image.getHeight()).as(png).isEqualTo(Charts.HEIGHT);
+    }
+
+    // report.md: every number matches results.json; the conclusion names the more accurate scaling
+    String md = Files.readString(out.resolve("report.md"));
+    ReportCheck.assertMatches(md, results);
+    String best = ReportCheck.best(results);
+    assertThat(ReportCheck.section(md, "## Conclusion").strip()).startsWith(best + " had the highest mean test accuracy");
+
+    // report.html embeds the same two PNGs
+    String html = Files.readString(out.resolve("report.html"));
+    Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
+    for (String png : List.of("accuracy.png", "loss.png")) {
+      assertThat(m.find()).as("html embeds %s", png).isTrue();
+      assertThat(Base64.getDecoder().decode(m.group(1))).isEqualTo(Files.readAllBytes(out.resolve(png)));
+    }
+
+    // the same command again: nothing new is trained and results.json is not rewritten
+    byte[] before = Files.readAllBytes(out.resolve("results.json"));
+    var modified = Files.getLastModifiedTime(out.resolve("results.json"));
+    String second = study(out);
+    assertThat(second).startsWith("study: ran 0 of 4 runs (4 already in results.json)");
+    assertThat(Files.readAllBytes(out.resolve("results.json"))).isEqualTo(before);
+    assertThat(Files.getLastModifiedTime(out.resolve("results.json"))).isEqualTo(modified);
+    assertThat(Files.readString(out.resolve("report.md"))).as("the report is regenerated identically").isEqualTo(md);
+  }
+}
