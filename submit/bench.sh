@@ -7,8 +7,6 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_built
-if [ -z "$(option_value --data "$@")" ] && [[ " $* " != *" --help "* ]]; then
-  "$ROOT/submit/fetch-mnist.sh" >&2
-fi
+fetch_data "$@"
 mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
 run_job bench "${args[@]}"
