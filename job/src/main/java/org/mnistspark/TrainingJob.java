@@ -34,26 +34,26 @@ public final class TrainingJob {
   public Outcome run(JobConfig config, MnistData data, DistributedTrainer.EpochListener listener) {
     long start = System.nanoTime();
     // Shard: hold out the last part of the training file, spread both parts as compact records.
-    Sharder.Shards shards = new Sharder(sc, config.partitions())
-        .shard(data.train(), config.trainLimit(), config.validationFraction());
+    // Released after training: a study runs many of these on one context.
+    try (Sharder.Shards shards = new Sharder(sc, config.partitions())
+        .shard(data.train(), config.trainLimit(), config.validationFraction())) {
 
-    PixelScaler scaler;
-    JavaRDD<DataSet> train;
-    MinibatchAssembler evalBatches;
-    DistributedTrainer.Result training;
-    try {
       // Scale: statistics from the training split only, applied as a distributed map while batching.
-      scaler = PixelScaler.fit(config.scaling(), shards.train());
-      train = shards.train().mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
-      evalBatches = new MinibatchAssembler(scaler, config.evalBatchSize());
+      PixelScaler scaler = PixelScaler.fit(config.scaling(), shards.train());
+      JavaRDD<DataSet> train = shards.train().mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
+      MinibatchAssembler evalBatches = new MinibatchAssembler(scaler, config.evalBatchSize());
       JavaRDD<DataSet> validation = shards.validation().mapPartitions(evalBatches);
 
       // Train with parameter averaging; validation runs on the executors after each epoch.
-      training = new DistributedTrainer(sc, config).train(train, shards.trainCount(), validation, listener);
-    } finally {
-      // a study runs many of these on one context; each would otherwise keep its records cached
-      shards.train().unpersist(false);
+      DistributedTrainer.Result training =
+          new DistributedTrainer(sc, config).train(train, shards.trainCount(), validation, listener);
+      return evaluate(config, data, shards, scaler, evalBatches, training, train.getNumPartitions(), start);
     }
+  }
+
+  /** Evaluates on the driver over the whole test set and gathers the run's metrics. */
+  private Outcome evaluate(JobConfig config, MnistData data, Sharder.Shards shards, PixelScaler scaler,
+      MinibatchAssembler evalBatches, DistributedTrainer.Result training, int partitions, long start) {
 
     // Evaluate on the driver over the whole test set.
     Evaluation eval = Evaluator.evaluate(training.network(), evalBatches.assemble(data.test()));
@@ -66,7 +66,7 @@ public final class TrainingJob {
         training.epochs(),
         test,
         new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
-            train.getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())),
+            partitions, Map.copyOf(tasks.tasksPerExecutor())),
         training.phases(),
         (System.nanoTime() - start) / 1e9,
         java.time.Instant.now().toString());

@@ -24,8 +24,18 @@ public final class Sharder {
     this.partitions = partitions > 0 ? partitions : sc.defaultParallelism();
   }
 
-  /** The two parts as RDDs; the training part is cached, since scaling statistics and training both read it. */
-  public record Shards(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, int trainCount, int validationCount) {}
+  /**
+   * The two parts as RDDs; the training part is cached, since scaling statistics and training both
+   * read it. Closing releases the cache and the broadcast images.
+   */
+  public record Shards(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, int trainCount, int validationCount,
+      Broadcast<LabeledImages> images) implements AutoCloseable {
+    @Override
+    public void close() {
+      train.unpersist(false);
+      images.destroy(false);
+    }
+  }
 
   /**
    * Returns the first {@code limit} images (all when 0) split into training and validation parts.
@@ -48,7 +58,7 @@ public final class Sharder {
         .setName("train records")
         .persist(StorageLevel.MEMORY_ONLY());
     JavaRDD<LabeledImage> validation = slices(block, trainCount, used).setName("validation records");
-    return new Shards(train, validation, trainCount, validationCount);
+    return new Shards(train, validation, trainCount, validationCount, block);
   }
 
   /** Images {@code from} to {@code to} of the broadcast, cut into {@code partitions} contiguous slices. */
