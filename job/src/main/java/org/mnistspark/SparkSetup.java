@@ -1,11 +1,14 @@
 package org.mnistspark;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.scheduler.SparkListener;
@@ -59,9 +62,27 @@ public final class SparkSetup {
     return sc;
   }
 
+  /**
+   * Returns {@code e} unchanged unless Spark gave up on the run (a task failed
+   * spark.task.maxFailures times, e.g. with its executor each time); then a
+   * {@link TrainingFailedException} that says so, names the lost executors and states that
+   * nothing was written to {@code out}.
+   */
+  public static Exception explainAbort(Exception e, TaskCounter tasks, String out) {
+    if (!(e instanceof SparkException)) {
+      return e;
+    }
+    String spark = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+    List<String> lost = tasks.lostExecutors();
+    String executors = lost.isEmpty() ? "" : " after losing executor(s) " + String.join(", ", lost);
+    return new TrainingFailedException("Spark aborted the training" + executors + "; nothing was written to " + out
+        + ". Spark: " + spark, e);
+  }
+
   /** Counts finished tasks per executor and logs executors that are lost while the job runs. */
   public static final class TaskCounter extends SparkListener {
     private final Map<String, AtomicLong> tasks = new ConcurrentHashMap<>();
+    private final List<String> lost = new CopyOnWriteArrayList<>();
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
@@ -72,8 +93,14 @@ public final class SparkSetup {
 
     @Override
     public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+      lost.add(removed.executorId());
       log.warn("executor {} lost ({}); Spark reschedules its tasks on the remaining executors",
           removed.executorId(), removed.reason());
+    }
+
+    /** Ids of the executors removed while the job ran, in the order Spark reported them. */
+    public List<String> lostExecutors() {
+      return List.copyOf(lost);
     }
 
     /** Successful tasks per executor id, sorted by id. */
