@@ -63,20 +63,22 @@ public final class SparkSetup {
   }
 
   /**
-   * Returns {@code e} unchanged unless Spark gave up on the run (a task failed
-   * spark.task.maxFailures times, e.g. with its executor each time); then a
-   * {@link TrainingFailedException} that says so, names the lost executors and states that
-   * nothing was written to {@code out}.
+   * Returns what to throw when training failed with {@code e}: a {@link TrainingFailedException}
+   * saying that Spark gave up on the run (a task failed spark.task.maxFailures times, e.g. with its
+   * executor each time), naming the lost executors and stating that nothing was written to
+   * {@code out}; any other unchecked exception unchanged.
    */
-  public static Exception explainAbort(Exception e, TaskCounter tasks, String out) {
-    if (!(e instanceof SparkException)) {
-      return e;
+  public static RuntimeException explainAbort(Exception e, TaskCounter tasks, String out) {
+    if (e instanceof RuntimeException r) {
+      return r;
     }
-    String spark = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
     List<String> lost = tasks.lostExecutors();
     String executors = lost.isEmpty() ? "" : " after losing executor(s) " + String.join(", ", lost);
+    String cause = e instanceof SparkException
+        ? "Spark: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+        : e.toString();
     return new TrainingFailedException("Spark aborted the training" + executors + "; nothing was written to " + out
-        + ". Spark: " + spark, e);
+        + ". " + cause, e);
   }
 
   /** Counts finished tasks per executor and logs executors that are lost while the job runs. */
