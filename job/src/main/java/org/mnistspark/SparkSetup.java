@@ -1,11 +1,14 @@
 package org.mnistspark;
 
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.scheduler.SparkListener;
@@ -59,9 +62,29 @@ public final class SparkSetup {
     return sc;
   }
 
+  /**
+   * Returns what to throw when training failed with {@code e}: a {@link TrainingFailedException}
+   * saying that Spark gave up on the run (a task failed spark.task.maxFailures times, e.g. with its
+   * executor each time), naming the lost executors and stating that nothing was written to
+   * {@code out}; any other unchecked exception unchanged.
+   */
+  public static RuntimeException explainAbort(Exception e, TaskCounter tasks, String out) {
+    if (e instanceof RuntimeException r) {
+      return r;
+    }
+    List<String> lost = tasks.lostExecutors();
+    String executors = lost.isEmpty() ? "" : " after losing executor(s) " + String.join(", ", lost);
+    String cause = e instanceof SparkException
+        ? "Spark: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+        : e.toString();
+    return new TrainingFailedException("Spark aborted the training" + executors + "; nothing was written to " + out
+        + ". " + cause, e);
+  }
+
   /** Counts finished tasks per executor and logs executors that are lost while the job runs. */
   public static final class TaskCounter extends SparkListener {
     private final Map<String, AtomicLong> tasks = new ConcurrentHashMap<>();
+    private final List<String> lost = new CopyOnWriteArrayList<>();
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
@@ -72,8 +95,14 @@ public final class SparkSetup {
 
     @Override
     public void onExecutorRemoved(SparkListenerExecutorRemoved removed) {
+      lost.add(removed.executorId());
       log.warn("executor {} lost ({}); Spark reschedules its tasks on the remaining executors",
           removed.executorId(), removed.reason());
+    }
+
+    /** Ids of the executors removed while the job ran, in the order Spark reported them. */
+    public List<String> lostExecutors() {
+      return List.copyOf(lost);
     }
 
     /** Successful tasks per executor id, sorted by id. */

@@ -48,7 +48,12 @@ public final class TrainCommand implements Callable<Integer> {
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = SparkSetup.start(sparkConf, tasks)) {
       // Shard, scale, train, evaluate.
-      TrainingJob.Outcome outcome = new TrainingJob(sc, tasks).run(config, data, (stats, epochs) -> {});
+      TrainingJob.Outcome outcome;
+      try {
+        outcome = new TrainingJob(sc, tasks).run(config, data, (stats, epochs) -> {});
+      } catch (Exception e) {
+        throw SparkSetup.explainAbort(e, tasks, config.out());
+      }
       log.info("test: {}", outcome.metrics().test());
 
       // Save, all or nothing.

@@ -44,7 +44,7 @@ class ModelStoreTest {
     input = Nd4j.rand(DataType.FLOAT, 2, 1, 28, 28);
   }
 
-  private static RunMetrics metrics(PixelScaler scaler) {
+  static RunMetrics metrics(PixelScaler scaler) {
     JobConfig config = JobConfig.load(null, Map.of("scaling", scaler.kind().label(), "epochs", 2));
     long[][] cm = new long[10][10];
     for (int i = 0; i < 10; i++) {

@@ -1,0 +1,377 @@
+package org.mnistspark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.mnistspark.output.ModelStore;
+
+/**
+ * The job as users run it on a cluster: submit/standalone.sh starts a real standalone cluster (a
+ * Master and 2 Worker JVMs, 1 core each, on 127.0.0.1) and submit/cluster.sh submits the
+ * spark-submit jar to it. Runs in the integration-test phase, after the jar is built
+ * ({@code mvn verify}); about 2.5 minutes on 2 busy cores.
+ */
+@Tag("cluster")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class StandaloneClusterIT {
+  static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+  static final Path RUN_DIR = ROOT.resolve("job/target/standalone-it");
+  static final Path WORK = ROOT.resolve("job/target/cluster-it");
+  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  /** 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16. */
+  static final List<String> SMALL_RUN = List.of("--data", MNIST, "--train-limit", "3000", "--epochs", "1",
+      "--averaging-frequency", "10");
+  /** The phase in which the fault tests kill an executor: the third of 8 averaging rounds. */
+  static final String MID_TRAINING = "Starting training of split 3 of";
+
+  static String master;
+  static double normalAccuracy = Double.NaN;
+
+  @BeforeAll
+  static void startClusterOfTwoWorkers() throws Exception {
+    assertThat(new File(MNIST, "train-images-idx3-ubyte")).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    Files.createDirectories(WORK);
+    // the driver log at INFO for DL4J's averaging rounds, so a test can act in the middle of training
+    Files.writeString(WORK.resolve("log4j2.properties"), Files.readString(ROOT.resolve("conf/log4j2.properties"))
+        .replace("logger.paramavg.level = warn", "logger.paramavg.level = info"));
+    script(60, "submit/standalone.sh", "stop"); // leftovers of an interrupted earlier run
+    int port = freePort();
+    Result start = script(180, "submit/standalone.sh", "start", "--workers", "2", "--port", String.valueOf(port),
+        "--webui-port", String.valueOf(freePort()));
+    assertThat(start.code).as("start; stderr: %s", start.err).isZero();
+    master = start.out.trim();
+    assertThat(master).isEqualTo("spark://127.0.0.1:" + port);
+
+    Result status = script(30, "submit/standalone.sh", "status");
+    assertThat(status.code).as(status.out).isZero();
+    assertThat(status.out).contains("master " + master + ": alive", "workers alive: 2 of 2",
+        "registered with the master: 2 alive worker(s), 2 core(s)");
+  }
+
+  @AfterAll
+  static void stopCluster() throws Exception {
+    script(60, "submit/standalone.sh", "stop");
+  }
+
+  @Test
+  @Order(1)
+  void aSubmittedRunTrainsOnBothWorkersExecutors() throws Exception {
+    Path out = WORK.resolve("normal");
+    Result run = submit(out, List.of());
+    assertThat(run.code).as("cluster.sh exit code; stderr:\n%s", run.err).isZero();
+
+    JsonNode m = metrics(out);
+    assertThat(m.at("/spark/master").asText()).isEqualTo(master);
+    Map<String, Long> executors = executors(m);
+    assertThat(executors).as("tasks per executor").containsOnlyKeys("0", "1");
+    assertThat(executors.values()).allSatisfy(tasks -> assertThat(tasks).isPositive());
+    normalAccuracy = m.at("/test/accuracy").asDouble();
+    assertThat(normalAccuracy).as("test accuracy, 1 epoch on 2400 images").isGreaterThan(0.9);
+
+    // conf/spark-cluster.properties reached both executors, with SparkSetup's flag appended, not instead
+    for (int w = 1; w <= 2; w++) {
+      String launch = Files.readString(RUN_DIR.resolve("worker-" + w + ".log")).lines()
+          .filter(l -> l.contains("Launch command:") && l.contains("CoarseGrainedExecutorBackend")).reduce((a, b) -> b)
+          .orElseThrow(() -> new AssertionError("no executor launched by worker"));
+      assertThat(launch).contains("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxbytes=768m",
+          "-Dorg.eclipse.deeplearning4j.helpers.disable=false", "-Xmx1024M");
+    }
+  }
+
+  @Test
+  @Order(2)
+  void anExecutorKilledMidTrainingIsReplacedAndTheRunFinishesNormally() throws Exception {
+    Path out = WORK.resolve("executor-killed");
+    Killed killed = submitAndKillAnExecutor(out, List.of());
+    assertThat(killed.run.code).as("cluster.sh exit code; stderr:\n%s", killed.run.err).isZero();
+
+    // the task that was running on it was lost and rerun, and the job said so
+    assertThat(killed.run.err).containsPattern("Lost task \\S+ in stage \\S+ \\(TID \\d+\\) \\(127.0.0.1 executor "
+        + killed.executorId + "\\): ExecutorLostFailure");
+    assertThat(killed.run.err).contains("SparkSetup: executor " + killed.executorId + " lost (Command exited with code 137)");
+    assertThat(killed.run.err).contains("saved model.zip, metrics.json and evaluation.txt to " + out);
+
+    JsonNode m = metrics(out);
+    Map<String, Long> executors = executors(m);
+    assertThat(executors).as("tasks per executor").containsKey(killed.executorId).hasSizeGreaterThanOrEqualTo(2);
+    double accuracy = m.at("/test/accuracy").asDouble();
+    assertThat(accuracy).as("test accuracy after losing an executor").isGreaterThan(0.9);
+    if (!Double.isNaN(normalAccuracy)) {
+      // the lost round is recomputed from the same broadcast parameters and data
+      assertThat(accuracy).as("accuracy vs the undisturbed run").isCloseTo(normalAccuracy, within(0.02));
+    }
+  }
+
+  @Test
+  @Order(3)
+  void whenSparkGivesUpOnALostTaskTheRunFailsCleanlyAndWritesNothing() throws Exception {
+    Path out = WORK.resolve("aborted");
+    Killed killed = submitAndKillAnExecutor(out, List.of("--spark-conf", "spark.task.maxFailures=1"));
+    assertThat(killed.run.code).as("exit code FAILED; stderr:\n%s", killed.run.err).isEqualTo(MnistJob.FAILED);
+    assertThat(killed.run.err).contains("mnist-job: failed: " + TrainingFailedException.class.getName()
+        + ": Spark aborted the training", "; nothing was written to " + out, "ExecutorLostFailure");
+    assertThat(out).doesNotExist();
+    try (Stream<Path> s = Files.list(WORK)) {
+      assertThat(s.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".aborted"));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void stopEndsExactlyTheRecordedProcessesAndIsSafeTwice() throws Exception {
+    List<Long> recorded = new ArrayList<>();
+    try (Stream<Path> s = Files.list(RUN_DIR)) {
+      for (Path p : s.filter(p -> p.toString().endsWith(".pid")).toList()) {
+        recorded.add(Long.parseLong(Files.readString(p).trim()));
+      }
+    }
+    assertThat(recorded).as("master + 2 workers recorded").hasSize(3);
+    assertThat(recorded).allSatisfy(pid -> assertThat(running(pid)).as("pid %d running", pid).isTrue());
+
+    List<String> workers = workerAddresses();
+    Result stop = script(90, "submit/standalone.sh", "stop");
+    assertThat(stop.code).isZero();
+    assertThat(stop.err).contains("stopped 3 process(es)");
+    for (long pid : recorded) {
+      assertThat(running(pid)).as("pid %d still running", pid).isFalse();
+    }
+    for (String worker : workers) {
+      assertThat(processesWith("CoarseGrainedExecutorBackend", "spark://Worker@" + worker + "\0"))
+          .as("executors of worker %s", worker).isEmpty();
+    }
+
+    Result again = script(60, "submit/standalone.sh", "stop");
+    assertThat(again.code).isZero();
+    assertThat(again.err).contains("stopped 0 process(es)");
+    assertThat(script(30, "submit/standalone.sh", "status").code).as("status of a stopped cluster").isEqualTo(3);
+  }
+
+  // --- helpers -------------------------------------------------------------------------------
+
+  record Result(int code, String out, String err) {}
+
+  record Killed(Result run, String executorId) {}
+
+  /** Submits the small run with submit/cluster.sh and waits for it. */
+  private static Result submit(Path out, List<String> extra) throws Exception {
+    Process p = startSubmit(out, extra);
+    return finish(p, out, 400);
+  }
+
+  private static Process startSubmit(Path out, List<String> extra) throws IOException {
+    deleteRecursively(out);
+    List<String> cmd = new ArrayList<>(List.of("bash", "submit/cluster.sh", "--master", master, "--out", out.toString()));
+    cmd.addAll(SMALL_RUN);
+    cmd.addAll(extra);
+    ProcessBuilder pb = processBuilder(cmd);
+    pb.environment().put("LOG4J_CONF", WORK.resolve("log4j2.properties").toString());
+    pb.redirectOutput(logOf(out, "out").toFile()).redirectError(logOf(out, "err").toFile());
+    return pb.start();
+  }
+
+  /**
+   * Submits the small run, and once DL4J starts its third averaging round kills (SIGKILL) one of
+   * the application's executors while it is running a task.
+   */
+  private static Killed submitAndKillAnExecutor(Path out, List<String> extra) throws Exception {
+    Process driver = startSubmit(out, extra);
+    Path err = logOf(out, "err");
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+      while (!Files.readString(err).contains(MID_TRAINING)) {
+        assertThat(driver.isAlive()).as("driver alive; stderr:\n%s", Files.readString(err)).isTrue();
+        assertThat(System.nanoTime()).as("training reached round 3 in 300 s").isLessThan(deadline);
+        Thread.sleep(50);
+      }
+      Matcher app = Pattern.compile("application (app-[0-9-]+)").matcher(Files.readString(err));
+      assertThat(app.find()).as("application id in the driver log").isTrue();
+      List<Long> pids = new ArrayList<>();
+      for (String worker : workerAddresses()) {
+        // app ids are only unique per master, so match this cluster's workers too
+        pids.addAll(processesWith("CoarseGrainedExecutorBackend", "--app-id\0" + app.group(1) + "\0",
+            "spark://Worker@" + worker + "\0"));
+      }
+      assertThat(pids).as("executor JVMs of %s", app.group(1)).hasSize(2);
+      long victim = pids.get(0);
+      String executorId = argAfter(victim, "--executor-id");
+      assertThat(environment(victim)).as("executor environment").contains("OMP_NUM_THREADS=1");
+
+      // kill it while it runs a task: its log shows a task started and not yet finished
+      Path executorLog = findExecutorLog(app.group(1), executorId);
+      while (!runningTask(Files.readString(executorLog))) {
+        assertThat(System.nanoTime()).as("executor %s started a task", executorId).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
+      return new Killed(finish(driver, out, 400), executorId);
+    } finally {
+      driver.destroyForcibly();
+    }
+  }
+
+  private static Result finish(Process p, Path out, int seconds) throws Exception {
+    boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
+    if (!done) {
+      p.destroyForcibly();
+    }
+    String stderr = Files.readString(logOf(out, "err"));
+    assertThat(done).as("finished within %d s; stderr:\n%s", seconds, stderr).isTrue();
+    return new Result(p.exitValue(), Files.readString(logOf(out, "out")), stderr);
+  }
+
+  private static Result script(int seconds, String... cmd) throws Exception {
+    Path out = Files.createTempFile(WORK, "script", ".out");
+    Path err = Files.createTempFile(WORK, "script", ".err");
+    List<String> full = new ArrayList<>(List.of("bash"));
+    full.addAll(List.of(cmd));
+    Process p = processBuilder(full).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("%s within %d s", String.join(" ", cmd), seconds).isTrue();
+    Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    Files.delete(out);
+    Files.delete(err);
+    return r;
+  }
+
+  private static ProcessBuilder processBuilder(List<String> cmd) {
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
+    pb.environment().put("STANDALONE_DIR", RUN_DIR.toString());
+    // the build under test has just made the jars; never start a nested Maven build
+    pb.environment().put("SKIP_BUILD", "1");
+    // always the Maven-classpath path of cluster.sh, whatever the developer's shell has
+    pb.environment().remove("SPARK_HOME");
+    return pb;
+  }
+
+  private static Path logOf(Path out, String stream) {
+    return out.resolveSibling(out.getFileName() + ".std" + stream);
+  }
+
+  private static JsonNode metrics(Path out) throws IOException {
+    return ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
+  }
+
+  private static Map<String, Long> executors(JsonNode m) {
+    Map<String, Long> out = new TreeMap<>();
+    m.at("/spark/executors").fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    return out;
+  }
+
+  /** Whether the executor log shows a task that started and has not finished. */
+  static boolean runningTask(String executorLog) {
+    Set<String> started = new HashSet<>();
+    Matcher running = Pattern.compile("Running task .* \\(TID (\\d+)\\)").matcher(executorLog);
+    while (running.find()) {
+      started.add(running.group(1));
+    }
+    Matcher finished = Pattern.compile("Finished task .* \\(TID (\\d+)\\)").matcher(executorLog);
+    while (finished.find()) {
+      started.remove(finished.group(1));
+    }
+    return !started.isEmpty();
+  }
+
+  /** host:port of each worker of this cluster, from its log. */
+  private static List<String> workerAddresses() throws IOException {
+    List<String> out = new ArrayList<>();
+    for (int w = 1; w <= 2; w++) {
+      Matcher m = Pattern.compile("Starting Spark worker (127\\.0\\.0\\.1:\\d+)")
+          .matcher(Files.readString(RUN_DIR.resolve("worker-" + w + ".log")));
+      assertThat(m.find()).as("worker %d's address in its log", w).isTrue();
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
+  private static Path findExecutorLog(String appId, String executorId) throws IOException {
+    for (int w = 1; w <= 2; w++) {
+      Path p = RUN_DIR.resolve("worker-" + w).resolve(appId).resolve(executorId).resolve("stderr");
+      if (Files.exists(p)) {
+        return p;
+      }
+    }
+    throw new AssertionError("no stderr of executor " + executorId + " of " + appId + " under " + RUN_DIR);
+  }
+
+  /** PIDs of the processes whose NUL-separated command line contains every one of {@code parts}. */
+  static List<Long> processesWith(String... parts) {
+    return ProcessHandle.allProcesses().map(ProcessHandle::pid).filter(pid -> {
+      String cmdline = commandLine(pid);
+      return Stream.of(parts).allMatch(cmdline::contains);
+    }).sorted().toList();
+  }
+
+  /**
+   * Whether process {@code pid} exists and has not exited. An exited process whose parent has not
+   * reaped it yet (a zombie: state Z in /proc/PID/stat) counts as ended.
+   */
+  private static boolean running(long pid) {
+    try {
+      String stat = Files.readString(Paths.get("/proc", String.valueOf(pid), "stat"));
+      return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return new String(Files.readAllBytes(Paths.get("/proc", String.valueOf(pid), "cmdline")), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static List<String> environment(long pid) throws IOException {
+    return List.of(new String(Files.readAllBytes(Paths.get("/proc", String.valueOf(pid), "environ")),
+        StandardCharsets.UTF_8).split("\0"));
+  }
+
+  private static String argAfter(long pid, String option) {
+    List<String> args = List.of(commandLine(pid).split("\0"));
+    int i = args.indexOf(option);
+    assertThat(i).as("%s in the command line of %d", option, pid).isNotNegative();
+    return args.get(i + 1);
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  private static void deleteRecursively(Path p) throws IOException {
+    if (!Files.exists(p)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(p)) {
+      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(q);
+      }
+    }
+  }
+}

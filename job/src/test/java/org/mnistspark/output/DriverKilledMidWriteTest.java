@@ -1,0 +1,122 @@
+package org.mnistspark.output;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.MnistJob;
+import org.mnistspark.data.MnistLoader;
+import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.LeNet;
+
+/**
+ * kill -9 of a real driver JVM while it writes model.zip. The driver runs the train command on
+ * local[2]; its local file system ({@link StallingLocalFileSystem}) stops inside model.zip after
+ * 64 KiB, so the kill lands mid-write every time rather than by luck of timing. What is tested:
+ * ModelStore's temp-folder-then-rename against a crash while the temp folder is being written. Not
+ * tested: a crash between the two renames that replace an existing output (see README, Faults).
+ */
+class DriverKilledMidWriteTest {
+  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+
+  @TempDir Path tmp;
+
+  @Test
+  void killDuringModelZipLeavesThePreviousOutputWholeAndOnlyAHiddenPartialSibling() throws Exception {
+    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    Path out = tmp.resolve("run");
+    ModelStore store = new ModelStore(new Configuration());
+    // A complete earlier run at --out.
+    MultiLayerNetwork previous = new MultiLayerNetwork(LeNet.configuration(7, 1e-3));
+    previous.init();
+    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    RunMetrics previousMetrics = ModelStoreTest.metrics(minmax);
+    store.save(out.toString(), previous, minmax.toNormalizer(), previousMetrics, "previous run");
+
+    // A new run of the driver, killed while it writes model.zip.
+    Path marker = tmp.resolve("stalled");
+    Path log = tmp.resolve("driver.log");
+    Process driver = startDriver(out, marker, log);
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+      while (!Files.exists(marker)) {
+        assertThat(driver.isAlive()).as("driver still running; its log:\n%s", readQuietly(log)).isTrue();
+        assertThat(System.nanoTime()).as("driver reached model.zip within 240 s").isLessThan(deadline);
+        Thread.sleep(100);
+      }
+    } finally {
+      driver.destroyForcibly();
+      driver.waitFor(30, TimeUnit.SECONDS);
+    }
+    assertThat(driver.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
+    assertThat(readQuietly(log)).contains("TrainCommand: test: TestMetrics{");
+
+    // --out still holds the earlier run, whole: all three files, its metrics, its loadable model.
+    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION);
+    assertThat(store.readMetrics(out.toString()).finishedAt()).isEqualTo(previousMetrics.finishedAt());
+    assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("previous run");
+    assertThat(store.load(out.resolve(ModelStore.MODEL).toString()).network().params()).isEqualTo(previous.params());
+
+    // The half-written model sits only in a hidden sibling, as the kill left it.
+    List<String> siblings = names(tmp);
+    assertThat(siblings).containsExactlyInAnyOrder("run", "stalled", "driver.log", only(siblings, ".run.tmp-"));
+    Path partial = tmp.resolve(only(siblings, ".run.tmp-"));
+    assertThat(names(partial)).containsExactly(ModelStore.MODEL);
+    assertThat(Files.size(partial.resolve(ModelStore.MODEL))).isEqualTo(StallingLocalFileSystem.STALL_AFTER);
+    assertThatThrownBy(() -> store.load(partial.resolve(ModelStore.MODEL).toString()))
+        .hasMessageContaining("not a loadable model");
+  }
+
+  /** The train command in its own JVM (this test's classpath and Java 17 flags). */
+  private static Process startDriver(Path out, Path marker, Path log) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
+          || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
+    }
+    cmd.addAll(List.of("-Xmx2g",
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        "-Dspark.hadoop.fs.file.impl=" + StallingLocalFileSystem.class.getName(),
+        "-Dstall.marker=" + marker,
+        "-Dlog4j2.configurationFile=" + Paths.get(System.getProperty("project.root", "."), "conf", "log4j2.properties"),
+        MnistJob.class.getName(), "train", "--master", "local[2]", "--data", MNIST, "--out", out.toString(),
+        "--train-limit", "1000", "--epochs", "1"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  private static String only(List<String> names, String prefix) {
+    List<String> matching = names.stream().filter(n -> n.startsWith(prefix)).toList();
+    assertThat(matching).as("entries starting with %s in %s", prefix, names).hasSize(1);
+    return matching.get(0);
+  }
+
+  private static List<String> names(Path dir) throws Exception {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  private static String readQuietly(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (Exception e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Submits the training job to a Spark cluster with the spark-submit jar (Spark and Hadoop come
+# from the cluster; DL4J, ND4J's linux-x86_64 natives and the job travel in the jar).
+#   submit/cluster.sh --master URL [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]
+# URL is spark://host:7077, yarn, k8s://https://host:443, ... Job options (--help lists them) go
+# to the train command on top of conf/cluster.conf; Spark settings come from
+# conf/spark-cluster.properties (or FILE), each --spark-conf overriding one of them.
+# With SPARK_HOME set, uses $SPARK_HOME/bin/spark-submit. Without it, runs Spark's own launcher
+# and org.apache.spark.deploy.SparkSubmit from the Maven classpath (a stand-in SPARK_HOME), which
+# is what bin/spark-submit does. The driver runs here (client mode) and the exit code is the job's:
+# 0 ok, 1 failed, 2 bad input.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+master="" props="$ROOT/conf/spark-cluster.properties"
+spark_confs=() job_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --master) master="${2:-}"; shift 2 ;;
+    --master=*) master="${1#*=}"; shift ;;
+    --properties-file) props="${2:-}"; shift 2 ;;
+    --properties-file=*) props="${1#*=}"; shift ;;
+    --spark-conf) spark_confs+=(--conf "${2:-}"); shift 2 ;;
+    --spark-conf=*) spark_confs+=(--conf "${1#*=}"); shift ;;
+    *) job_args+=("$1"); shift ;;
+  esac
+done
+if [ -z "$master" ] && [[ " ${job_args[*]} " != *" --help "* ]]; then
+  echo "usage: $(basename "$0") --master URL [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]" >&2
+  exit 2
+fi
+[ -f "$props" ] || { log "--properties-file: no such file: $props"; exit 2; }
+cd "$ROOT"
+ensure_built
+
+# One native thread per task core: a task claims --threads-per-task cores and runs that many.
+threads="$(option_value --threads-per-task "${job_args[@]}")"
+threads="${threads:-1}"
+spark_confs=(--conf "spark.task.cpus=$threads" --conf "spark.executorEnv.OMP_NUM_THREADS=$threads" "${spark_confs[@]}")
+# A cluster on this machine: keep the driver's RPC and UI on loopback, where the workers are.
+case "$master" in
+  spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
+# the driver logs as submit/local.sh does: job progress at INFO, the rest only when it warns
+export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=${LOG4J_CONF:-$ROOT/conf/log4j2.properties} ${SPARK_SUBMIT_OPTS:-}"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}"
+
+mapfile -t train_args < <(with_conf "$ROOT/conf/cluster.conf" "${job_args[@]}")
+submit_args=(--master "${master:-local[1]}" --properties-file "$props" "${spark_confs[@]}"
+  --class org.mnistspark.MnistJob "$SUBMIT_JAR" train "${train_args[@]}")
+
+if [ -n "${SPARK_HOME:-}" ]; then
+  [ -x "$SPARK_HOME/bin/spark-submit" ] || { log "SPARK_HOME=$SPARK_HOME has no bin/spark-submit; unset it to submit from the Maven classpath"; exit 2; }
+  exec "$SPARK_HOME/bin/spark-submit" "${submit_args[@]}"
+fi
+
+# What bin/spark-class does: Spark's launcher prints any messages line by line, then a NUL and a
+# newline, then the driver's command (memory, JVM options and classpath taken from the properties
+# file) NUL-separated, and the loop below appends the launcher's own exit code.
+home="$(stand_in_spark_home)"
+export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12
+cmd=() delim=$'\n' in_cmd=false
+while IFS= read -d "$delim" -r part; do
+  if [ "$in_cmd" = true ]; then
+    cmd+=("$part")
+  elif [ -z "$part" ]; then
+    delim='' in_cmd=true
+  else
+    echo "$part" >&2
+  fi
+done < <(java -Xmx128m -cp "$home/jars/*" org.apache.spark.launcher.Main org.apache.spark.deploy.SparkSubmit "${submit_args[@]}" 2>/dev/null
+         printf '%d\0' $?)
+launcher_rc="${cmd[${#cmd[@]}-1]:-1}"
+[ "$launcher_rc" = 0 ] && [ "${#cmd[@]}" -gt 1 ] || { log "Spark's launcher failed (exit $launcher_rc)"; exit 1; }
+unset 'cmd[${#cmd[@]}-1]'
+exec "${cmd[@]}"
