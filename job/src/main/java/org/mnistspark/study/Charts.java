@@ -47,8 +47,9 @@ public final class Charts {
   public static byte[] loss(StudySummary s) throws IOException {
     XYChart chart = chart(s, "Train loss per epoch (log scale)", "Train loss (last averaging round of the epoch)");
     chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
-    chart.getStyler().setYAxisDecimalPattern("0.###");
+    // decades only: labelling every minor tick crowded the axis and rounded 0.0005 to "0"
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(true);
+    chart.getStyler().setYAxisDecimalPattern("0.####");
     double low = Double.POSITIVE_INFINITY;
     double high = 0;
     for (ScalingSummary x : s.scalings()) {
