@@ -139,10 +139,7 @@ public final class BenchCommand implements Callable<Integer> {
       BenchResults.Run reference, int workers) {
     MinibatchAssembler assembler = new MinibatchAssembler(new PixelScaler(base.scaling(), 0, 255), base.batchSizePerWorker());
     long start = System.nanoTime();
-    List<DataSet> batches = new ArrayList<>();
-    for (int from = 0; from < trainCount; from += base.batchSizePerWorker()) {
-      batches.add(assembler.batch(data.train().range(from, Math.min(trainCount, from + base.batchSizePerWorker()))));
-    }
+    List<DataSet> batches = assembler.assemble(data.train().head(trainCount));
     double assemble = (System.nanoTime() - start) / 1e9;
     SerializerInstance kryo = new KryoSerializer(conf).newInstance();
     var tag = ClassTag$.MODULE$.<DataSet>apply(DataSet.class);

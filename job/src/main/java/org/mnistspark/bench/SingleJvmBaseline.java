@@ -28,10 +28,7 @@ final class SingleJvmBaseline {
     Nd4j.getEnvironment().setMaxThreads(threads);
     PixelScaler scaler = new PixelScaler(config.scaling(), 0, 255);
     MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
-    List<DataSet> batches = new ArrayList<>();
-    for (int from = 0; from < trainCount; from += config.batchSizePerWorker()) {
-      batches.add(assembler.batch(train.range(from, Math.min(trainCount, from + config.batchSizePerWorker()))));
-    }
+    List<DataSet> batches = assembler.assemble(train.head(trainCount));
     PeakMemory.reset();
     MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(config.seed(), config.learningRate()));
     net.init();
