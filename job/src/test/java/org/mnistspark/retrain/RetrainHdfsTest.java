@@ -8,13 +8,8 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
@@ -84,21 +79,7 @@ class RetrainHdfsTest {
   @Test
   void createExclusivelyLetsExactlyOneWin() throws Exception {
     RetrainRoot root = open("exclusive");
-    ExecutorService pool = Executors.newFixedThreadPool(6);
-    try {
-      List<Callable<Boolean>> tries = new ArrayList<>();
-      for (int i = 0; i < 6; i++) {
-        String content = "writer " + i;
-        tries.add(() -> root.createExclusively(root.lock(), content));
-      }
-      int wins = 0;
-      for (Future<Boolean> f : pool.invokeAll(tries)) {
-        wins += f.get() ? 1 : 0;
-      }
-      assertThat(wins).isEqualTo(1);
-    } finally {
-      pool.shutdownNow();
-    }
+    assertThat(RetrainRootTest.racingExclusiveCreates(root, 6)).isEqualTo(1);
     assertThat(root.read(root.lock()).orElseThrow()).startsWith("writer ");
     assertThat(names(root.root())).containsExactly(RetrainRoot.LOCK, RetrainRoot.RUNS);
   }

@@ -91,21 +91,7 @@ class RetrainRootTest {
 
   @Test
   void createExclusivelyLetsExactlyOneOfManyWin() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(8);
-    try {
-      List<Callable<Boolean>> tries = new ArrayList<>();
-      for (int i = 0; i < 8; i++) {
-        String content = "writer " + i;
-        tries.add(() -> root.createExclusively(root.lock(), content));
-      }
-      int wins = 0;
-      for (Future<Boolean> f : pool.invokeAll(tries)) {
-        wins += f.get() ? 1 : 0;
-      }
-      assertThat(wins).isEqualTo(1);
-    } finally {
-      pool.shutdownNow();
-    }
+    assertThat(racingExclusiveCreates(root, 8)).isEqualTo(1);
     assertThat(root.read(root.lock()).orElseThrow()).startsWith("writer ");
     assertThat(root.createExclusively(root.lock(), "late")).isFalse();
     try (var s = Files.list(tmp.resolve("root"))) {
@@ -142,5 +128,24 @@ class RetrainRootTest {
           .containsExactlyInAnyOrder("runs", "production", ".retrain.lock.new-3", "notes.txt");
     }
     assertThat(r.resolve("runs").toFile().list()).containsExactly("20261126T000000Z");
+  }
+
+  /** Races {@code writers} threads to create the lock file exclusively; returns how many succeeded. */
+  static int racingExclusiveCreates(RetrainRoot root, int writers) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Callable<Boolean>> tries = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String content = "writer " + i;
+        tries.add(() -> root.createExclusively(root.lock(), content));
+      }
+      int wins = 0;
+      for (Future<Boolean> f : pool.invokeAll(tries)) {
+        wins += f.get() ? 1 : 0;
+      }
+      return wins;
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
