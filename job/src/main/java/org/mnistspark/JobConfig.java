@@ -35,7 +35,9 @@ public record JobConfig(
     int threadsPerTask,
     String storageLevel,
     int evalBatchSize,
-    boolean collectTrainingStats)
+    String trainer,
+    int validationsPerEpoch,
+    double stopAtValidationAccuracy)
     implements Serializable {
 
   static final String ROOT = "mnist";
@@ -108,7 +110,9 @@ public record JobConfig(
         atLeast(c, "threads-per-task", 1),
         storageLevel(c, "storage-level"),
         atLeast(c, "eval-batch-size", 1),
-        c.getBoolean("collect-training-stats"));
+        oneOf(c, "trainer", "resident", "dl4j"),
+        atLeast(c, "validations-per-epoch", 1),
+        accuracyOrOff(c, "stop-at-validation-accuracy"));
     if (config.trainLimit() == 1) {
       throw new InvalidOptionException("train-limit", "1", "need at least 2 images to hold some out");
     }
@@ -143,7 +147,9 @@ public record JobConfig(
     m.put("threads-per-task", threadsPerTask);
     m.put("storage-level", storageLevel);
     m.put("eval-batch-size", evalBatchSize);
-    m.put("collect-training-stats", collectTrainingStats);
+    m.put("trainer", trainer);
+    m.put("validations-per-epoch", validationsPerEpoch);
+    m.put("stop-at-validation-accuracy", stopAtValidationAccuracy);
     return m;
   }
 
@@ -179,6 +185,14 @@ public record JobConfig(
     double v = c.getDouble(key);
     if (!(v > 0 && v < 1)) {
       throw new InvalidOptionException(key, String.valueOf(v), "must lie strictly between 0 and 1");
+    }
+    return v;
+  }
+
+  private static double accuracyOrOff(Config c, String key) {
+    double v = c.getDouble(key);
+    if (!(v >= 0 && v <= 1)) {
+      throw new InvalidOptionException(key, String.valueOf(v), "must be a fraction from 0 (off) to 1");
     }
     return v;
   }

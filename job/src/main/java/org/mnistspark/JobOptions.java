@@ -70,9 +70,14 @@ public final class JobOptions {
   @Option(names = "--eval-batch-size", paramLabel = "N", description = "Minibatch size for validation and test evaluation.")
   Integer evalBatchSize;
 
-  @Option(names = "--collect-training-stats", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
-      description = "Record DL4J's per-phase parameter-averaging timings in metrics.json.")
-  Boolean collectTrainingStats;
+  @Option(names = "--trainer", paramLabel = "NAME", description = "resident (the project's parameter averaging, default) | dl4j (DL4J's ParameterAveragingTrainingMaster).")
+  String trainer;
+
+  @Option(names = "--validations-per-epoch", paramLabel = "N", description = "Validation checks per epoch (resident trainer; dl4j validates once).")
+  Integer validationsPerEpoch;
+
+  @Option(names = "--stop-at-validation-accuracy", paramLabel = "F", description = "Stop training once validation accuracy reaches F (0..1); 0 = never.")
+  Double stopAtValidationAccuracy;
 
   /**
    * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other

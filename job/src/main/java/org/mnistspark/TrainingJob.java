@@ -1,7 +1,6 @@
 package org.mnistspark;
 
 import java.util.Map;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
@@ -13,7 +12,6 @@ import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.MinibatchAssembler;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * One training run on an already started Spark context: shard, scale, train, evaluate. Loading
@@ -40,23 +38,20 @@ public final class TrainingJob {
 
       // Scale: statistics from the training split only, applied as a distributed map while batching.
       PixelScaler scaler = PixelScaler.fit(config.scaling(), shards.train());
-      JavaRDD<DataSet> train = shards.train().mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
-      MinibatchAssembler evalBatches = new MinibatchAssembler(scaler, config.evalBatchSize());
-      JavaRDD<DataSet> validation = shards.validation().mapPartitions(evalBatches);
 
-      // Train with parameter averaging; validation runs on the executors after each epoch.
-      DistributedTrainer.Result training =
-          new DistributedTrainer(sc, config).train(train, shards.trainCount(), validation, listener);
-      return evaluate(config, data, shards, scaler, evalBatches, training, train.getNumPartitions(), start);
+      // Train with parameter averaging; validation runs on the executors during training.
+      DistributedTrainer.Result training = DistributedTrainer.of(sc, config)
+          .train(shards.train(), shards.validation(), shards.trainCount(), scaler, listener);
+      return evaluate(config, data, shards, scaler, training, shards.train().getNumPartitions(), start);
     }
   }
 
   /** Evaluates on the driver over the whole test set and gathers the run's metrics. */
   private Outcome evaluate(JobConfig config, MnistData data, Sharder.Shards shards, PixelScaler scaler,
-      MinibatchAssembler evalBatches, DistributedTrainer.Result training, int partitions, long start) {
+      DistributedTrainer.Result training, int partitions, long start) {
 
     // Evaluate on the driver over the whole test set.
-    Evaluation eval = Evaluator.evaluate(training.network(), evalBatches.assemble(data.test()));
+    Evaluation eval = Evaluator.evaluate(training.network(), new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(data.test()));
     TestMetrics test = Evaluator.metrics(eval);
 
     RunMetrics metrics = new RunMetrics(
@@ -64,9 +59,12 @@ public final class TrainingJob {
         new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(), shards.validationCount(), data.test().size()),
         scalingOf(scaler),
         training.epochs(),
+        training.curve(),
+        training.stoppedEarly(),
         test,
         new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
             partitions, Map.copyOf(tasks.tasksPerExecutor())),
+        training.rounds(),
         training.phases(),
         (System.nanoTime() - start) / 1e9,
         java.time.Instant.now().toString());

@@ -6,6 +6,7 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.ValidationPoint;
 
 /** Everything metrics.json holds about one run; Jackson writes it as is. */
 public record RunMetrics(
@@ -13,8 +14,11 @@ public record RunMetrics(
     Data data,
     Scaling scaling,
     List<EpochStats> epochs,
+    List<ValidationPoint> validationCurve,
+    String stoppedEarly,
     TestMetrics test,
     Spark spark,
+    DistributedTrainer.RoundTimes averagingRound,
     Map<String, DistributedTrainer.PhaseTime> trainingPhases,
     double wallSeconds,
     String finishedAt) {

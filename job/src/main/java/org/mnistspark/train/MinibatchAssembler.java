@@ -45,13 +45,14 @@ public final class MinibatchAssembler implements FlatMapFunction<Iterator<Labele
 
   /** The minibatches of {@code images}, in order, on the driver. */
   public List<DataSet> assemble(LabeledImages images) {
+    return assemble(images.all());
+  }
+
+  /** The minibatches of {@code images}, in order; the last one may be smaller. */
+  public List<DataSet> assemble(List<LabeledImage> images) {
     List<DataSet> out = new ArrayList<>();
     for (int from = 0; from < images.size(); from += batchSize) {
-      List<LabeledImage> chunk = new ArrayList<>();
-      for (int i = from; i < Math.min(from + batchSize, images.size()); i++) {
-        chunk.add(images.get(i));
-      }
-      out.add(batch(chunk));
+      out.add(batch(images.subList(from, Math.min(from + batchSize, images.size()))));
     }
     return out;
   }

@@ -21,6 +21,7 @@ import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.ValidationPoint;
 import org.mnistspark.train.LeNet;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -62,9 +63,12 @@ class ModelStoreTest {
             "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db")), 48_000, 12_000, 10_000),
         new RunMetrics.Scaling(scaler.kind().label(), scaler.offset(), scaler.divisor(),
             fitted ? scaler.offset() : null, fitted ? scaler.divisor() : null),
-        List.of(new EpochStats(1, 12.5, 3840.0, 0.31, 0.95), new EpochStats(2, 11.0, 4363.6, 0.12, 0.97)),
+        List.of(new EpochStats(1, 12.5, 3840.0, 0.31, 0.95, 48_000, 0.2), new EpochStats(2, 11.0, 4363.6, 0.12, 0.97, 48_000, 0.1)),
+        List.of(new ValidationPoint(1, 48_000, 12.5, 0.95, 0.2), new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1)),
+        null,
         new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
         new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)),
+        new DistributedTrainer.RoundTimes(20, 1000, 950, 20, 10),
         Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
         25.5,
         "2026-01-01T00:00:00Z");

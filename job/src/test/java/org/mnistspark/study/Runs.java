@@ -28,7 +28,7 @@ final class Runs {
   static RunRecord record(StudyPlan.Run run, double testAccuracy, double seconds, double... validation) {
     List<EpochStats> epochs = new ArrayList<>();
     for (int e = 0; e < validation.length; e++) {
-      epochs.add(new EpochStats(e + 1, seconds, 1600 / seconds, 1 - validation[e], validation[e]));
+      epochs.add(new EpochStats(e + 1, seconds, 1600 / seconds, 1 - validation[e], validation[e], 1600, null));
     }
     return new RunRecord(run.scaling().label(), run.seed(), RunRecord.optionsOf(run.config()), epochs, testAccuracy,
         10_000, new RunMetrics.Scaling(run.scaling().label(), 0, 1, null, null), 1600, 400, "local[2]", 2, seconds * 3,

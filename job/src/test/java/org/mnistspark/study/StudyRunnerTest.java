@@ -48,7 +48,7 @@ class StudyRunnerTest {
       ran.add(run.toString());
       for (int e = 1; e <= 2; e++) {
         nanos.addAndGet(10_000_000_000L);
-        listener.epochDone(new EpochStats(e, 10, 160, 0.1, 0.9), 2);
+        listener.epochDone(new EpochStats(e, 10, 160, 0.1, 0.9, 1600, null), 2);
       }
       return Runs.record(run, run.scaling() == MINMAX ? 0.99 : 0.98, 10, 0.97, 0.985);
     }

@@ -1,0 +1,52 @@
+package org.mnistspark.train;
+
+import java.io.Serializable;
+import java.util.Random;
+
+/**
+ * Which images a worker fits in which averaging round: every epoch each worker shuffles its own
+ * partition (seeded by run seed, epoch and partition, so a rerun or a retried task sees the same
+ * order), cuts it into minibatches and fits {@code averagingFrequency} of them per round. Every
+ * image is fitted exactly once per epoch; a partition's last minibatch may be smaller.
+ */
+public record EpochPlan(int batchSize, int averagingFrequency, long seed) implements Serializable {
+
+  public EpochPlan {
+    if (batchSize < 1 || averagingFrequency < 1) {
+      throw new IllegalArgumentException("batch size and averaging frequency must be at least 1");
+    }
+  }
+
+  /** Minibatches a partition of {@code images} images is cut into. */
+  public int batches(int images) {
+    return (images + batchSize - 1) / batchSize;
+  }
+
+  /** Rounds per epoch when the largest partition holds {@code largestPartition} images. */
+  public int rounds(int largestPartition) {
+    return Math.max(1, (batches(largestPartition) + averagingFrequency - 1) / averagingFrequency);
+  }
+
+  /** The partition's image order in {@code epoch} (1-based): a seeded Fisher-Yates shuffle of 0..images-1. */
+  public int[] order(int images, int epoch, int partition) {
+    int[] order = new int[images];
+    for (int i = 0; i < images; i++) {
+      order[i] = i;
+    }
+    Random random = new Random(seed * 1_000_003L + epoch * 7_919L + partition);
+    for (int i = images - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /** Index of the first minibatch of {@code round} (0-based) and one past its last, for a partition of {@code images}. */
+  public int[] batchRange(int images, int round) {
+    int total = batches(images);
+    int from = Math.min(total, round * averagingFrequency);
+    return new int[] {from, Math.min(total, from + averagingFrequency)};
+  }
+}

@@ -1,0 +1,126 @@
+package org.mnistspark.train;
+
+import java.io.Serializable;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * What parameter averaging moves between the driver and the workers: the flattened parameters,
+ * the updater's state (Adam's two moments) and the iteration count Adam's bias correction reads.
+ * Plain float arrays, because Kryo writes them without ND4J's per-array headers and the driver
+ * sums them in place.
+ */
+public final class ModelState implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private final float[] params;
+  private final float[] updater;
+  private final int iteration;
+
+  private ModelState(float[] params, float[] updater, int iteration) {
+    this.params = params;
+    this.updater = updater;
+    this.iteration = iteration;
+  }
+
+  /** A copy of {@code net}'s parameters, updater state and iteration count. */
+  public static ModelState of(MultiLayerNetwork net) {
+    return new ModelState(net.params().toFloatVector(), net.getUpdater().getStateViewArray().toFloatVector(),
+        net.getIterationCount());
+  }
+
+  /** Writes this state into {@code net}, whose layout must match (the same configuration). */
+  public void applyTo(MultiLayerNetwork net) {
+    applyParamsTo(net);
+    net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(updater).reshape(net.getUpdater().getStateViewArray().shape()));
+    net.setIterationCount(iteration);
+  }
+
+  /** Writes only the parameters: enough for inference. */
+  public void applyParamsTo(MultiLayerNetwork net) {
+    net.params().assign(Nd4j.createFromArray(params).reshape(net.params().shape()));
+  }
+
+  public int iteration() {
+    return iteration;
+  }
+
+  float[] params() {
+    return params;
+  }
+
+  float[] updater() {
+    return updater;
+  }
+
+  /**
+   * Running weighted sum of worker states, averaged at the end. Weights are the minibatches each
+   * worker fitted in the round, so a worker that ran out of data in an epoch's last round does not
+   * pull the average back to the round's starting point.
+   */
+  public static final class Sum implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private float[] params;
+    private float[] updater;
+    private long weight;
+    private int iteration;
+
+    /** A sum holding {@code state} with weight {@code batches}; empty when {@code batches} is 0. */
+    public static Sum of(ModelState state, int batches) {
+      Sum s = new Sum();
+      if (batches > 0) {
+        s.params = scaled(state.params, batches);
+        s.updater = scaled(state.updater, batches);
+        s.weight = batches;
+        s.iteration = state.iteration;
+      }
+      return s;
+    }
+
+    /** Adds {@code other} into this sum (which it may reuse) and returns the result. */
+    public Sum add(Sum other) {
+      if (other.weight == 0) {
+        return this;
+      }
+      if (weight == 0) {
+        return other;
+      }
+      addInto(params, other.params);
+      addInto(updater, other.updater);
+      weight += other.weight;
+      iteration = Math.max(iteration, other.iteration);
+      return this;
+    }
+
+    public long weight() {
+      return weight;
+    }
+
+    /**
+     * The weighted mean state; its iteration count is the furthest any worker got, so Adam's bias
+     * correction continues from the number of steps one worker took.
+     *
+     * @throws IllegalStateException if no worker fitted anything
+     */
+    public ModelState average() {
+      if (weight == 0) {
+        throw new IllegalStateException("no worker fitted a minibatch in this round");
+      }
+      float inverse = 1f / weight;
+      return new ModelState(scaled(params, inverse), scaled(updater, inverse), iteration);
+    }
+
+    private static float[] scaled(float[] values, float factor) {
+      float[] out = new float[values.length];
+      for (int i = 0; i < values.length; i++) {
+        out[i] = values[i] * factor;
+      }
+      return out;
+    }
+
+    private static void addInto(float[] target, float[] values) {
+      for (int i = 0; i < target.length; i++) {
+        target[i] += values[i];
+      }
+    }
+  }
+}

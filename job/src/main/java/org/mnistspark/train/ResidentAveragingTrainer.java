@@ -1,0 +1,125 @@
+package org.mnistspark.train;
+
+import java.util.List;
+import java.util.UUID;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mnistspark.JobConfig;
+import org.mnistspark.data.LabeledImage;
+import org.mnistspark.scale.PixelScaler;
+
+/**
+ * Parameter averaging with resident workers: every executor keeps its network, workspaces and
+ * cached records alive between rounds, and a round is one Spark stage that broadcasts the
+ * averaged state (parameters, Adam's moments, iteration) and reduces the workers' states back.
+ * DL4J's training master instead rebuilds the network on every worker each round and runs three
+ * stages with a repartition, which cost a third of each round; see docs/benchmark.md.
+ *
+ * <p>Each partition is one worker. Every epoch each worker shuffles its partition and fits all of
+ * it, {@code averaging-frequency} minibatches per round ({@link EpochPlan}), so every training
+ * image is fitted exactly once per epoch.
+ */
+final class ResidentAveragingTrainer implements DistributedTrainer {
+  private final JavaSparkContext sc;
+  private final JobConfig config;
+
+  ResidentAveragingTrainer(JavaSparkContext sc, JobConfig config) {
+    this.sc = sc;
+    this.config = config;
+  }
+
+  @Override
+  public Result train(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, long trainCount,
+      PixelScaler scaler, EpochListener listener) {
+    String runId = UUID.randomUUID().toString();
+    MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(config.seed(), config.learningRate()));
+    net.init();
+    String json = net.getLayerWiseConfigurations().toJson();
+    EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), config.averagingFrequency(), config.seed());
+    MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
+    MinibatchAssembler evalAssembler = new MinibatchAssembler(scaler, config.evalBatchSize());
+    // validation records are cheap to rebuild, but each check would redo it; they are references into the broadcast
+    validation.persist(StorageLevel.MEMORY_ONLY());
+
+    int largest = train.mapPartitions(it -> List.of(FitRound.drain(it).size()).iterator()).collect().stream()
+        .mapToInt(Integer::intValue).max().orElse(0);
+    int rounds = plan.rounds(largest);
+    int checks = Math.min(config.validationsPerEpoch(), rounds);
+    TrainingProgress progress = new TrainingProgress(config, trainCount, listener);
+    RoundClock clock = new RoundClock();
+    ModelState state = ModelState.of(net);
+    Broadcast<ModelState> current = sc.broadcast(state);
+    try {
+      epochs:
+      for (int e = 1; e <= config.epochs(); e++) {
+        long epochNanos = 0;
+        long epochImages = 0;
+        double epochLoss = 0;
+        ValidateRound.Scores last = null;
+        for (int r = 0; r < rounds; r++) {
+          sc.setJobDescription("epoch " + e + "/" + config.epochs() + ", averaging round " + (r + 1) + "/" + rounds);
+          long start = System.nanoTime();
+          RoundResult result = train.mapPartitionsWithIndex(
+              new FitRound(runId, json, current, plan, assembler, e, r), true).treeReduce(RoundResult::add);
+          long reduced = System.nanoTime();
+          state = result.model.average();
+          current.destroy(false);
+          current = sc.broadcast(state);
+          long end = System.nanoTime();
+          clock.add(end - start, result, end - reduced);
+          progress.trained(end - start, result.images);
+          epochNanos += end - start;
+          epochImages += result.images;
+          epochLoss += result.lossSum;
+
+          boolean checkpoint = (long) (r + 1) * checks / rounds > (long) r * checks / rounds;
+          if (checkpoint) {
+            sc.setJobDescription("epoch " + e + "/" + config.epochs() + ", validation after round " + (r + 1));
+            last = validation.mapPartitionsWithIndex(new ValidateRound(runId, json, current, evalAssembler), true)
+                .treeReduce(ValidateRound.Scores::add);
+            boolean stop = progress.validated(e - 1 + (r + 1) / (double) rounds, last.evaluation.accuracy(), last.meanLoss());
+            if (stop || r == rounds - 1) {
+              progress.epochDone(e, epochNanos / 1e9, epochImages, epochLoss / epochImages,
+                  last.evaluation.accuracy(), last.meanLoss());
+            }
+            if (stop) {
+              break epochs;
+            }
+          }
+        }
+      }
+    } finally {
+      current.destroy(false);
+      validation.unpersist(false);
+      sc.setJobDescription(null);
+      train.foreachPartition(it -> ResidentNetworks.release(runId));
+    }
+    state.applyTo(net);
+    return new Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), clock.mean(), progress.stoppedEarly());
+  }
+
+  /** Sums of each round's costs, for the mean reported in metrics.json and the benchmark. */
+  private static final class RoundClock {
+    private int rounds;
+    private long roundNanos;
+    private double fitNanos;
+    private long broadcastNanos;
+    private double stateNanos;
+
+    void add(long round, RoundResult r, long averageAndBroadcast) {
+      rounds++;
+      roundNanos += round;
+      fitNanos += r.fitNanos / (double) r.workers;
+      stateNanos += r.stateNanos / (double) r.workers;
+      broadcastNanos += averageAndBroadcast;
+    }
+
+    RoundTimes mean() {
+      return rounds == 0 ? null : new RoundTimes(rounds, roundNanos / 1e6 / rounds, fitNanos / 1e6 / rounds,
+          broadcastNanos / 1e6 / rounds, stateNanos / 1e6 / rounds);
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package org.mnistspark.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.mnistspark.JobConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The bookkeeping both trainers share: a training clock that stops while validating, the
+ * validation curve, the per-epoch statistics, the progress log and the early-stop rule.
+ */
+final class TrainingProgress {
+  private static final Logger log = LoggerFactory.getLogger(TrainingProgress.class);
+  private final JobConfig config;
+  private final long trainCount;
+  private final DistributedTrainer.EpochListener listener;
+  private final List<ValidationPoint> curve = new ArrayList<>();
+  private final List<EpochStats> epochs = new ArrayList<>();
+  private long trainNanos;
+  private long imagesFitted;
+  private String stoppedEarly;
+
+  TrainingProgress(JobConfig config, long trainCount, DistributedTrainer.EpochListener listener) {
+    this.config = config;
+    this.trainCount = trainCount;
+    this.listener = listener;
+  }
+
+  /** Adds a stretch of training (not validation) time and the images it fitted. */
+  void trained(long nanos, long images) {
+    trainNanos += nanos;
+    imagesFitted += images;
+  }
+
+  double trainSeconds() {
+    return trainNanos / 1e9;
+  }
+
+  long imagesFitted() {
+    return imagesFitted;
+  }
+
+  /**
+   * Records a validation check at {@code epoch} (fractional) and returns whether training should
+   * stop because stop-at-validation-accuracy was reached.
+   */
+  boolean validated(double epoch, double accuracy, Double loss) {
+    curve.add(new ValidationPoint(epoch, imagesFitted, trainSeconds(), accuracy, loss));
+    log.info(String.format(Locale.ROOT, "epoch %.2f: validation accuracy %.4f%s after %.1f s of training, %d images fitted",
+        epoch, accuracy, loss == null ? "" : String.format(Locale.ROOT, ", loss %.4f", loss), trainSeconds(), imagesFitted));
+    double target = config.stopAtValidationAccuracy();
+    if (target > 0 && accuracy >= target && stoppedEarly == null) {
+      stoppedEarly = String.format(Locale.ROOT, "validation accuracy %.4f reached stop-at-validation-accuracy %.4f at epoch %.2f",
+          accuracy, target, epoch);
+      log.info("stopping: {}", stoppedEarly);
+      return true;
+    }
+    return false;
+  }
+
+  /** Records a finished (or early-stopped) epoch, logs it and tells the listener. */
+  void epochDone(int epoch, double seconds, long fitted, double trainLoss, double validationAccuracy, Double validationLoss) {
+    EpochStats s = new EpochStats(epoch, seconds, fitted / seconds, trainLoss, validationAccuracy, fitted, validationLoss);
+    epochs.add(s);
+    if (fitted >= 0 && fitted != trainCount && stoppedEarly == null) {
+      log.warn("epoch {} fitted {} of the {} training images", epoch, fitted, trainCount);
+    }
+    double meanSeconds = epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(0);
+    log.info(String.format(Locale.ROOT,
+        "epoch %d/%d: train loss %.4f, validation accuracy %.4f, %.1f s, %d images, %.0f samples/s, ETA %.0f s",
+        epoch, config.epochs(), trainLoss, validationAccuracy, seconds, fitted, s.samplesPerSecond(),
+        meanSeconds * (config.epochs() - epoch)));
+    listener.epochDone(s, config.epochs());
+  }
+
+  List<EpochStats> epochs() {
+    return List.copyOf(epochs);
+  }
+
+  List<ValidationPoint> curve() {
+    return List.copyOf(curve);
+  }
+
+  String stoppedEarly() {
+    return stoppedEarly;
+  }
+}
