@@ -62,15 +62,16 @@ public final class DistributedTrainer {
   public Result train(JavaRDD<DataSet> train, long trainCount, JavaRDD<DataSet> validation, EpochListener listener) {
     MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(config.seed(), config.learningRate()));
     net.init();
-    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, trainingMaster());
+    SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, trainingMaster(config));
     if (config.collectTrainingStats()) {
       // DL4J's default time source asks pool.ntp.org, which fails where the cluster is offline
       System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
       spark.setCollectTrainingStats(true);
     }
     // The validation batches are reused every epoch; the training RDD is persisted by DL4J itself.
-    // Deserialized on purpose: with MEMORY_ONLY_SER, DL4J's evaluate() of these 500-image batches
-    // reported 0.91 where the same network scored 0.976 (measured at --train-limit 24000).
+    // Any storage level is safe since SparkSetup registers DetachedNd4jRegistrator (with ND4J's own
+    // serializer, MEMORY_ONLY_SER batches were read into a reused workspace: 0.91 instead of 0.976;
+    // docs/serialized-cache.md); deserialized is simply the fastest for batches read every epoch.
     validation.persist(StorageLevel.MEMORY_ONLY());
     List<EpochStats> epochs = new ArrayList<>();
     try {
@@ -102,7 +103,8 @@ public final class DistributedTrainer {
     return out;
   }
 
-  private TrainingMaster<?, ?> trainingMaster() {
+  /** The job's parameter averaging settings; package-private for the storage-level test. */
+  static TrainingMaster<?, ?> trainingMaster(JobConfig config) {
     // Each RDD element is one ready minibatch of batch-size-per-worker images.
     return new ParameterAveragingTrainingMaster.Builder(config.batchSizePerWorker())
         .batchSizePerWorker(config.batchSizePerWorker())
