@@ -41,8 +41,9 @@ public final class SparkSetup {
     conf.set("spark.executor.extraJavaOptions", (conf.get("spark.executor.extraJavaOptions", "") + " " + executorOptions).trim());
     return conf
         .set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
-        // without it Kryo cannot rebuild INDArrays ("jvmShapeInfo is null")
-        .set("spark.kryo.registrator", "org.nd4j.kryo.Nd4jRegistrator")
+        // without ND4J's registrator Kryo cannot rebuild INDArrays ("jvmShapeInfo is null"); this
+        // subclass also reads them outside any workspace, so serialized storage levels stay exact
+        .set("spark.kryo.registrator", DetachedNd4jRegistrator.class.getName())
         .set("spark.kryoserializer.buffer.max", "512m")
         // Each averaging round returns one model state (15 MB) per worker: sent straight back with
         // the task status instead of through the block manager, which added 60-600 ms per round.

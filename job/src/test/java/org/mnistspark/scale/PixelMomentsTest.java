@@ -70,7 +70,7 @@ class PixelMomentsTest {
   @Test
   void sparkUsesKryo() {
     assertThat(sc.getConf().get("spark.serializer")).isEqualTo("org.apache.spark.serializer.KryoSerializer");
-    assertThat(sc.getConf().get("spark.kryo.registrator")).isEqualTo("org.nd4j.kryo.Nd4jRegistrator");
+    assertThat(sc.getConf().get("spark.kryo.registrator")).isEqualTo("org.mnistspark.DetachedNd4jRegistrator");
     assertThat(sc.master()).isEqualTo("local[2]");
   }
 
