@@ -104,8 +104,8 @@ class JobOptionsTest {
   @Test
   void referenceDefaults() {
     JobConfig c = resolve("train");
-    assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 16, 30,
-        2, 42, 0.001, 1, "MEMORY_ONLY_SER", 500, "resident", 4, 0.0));
+    assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 64, 16,
+        2, 42, 0.002, 1, "MEMORY_ONLY_SER", 500, "resident", 4, 0.0));
   }
 
   @Test
@@ -137,13 +137,13 @@ class JobOptionsTest {
     // reference.conf fills the rest
     assertThat(c.out()).isEqualTo("out/latest");
     assertThat(c.validationFraction()).isEqualTo(0.2);
-    assertThat(c.averagingFrequency()).isEqualTo(30);
+    assertThat(c.averagingFrequency()).isEqualTo(16);
     assertThat(c.prefetch()).isEqualTo(2);
     assertThat(c.evalBatchSize()).isEqualTo(500);
     assertThat(c.dataset()).isEqualTo("mnist");
 
     assertThat(c).isEqualTo(new JobConfig("local[3]", "mnist", "file:///d", "out/latest", 3, Scaling.STANDARDIZE, 600,
-        0.2, 0, 16, 30, 2, 9, 0.005, 1, "MEMORY_ONLY", 500, "resident", 4, 0.0));
+        0.2, 0, 16, 16, 2, 9, 0.005, 1, "MEMORY_ONLY", 500, "resident", 4, 0.0));
   }
 
   @Test

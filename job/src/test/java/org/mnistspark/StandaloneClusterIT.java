@@ -43,11 +43,11 @@ class StandaloneClusterIT {
   static final Path RUN_DIR = ROOT.resolve("job/target/standalone-it");
   static final Path WORK = ROOT.resolve("job/target/cluster-it");
   static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
-  /** 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16. */
+  /** 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16 (the last round 2 x 5). */
   static final List<String> SMALL_RUN = List.of("--data", MNIST, "--train-limit", "3000", "--epochs", "1",
-      "--averaging-frequency", "10");
+      "--batch-size-per-worker", "16", "--averaging-frequency", "10");
   /** The phase in which the fault tests kill an executor: the third of 8 averaging rounds. */
-  static final String MID_TRAINING = "Starting training of split 3 of";
+  static final String MID_TRAINING = "epoch 1/1, averaging round 3/8";
 
   static String master;
   static double normalAccuracy = Double.NaN;
@@ -56,9 +56,9 @@ class StandaloneClusterIT {
   static void startClusterOfTwoWorkers() throws Exception {
     assertThat(new File(MNIST, "train-images-idx3-ubyte")).as("real MNIST; run submit/fetch-mnist.sh").isFile();
     Files.createDirectories(WORK);
-    // the driver log at INFO for DL4J's averaging rounds, so a test can act in the middle of training
+    // the driver logs each averaging round at DEBUG, so a test can act in the middle of training
     Files.writeString(WORK.resolve("log4j2.properties"), Files.readString(ROOT.resolve("conf/log4j2.properties"))
-        .replace("logger.paramavg.level = warn", "logger.paramavg.level = info"));
+        + "logger.rounds.name = org.mnistspark.train.ResidentAveragingTrainer\nlogger.rounds.level = debug\n");
     script(60, "submit/standalone.sh", "stop"); // leftovers of an interrupted earlier run
     int port = freePort();
     Result start = script(180, "submit/standalone.sh", "start", "--workers", "2", "--port", String.valueOf(port),

@@ -97,6 +97,25 @@ class TrainingIntegrationTest {
     assertThat(evaluateLikeAUser(loaded).accuracy()).isEqualTo(m.at("/test/accuracy").asDouble());
   }
 
+  @Test
+  void dl4jTrainerStaysSelectableAndSaysHowManyImagesItLeftOut(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    train(out, "--trainer", "dl4j", "--train-limit", "4000", "--epochs", "2", "--batch-size-per-worker", "16",
+        "--averaging-frequency", "30");
+
+    JsonNode m = ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
+    assertThat(m.at("/data/trainImages").asInt()).isEqualTo(3200);
+    // 200 minibatches of 16; DL4J fits at most 2 workers x 30 per split and its integer split drops the rest
+    for (JsonNode e : m.at("/epochs")) {
+      assertThat(e.get("imagesFitted").asLong()).isEqualTo(2880);
+      assertThat(e.get("samplesPerSecond").asDouble()).isCloseTo(2880 / e.get("seconds").asDouble(), within(1e-6));
+    }
+    assertThat(m.at("/validationCurve")).as("dl4j validates once per epoch").hasSize(2);
+    assertThat(m.at("/averagingRound/rounds").asInt()).isPositive();
+    assertThat(m.at("/trainingPhases/ParameterAveragingWorkerFitTimesMs/count").asInt()).isPositive();
+    assertThat(m.at("/test/accuracy").asDouble()).isGreaterThan(0.9);
+  }
+
   /** Raw 0..255 test pixels through the stored normalizer, as an inference service would do it. */
   private static Evaluation evaluateLikeAUser(ModelStore.Loaded loaded) {
     List<DataSet> raw = new MinibatchAssembler(new PixelScaler(Scaling.NONE, 0, 1), 500).assemble(mnist.test());
@@ -114,11 +133,17 @@ class TrainingIntegrationTest {
     m.at("/data/files").forEach(f -> assertThat(f.get("sha256").asText()).hasSize(64));
     assertThat(m.at("/epochs")).hasSize(epochs);
     for (JsonNode e : m.at("/epochs")) {
-      for (String field : List.of("epoch", "seconds", "samplesPerSecond", "trainLoss", "validationAccuracy")) {
+      for (String field : List.of("epoch", "seconds", "samplesPerSecond", "trainLoss", "validationAccuracy", "validationLoss")) {
         assertThat(e.has(field)).as("epoch has %s", field).isTrue();
       }
-      assertThat(e.get("samplesPerSecond").asDouble()).isPositive();
+      // the default (resident) trainer fits every training image once per epoch, and says so
+      assertThat(e.get("imagesFitted").asLong()).isEqualTo(m.at("/data/trainImages").asLong());
+      assertThat(e.get("samplesPerSecond").asDouble()).isCloseTo(e.get("imagesFitted").asDouble() / e.get("seconds").asDouble(), within(1e-6));
     }
+    assertThat(m.at("/validationCurve")).as("validations-per-epoch checks").hasSize(4 * epochs);
+    assertThat(m.at("/validationCurve/" + (4 * epochs - 1) + "/accuracy").asDouble())
+        .isEqualTo(m.at("/epochs/" + (epochs - 1) + "/validationAccuracy").asDouble());
+    assertThat(m.at("/averagingRound/rounds").asInt()).isPositive();
     for (String field : List.of("accuracy", "precision", "recall", "f1")) {
       assertThat(m.at("/test/" + field).asDouble()).as(field).isBetween(0.0, 1.0);
     }

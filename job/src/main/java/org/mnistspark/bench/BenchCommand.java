@@ -4,182 +4,205 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.serializer.KryoSerializer;
-import org.apache.spark.serializer.SerializerInstance;
 import org.mnistspark.JobConfig;
 import org.mnistspark.JobOptions;
 import org.mnistspark.SparkSetup;
 import org.mnistspark.TrainingJob;
+import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.Sharder;
+import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.MinibatchAssembler;
-import org.nd4j.linalg.dataset.DataSet;
+import org.mnistspark.train.SingleJvmTrainer;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import scala.reflect.ClassTag$;
 
 /**
- * Spark parameter averaging against a plain single-JVM fit of the same model, data and seed, over
- * a sweep of batch size, averaging frequency and native threads; writes results.json, report.md
- * and throughput.png.
+ * The Spark job against plain single-JVM DL4J fit of the same model, data split and seed, in one
+ * run. Phase 1 measures throughput over a sweep on a subset; phase 2 trains the default
+ * configuration, DL4J's trainer and the baselines on the full split until a target validation
+ * accuracy and compares wall time to get there. Writes results.json, report.md,
+ * throughput.png and time-to-accuracy.png.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark the Spark job against plain DL4J fit in one JVM and write a report.")
+    description = "Benchmark the Spark job against plain DL4J fit in one JVM, by throughput and by time to accuracy.")
 public final class BenchCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
   @Mixin JobOptions options;
 
-  @Option(names = "--quick", description = "A short version for tests: 2,000 images, 2 epochs, two configurations.")
+  @Option(names = "--quick", description = "A short version for tests: 2,000 images, small sweeps, target 0.8 within 2 epochs.")
   boolean quick;
 
-  @Option(names = "--batch-sizes", split = ",", paramLabel = "N,N", description = "Batch sizes per worker to sweep (default 16,32,64; quick 16).")
+  @Option(names = "--baseline-batch-sizes", split = ",", paramLabel = "N,N", description = "Plain-fit batch sizes (default 32,64,128; quick 32).")
+  List<Integer> baselineBatches;
+
+  @Option(names = "--baseline-learning-rates", split = ",", paramLabel = "R,R",
+      description = "Adam learning rates of the plain fit in the time-to-accuracy phase (default: Keras' 0.001 and the job's own).")
+  List<Double> baselineRates;
+
+  @Option(names = "--threads", split = ",", paramLabel = "N,N", description = "Native threads of the plain fit (default 1,2; quick 1).")
+  List<Integer> threads;
+
+  @Option(names = "--batch-sizes", split = ",", paramLabel = "N,N", description = "Resident-trainer batch sizes per worker for the throughput sweep (default 32,64,128; quick 32).")
   List<Integer> batchSizes;
 
-  @Option(names = "--averaging-frequencies", split = ",", paramLabel = "N,N", description = "Averaging frequencies to sweep (default 10,30; quick 30).")
+  @Option(names = "--averaging-frequencies", split = ",", paramLabel = "N,N", description = "Averaging frequencies for the sweep (default 16,32; quick 4).")
   List<Integer> frequencies;
 
-  @Option(names = "--threads", split = ",", paramLabel = "N,N", description = "Native threads per task to sweep (default 1,2; quick 1).")
-  List<Integer> threads;
+  @Option(names = "--throughput-images", paramLabel = "N", description = "Training images of the throughput phase (default 9,600; quick 1,000).")
+  Integer throughputImages;
+
+  @Option(names = "--target", paramLabel = "F", description = "Validation accuracy the time-to-accuracy phase trains to (default 0.99; quick 0.8).")
+  Double target;
+
+  @Option(names = "--max-epochs", paramLabel = "N", description = "Epoch limit of the time-to-accuracy phase (default 12; quick 2).")
+  Integer maxEpochs;
+
+  /** Adam's learning rate in Keras, which the original question's script used. */
+  static final double KERAS_ADAM_RATE = 0.001;
+
+  private int done;
+  private int total;
 
   @Override
   public Integer call() throws Exception {
-    JobConfig base = options.resolve(Map.of(
-        "out", "bench", "master", "local[2]", "collect-training-stats", true,
-        "train-limit", quick ? 2000 : 15000, "epochs", quick ? 2 : 3));
-    List<Integer> batches = orDefault(batchSizes, quick ? List.of(16) : List.of(16, 32, 64));
-    List<Integer> freqs = orDefault(frequencies, quick ? List.of(30) : List.of(10, 30));
-    List<Integer> threadCounts = orDefault(threads, quick ? List.of(1) : List.of(1, 2));
+    JobConfig base = options.resolve(Map.of("out", "bench", "master", "local[2]", "train-limit", quick ? 2000 : 0));
+    List<Integer> fitBatches = orDefault(baselineBatches, quick ? List.of(32) : List.of(32, 64, 128));
+    List<Integer> fitThreads = orDefault(threads, quick ? List.of(1) : List.of(1, 2));
+    List<Integer> batches = orDefault(batchSizes, quick ? List.of(32) : List.of(32, 64, 128));
+    List<Integer> freqs = orDefault(frequencies, quick ? List.of(4) : List.of(16, 32));
+    int subset = throughputImages != null ? throughputImages : quick ? 1000 : 9600;
+    double goal = target != null ? target : quick ? 0.8 : 0.99;
+    int epochLimit = maxEpochs != null ? maxEpochs : quick ? 2 : 12;
+    // the seed's Keras default, and the job's own rate: a baseline may use it as well
+    List<Double> rates = orDefault(baselineRates, List.of(KERAS_ADAM_RATE, base.learningRate()).stream().distinct().toList());
 
     MnistData data = new MnistLoader(SparkSetup.hadoopConf(SparkSetup.sparkConf(base))).load(base.data());
-    int trainCount = Sharder.trainCount(data.train().size(), base.trainLimit(), base.validationFraction());
-    int total = batches.size() * threadCounts.size() * (1 + freqs.size());
+    JobConfig throughput = base.with("train-limit", Math.round(subset / (1 - base.validationFraction())))
+        .with("epochs", 2).with("validations-per-epoch", 1);
+    JobConfig toTarget = base.with("epochs", epochLimit).with("stop-at-validation-accuracy", goal);
+    total = fitBatches.size() * fitThreads.size() + batches.size() * freqs.size() + 1 + fitBatches.size() * rates.size() + 3;
     List<BenchResults.Run> runs = new ArrayList<>();
 
-    // 1. The yardstick: plain fit in this JVM, at each batch size and thread count.
-    for (int b : batches) {
-      for (int t : threadCounts) {
-        log.info("bench {}/{}: baseline fit, batch {}, {} threads", runs.size() + 1, total, b, t);
-        runs.add(logged(SingleJvmBaseline.run(base.with("batch-size-per-worker", b), t, data.train(), trainCount, data.test())));
+    // Phase 1, throughput: every baseline and the resident sweep on a subset.
+    for (int b : fitBatches) {
+      for (int t : fitThreads) {
+        runs.add(fit(BenchResults.THROUGHPUT, throughput.with("batch-size-per-worker", b), t, data, goal));
       }
     }
-
-    // 2. The job, on one Spark context, over the sweep.
-    SparkConf sparkConf = SparkSetup.sparkConf(base);
-    BenchResults.DataPath dataPath;
-    try (JavaSparkContext sc = SparkSetup.start(sparkConf, new SparkSetup.TaskCounter())) {
+    try (JavaSparkContext sc = SparkSetup.start(SparkSetup.sparkConf(base), new SparkSetup.TaskCounter())) {
       for (int b : batches) {
         for (int f : freqs) {
-          for (int t : threadCounts) {
-            log.info("bench {}/{}: spark {}, batch {}, averaging every {}, {} threads per task",
-                runs.size() + 1, total, sc.master(), b, f, t);
-            JobConfig c = base.with("batch-size-per-worker", b).with("averaging-frequency", f).with("threads-per-task", t);
-            runs.add(logged(sparkRun(sc, c, data, trainCount)));
-          }
+          runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.with("batch-size-per-worker", b).with("averaging-frequency", f), data, goal));
         }
       }
-      BenchResults.Run reference = find(runs, base);
-      dataPath = measureDataPath(sparkConf, base, data, trainCount, reference, sc.defaultParallelism());
+      runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.with("trainer", "dl4j"), data, goal));
+
+      // Phase 2, time to accuracy on the full split: the default, its fastest alternative, DL4J's trainer ...
+      runs.add(spark(BenchResults.TIME_TO_ACCURACY, sc, toTarget, data, goal));
+      JobConfig fastest = fastestResident(runs, toTarget);
+      if (fastest != null) {
+        runs.add(spark(BenchResults.TIME_TO_ACCURACY, sc, fastest, data, goal));
+      } else {
+        total--;
+      }
+      runs.add(spark(BenchResults.TIME_TO_ACCURACY, sc, toTarget.with("trainer", "dl4j"), data, goal));
+    }
+    // ... and each baseline batch size at its faster thread count, with each learning rate.
+    for (int b : fitBatches) {
+      for (double rate : rates) {
+        runs.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.with("batch-size-per-worker", b).with("learning-rate", rate),
+            fasterThreads(runs, b), data, goal));
+      }
     }
 
-    BenchResults results = new BenchResults(machine(), settings(base, batches, freqs, threadCounts), runs, dataPath,
-        compare(runs, base));
+    BenchResults results = new BenchResults(machine(), settings(base, goal, epochLimit, subset, rates), runs, compare(runs, base, goal));
     write(Path.of(base.out()), results);
-    BenchResults.Comparison c = results.comparison();
-    System.out.printf("default configuration (%s) vs baseline: %.2fx the same-batch baseline (%s), %.2fx the fastest baseline (%s)%n",
-        c.defaultRun(), c.ratioToSameBatchBaseline(), c.sameBatchBaseline(), c.ratioToFastestBaseline(), c.fastestBaseline());
+    System.out.println(BenchReport.summary(results));
     System.out.println("wrote " + Path.of(base.out()).resolve("report.md"));
     return 0;
   }
 
-  private static BenchResults.Run sparkRun(JavaSparkContext sc, JobConfig c, MnistData data, int trainCount) {
+  private BenchResults.Run fit(String phase, JobConfig c, int threads, MnistData data, double goal) {
+    announce(phase, "fit b" + c.batchSizePerWorker() + " t" + threads + " lr " + c.learningRate(), c);
+    Nd4j.getEnvironment().setMaxThreads(threads);
+    int trainCount = Sharder.trainCount(data.train().size(), c.trainLimit(), c.validationFraction());
+    int used = c.trainLimit() > 0 ? Math.min(c.trainLimit(), data.train().size()) : data.train().size();
+    PixelScaler scaler = new PixelScaler(c.scaling(), 0, 255);
+    PeakMemory.reset();
+    DistributedTrainer.Result r = new SingleJvmTrainer(c).train(data.train().range(0, trainCount),
+        data.train().range(trainCount, used), scaler, (s, n) -> {});
+    double test = Evaluator.evaluate(r.network(), new MinibatchAssembler(scaler, c.evalBatchSize()).assemble(data.test())).accuracy();
+    return logged(BenchResults.Run.of(phase, "fit", c.batchSizePerWorker(), 0, threads, c.learningRate(), trainCount, r, goal,
+        test, PeakMemory.peakMiB()));
+  }
+
+  private BenchResults.Run spark(String phase, JavaSparkContext sc, JobConfig c, MnistData data, double goal) {
+    announce(phase, c.trainer() + " b" + c.batchSizePerWorker() + " f" + c.averagingFrequency() + " lr " + c.learningRate(), c);
     // local mode: every task shares this process, so its thread setting is the tasks' setting
     Nd4j.getEnvironment().setMaxThreads(c.threadsPerTask());
     PeakMemory.reset();
     TrainingJob.Outcome o = new TrainingJob(sc, new SparkSetup.TaskCounter()).run(c, data, (s, n) -> {});
-    List<Double> seconds = o.metrics().epochs().stream().map(e -> e.seconds()).toList();
-    return BenchResults.Run.of("spark", c.batchSizePerWorker(), c.averagingFrequency(), c.threadsPerTask(), trainCount,
-        seconds, o.metrics().test().accuracy(), PeakMemory.peakMiB(), overhead(o.training().phases(), sc.defaultParallelism()));
+    return logged(BenchResults.Run.of(phase, c.trainer(), c.batchSizePerWorker(), c.averagingFrequency(), c.threadsPerTask(),
+        c.learningRate(), o.metrics().data().trainImages(), o.training(), goal, o.metrics().test().accuracy(), PeakMemory.peakMiB()));
   }
 
-  /** Per-round costs from DL4J's stats: the driver's round time, and the part the workers spent fitting. */
-  static BenchResults.RoundOverhead overhead(Map<String, DistributedTrainer.PhaseTime> p, int workers) {
-    DistributedTrainer.PhaseTime broadcast = p.get("ParameterAveragingMasterBroadcastCreateTimesMs");
-    if (broadcast == null || broadcast.count() == 0) {
+  private void announce(String phase, String label, JobConfig c) {
+    done++;
+    log.info("bench {}/{} ({}): {} on {} images{}", done, total, phase, label,
+        Sharder.trainCount(60_000, c.trainLimit(), c.validationFraction()),
+        c.stopAtValidationAccuracy() > 0 ? ", until validation accuracy " + c.stopAtValidationAccuracy() + " or " + c.epochs() + " epochs" : "");
+  }
+
+  /** The resident sweep configuration with the most samples/s, unless it is the default; null then. */
+  private static JobConfig fastestResident(List<BenchResults.Run> runs, JobConfig c) {
+    BenchResults.Run best = runs.stream().filter(r -> r.phase().equals(BenchResults.THROUGHPUT) && r.kind().equals("resident"))
+        .max(Comparator.comparingDouble(BenchResults.Run::samplesPerSecond)).orElse(null);
+    if (best == null || (best.batchSize() == c.batchSizePerWorker() && best.averagingFrequency() == c.averagingFrequency())) {
       return null;
     }
-    int rounds = broadcast.count();
-    double round = total(p, "ParameterAveragingMasterFitTimesMs") / rounds;
-    double compute = total(p, "ParameterAveragingWorkerFitTimesMs") / workers / rounds;
-    return new BenchResults.RoundOverhead(rounds, round, compute, round - compute, broadcast.totalMillis() / (double) rounds,
-        total(p, "ParameterAveragingMasterRepartitionTimesMs") / rounds);
+    return c.with("batch-size-per-worker", best.batchSize()).with("averaging-frequency", best.averagingFrequency());
   }
 
-  private static double total(Map<String, DistributedTrainer.PhaseTime> p, String key) {
-    DistributedTrainer.PhaseTime t = p.get(key);
-    return t == null ? 0 : t.totalMillis();
+  /** The thread count with which plain fit at {@code batch} was fastest in the throughput phase. */
+  private static int fasterThreads(List<BenchResults.Run> runs, int batch) {
+    return runs.stream().filter(r -> r.kind().equals("fit") && r.batchSize() == batch)
+        .max(Comparator.comparingDouble(BenchResults.Run::samplesPerSecond)).map(BenchResults.Run::threads).orElse(1);
   }
 
-  /** Scaling, batch assembly and a Kryo round trip of one epoch's minibatches, timed on their own. */
-  private static BenchResults.DataPath measureDataPath(SparkConf conf, JobConfig base, MnistData data, int trainCount,
-      BenchResults.Run reference, int workers) {
-    MinibatchAssembler assembler = new MinibatchAssembler(new PixelScaler(base.scaling(), 0, 255), base.batchSizePerWorker());
-    long start = System.nanoTime();
-    List<DataSet> batches = assembler.assemble(data.train().head(trainCount));
-    double assemble = (System.nanoTime() - start) / 1e9;
-    SerializerInstance kryo = new KryoSerializer(conf).newInstance();
-    var tag = ClassTag$.MODULE$.<DataSet>apply(DataSet.class);
-    start = System.nanoTime();
-    for (DataSet d : batches) {
-      kryo.deserialize(kryo.serialize(d, tag), tag);
-    }
-    double serde = (System.nanoTime() - start) / 1e9;
-    double epoch = trainCount / reference.samplesPerSecond();
-    return new BenchResults.DataPath(trainCount, assemble, serde, (assemble + serde) / workers / epoch);
-  }
-
-  private static BenchResults.Comparison compare(List<BenchResults.Run> runs, JobConfig base) {
-    BenchResults.Run job = find(runs, base);
-    BenchResults.Run sameBatch = runs.stream()
-        .filter(r -> r.kind().equals("baseline") && r.batchSize() == base.batchSizePerWorker())
-        .max((a, b) -> Double.compare(a.samplesPerSecond(), b.samplesPerSecond())).orElseThrow();
-    BenchResults.Run fastest = runs.stream().filter(r -> r.kind().equals("baseline"))
-        .max((a, b) -> Double.compare(a.samplesPerSecond(), b.samplesPerSecond())).orElseThrow();
-    return new BenchResults.Comparison(job.label(), sameBatch.label(), job.samplesPerSecond() / sameBatch.samplesPerSecond(),
-        fastest.label(), job.samplesPerSecond() / fastest.samplesPerSecond());
-  }
-
-  /**
-   * The Spark run with the configured (default) settings.
-   *
-   * @throws IllegalArgumentException if the sweep left the defaults out
-   */
-  private static BenchResults.Run find(List<BenchResults.Run> runs, JobConfig c) {
-    return runs.stream()
-        .filter(r -> r.kind().equals("spark") && r.batchSize() == c.batchSizePerWorker()
-            && r.averagingFrequency() == c.averagingFrequency() && r.threadsPerTask() == c.threadsPerTask())
-        .findFirst()
-        .orElseThrow(() -> new IllegalArgumentException("the sweep must include the default configuration: batch "
-            + c.batchSizePerWorker() + ", averaging frequency " + c.averagingFrequency() + ", threads " + c.threadsPerTask()));
+  static BenchResults.Comparison compare(List<BenchResults.Run> runs, JobConfig base, double goal) {
+    List<BenchResults.Run> phase2 = runs.stream().filter(r -> r.phase().equals(BenchResults.TIME_TO_ACCURACY)).toList();
+    BenchResults.Run job = phase2.stream().filter(r -> r.kind().equals(base.trainer())
+        && r.batchSize() == base.batchSizePerWorker() && r.averagingFrequency() == base.averagingFrequency()).findFirst().orElseThrow();
+    List<BenchResults.Run> baselines = phase2.stream().filter(r -> r.kind().equals("fit")).toList();
+    BenchResults.Run fastest = baselines.stream().max(Comparator.comparingDouble(BenchResults.Run::samplesPerSecond)).orElseThrow();
+    BenchResults.Run quickest = baselines.stream().filter(r -> r.secondsToTarget() != null)
+        .min(Comparator.comparingDouble(BenchResults.Run::secondsToTarget)).orElse(null);
+    Double ratio = quickest == null || job.secondsToTarget() == null ? null : job.secondsToTarget() / quickest.secondsToTarget();
+    return new BenchResults.Comparison(goal, job.label(), fastest.label(), job.samplesPerSecond() / fastest.samplesPerSecond(),
+        quickest == null ? null : quickest.label(), ratio, job.rounds() == null ? null : job.rounds().outsideFitShare());
   }
 
   private static BenchResults.Run logged(BenchResults.Run r) {
-    log.info("bench result {}: {} samples/s, test accuracy {}, peak RSS {} MiB", r.label(),
-        Math.round(r.samplesPerSecond()), String.format("%.4f", r.testAccuracy()), r.peakRssMiB());
+    log.info("bench result {} ({}): {} samples/s, {}, best validation {}, test accuracy {}, peak RSS {} MiB", r.label(), r.phase(),
+        Math.round(r.samplesPerSecond()),
+        r.secondsToTarget() == null ? "target not reached" : String.format("target after %.1f s", r.secondsToTarget()),
+        String.format("%.4f", r.bestValidationAccuracy()), String.format("%.4f", r.testAccuracy()), r.peakRssMiB());
     return r;
   }
 
@@ -187,11 +210,12 @@ public final class BenchCommand implements Callable<Integer> {
     return given == null || given.isEmpty() ? fallback : given;
   }
 
-  private static Map<String, Object> settings(JobConfig base, List<Integer> b, List<Integer> f, List<Integer> t) {
+  private static Map<String, Object> settings(JobConfig base, double goal, int epochLimit, int subset, List<Double> rates) {
     Map<String, Object> s = new LinkedHashMap<>(base.asMap());
-    s.put("sweep-batch-sizes", b);
-    s.put("sweep-averaging-frequencies", f);
-    s.put("sweep-threads", t);
+    s.put("target-validation-accuracy", goal);
+    s.put("max-epochs", epochLimit);
+    s.put("throughput-images", subset);
+    s.put("baseline-learning-rates", rates);
     return s;
   }
 
@@ -203,18 +227,20 @@ public final class BenchCommand implements Callable<Integer> {
     m.put("cores", Runtime.getRuntime().availableProcessors());
     var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     m.put("memoryGiB", Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)));
+    m.put("loadAverageAtStart", os.getSystemLoadAverage());
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
     m.put("measuredAt", java.time.Instant.now().toString());
     return m;
   }
 
-  /** results.json, report.md and throughput.png, written beside each other in a temporary folder and moved into place. */
+  /** results.json, report.md and the two PNGs, written beside each other in a temporary folder and moved into place. */
   private static void write(Path out, BenchResults results) throws Exception {
     Path parent = out.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     Path tmp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".tmp-" + System.nanoTime()));
     ModelStore.JSON.writeValue(tmp.resolve("results.json").toFile(), results);
-    BenchReport.writeChart(results, tmp.resolve("throughput.png"));
+    BenchReport.writeThroughputChart(results, tmp.resolve("throughput.png"));
+    BenchReport.writeTimeToAccuracyChart(results, tmp.resolve("time-to-accuracy.png"));
     Files.writeString(tmp.resolve("report.md"), BenchReport.markdown(results));
     if (Files.exists(out)) {
       Path old = Files.move(out, parent.resolve("." + out.getFileName() + ".old-" + System.nanoTime()));

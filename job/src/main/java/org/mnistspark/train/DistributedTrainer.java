@@ -39,9 +39,14 @@ public interface DistributedTrainer {
    * Mean wall milliseconds per averaging round, measured on the driver, and the part of it the
    * workers spent fitting (mean over workers).
    *
-   * @param stateMillis per worker, loading the averaged state and reading it back out (resident trainer)
+   * @param slowestFitMillis the slowest worker's fit time per round: the round waits for it
+   *     (resident trainer; the mean fit time for dl4j)
+   * @param broadcastMillis on the driver, averaging the states and broadcasting the result
+   * @param stateMillis per worker, loading the averaged state and reading it back out (resident
+   *     trainer); repartitioning (dl4j)
    */
-  record RoundTimes(int rounds, double roundMillis, double fitMillis, double broadcastMillis, double stateMillis) {
+  record RoundTimes(int rounds, double roundMillis, double fitMillis, double slowestFitMillis, double broadcastMillis,
+      double stateMillis) {
     public double outsideFitMillis() {
       return roundMillis - fitMillis;
     }

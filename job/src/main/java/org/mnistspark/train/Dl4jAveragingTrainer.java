@@ -97,8 +97,9 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
       return null;
     }
     int rounds = broadcast.count();
-    return new RoundTimes(rounds, total(p, "ParameterAveragingMasterFitTimesMs") / rounds,
-        total(p, WORKER_FIT) / workers / rounds, broadcast.totalMillis() / (double) rounds,
+    double fit = total(p, WORKER_FIT) / workers / rounds;
+    return new RoundTimes(rounds, total(p, "ParameterAveragingMasterFitTimesMs") / rounds, fit, fit,
+        broadcast.totalMillis() / (double) rounds,
         total(p, "ParameterAveragingMasterRepartitionTimesMs") / rounds);
   }
 

@@ -10,6 +10,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.JobConfig;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.scale.PixelScaler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Parameter averaging with resident workers: every executor keeps its network, workspaces and
@@ -23,6 +25,7 @@ import org.mnistspark.scale.PixelScaler;
  * image is fitted exactly once per epoch.
  */
 final class ResidentAveragingTrainer implements DistributedTrainer {
+  private static final Logger log = LoggerFactory.getLogger(ResidentAveragingTrainer.class);
   private final JavaSparkContext sc;
   private final JobConfig config;
 
@@ -60,7 +63,9 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
         double epochLoss = 0;
         ValidateRound.Scores last = null;
         for (int r = 0; r < rounds; r++) {
-          sc.setJobDescription("epoch " + e + "/" + config.epochs() + ", averaging round " + (r + 1) + "/" + rounds);
+          String round = "epoch " + e + "/" + config.epochs() + ", averaging round " + (r + 1) + "/" + rounds;
+          log.debug(round);
+          sc.setJobDescription(round);
           long start = System.nanoTime();
           RoundResult result = train.mapPartitionsWithIndex(
               new FitRound(runId, json, current, plan, assembler, e, r), true).treeReduce(RoundResult::add);
@@ -106,6 +111,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
     private int rounds;
     private long roundNanos;
     private double fitNanos;
+    private long slowestFitNanos;
     private long broadcastNanos;
     private double stateNanos;
 
@@ -113,13 +119,14 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
       rounds++;
       roundNanos += round;
       fitNanos += r.fitNanos / (double) r.workers;
+      slowestFitNanos += r.maxFitNanos;
       stateNanos += r.stateNanos / (double) r.workers;
       broadcastNanos += averageAndBroadcast;
     }
 
     RoundTimes mean() {
       return rounds == 0 ? null : new RoundTimes(rounds, roundNanos / 1e6 / rounds, fitNanos / 1e6 / rounds,
-          broadcastNanos / 1e6 / rounds, stateNanos / 1e6 / rounds);
+          slowestFitNanos / 1e6 / rounds, broadcastNanos / 1e6 / rounds, stateNanos / 1e6 / rounds);
     }
   }
 }

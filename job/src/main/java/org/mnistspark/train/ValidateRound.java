@@ -47,21 +47,26 @@ final class ValidateRound implements Function2<Integer, Iterator<LabeledImage>, 
 
   @Override
   public Iterator<Scores> call(Integer partition, Iterator<LabeledImage> records) {
-    Scores scores = new Scores();
     List<LabeledImage> images = FitRound.drain(records);
     if (images.isEmpty()) {
-      return List.of(scores).iterator();
+      return List.of(new Scores()).iterator();
     }
     // the training network of this partition: the next round overwrites its whole state anyway
     MultiLayerNetwork net = ResidentNetworks.get(runId, partition, configurationJson);
     state.value().applyParamsTo(net);
-    for (DataSet batch : assembler.assemble(images)) {
+    return List.of(score(net, assembler.assemble(images))).iterator();
+  }
+
+  /** Accuracy and summed cross-entropy of {@code net} on ready minibatches. */
+  static Scores score(MultiLayerNetwork net, List<DataSet> batches) {
+    Scores scores = new Scores();
+    for (DataSet batch : batches) {
       INDArray probabilities = net.output(batch.getFeatures(), false);
       scores.evaluation.eval(batch.getLabels(), probabilities);
       scores.lossSum += crossEntropySum(probabilities.toFloatMatrix(), batch.getLabels().toFloatMatrix());
       scores.images += batch.numExamples();
     }
-    return List.of(scores).iterator();
+    return scores;
   }
 
   /** Sum over rows of -ln p(true class), with p floored as Keras does so one certain mistake stays finite. */

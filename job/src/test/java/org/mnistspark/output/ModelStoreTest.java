@@ -68,7 +68,7 @@ class ModelStoreTest {
         null,
         new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
         new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)),
-        new DistributedTrainer.RoundTimes(20, 1000, 950, 20, 10),
+        new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10),
         Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
         25.5,
         "2026-01-01T00:00:00Z");

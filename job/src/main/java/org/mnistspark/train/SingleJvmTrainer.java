@@ -1,0 +1,68 @@
+package org.mnistspark.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.mnistspark.JobConfig;
+import org.mnistspark.data.LabeledImage;
+import org.mnistspark.scale.PixelScaler;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * The yardstick and the seed's own setting: the same LeNet, seed and data order trained by a
+ * plain {@code MultiLayerNetwork.fit} in this JVM, one minibatch after another, without Spark or
+ * averaging; validated on the same schedule and with the same clock as the distributed trainers.
+ * It is what the resident trainer does with one worker.
+ */
+public final class SingleJvmTrainer {
+  private final JobConfig config;
+
+  public SingleJvmTrainer(JobConfig config) {
+    this.config = config;
+  }
+
+  /** Trains on {@code train} (shuffled every epoch as one partition), validating on {@code validation}. */
+  public DistributedTrainer.Result train(List<LabeledImage> train, List<LabeledImage> validation, PixelScaler scaler,
+      DistributedTrainer.EpochListener listener) {
+    MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(config.seed(), config.learningRate()));
+    net.init();
+    EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), 1, config.seed());
+    MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
+    List<DataSet> validationBatches = new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(validation);
+    int batches = plan.batches(train.size());
+    int checks = Math.min(config.validationsPerEpoch(), batches);
+    TrainingProgress progress = new TrainingProgress(config, train.size(), listener);
+    epochs:
+    for (int e = 1; e <= config.epochs(); e++) {
+      int[] order = plan.order(train.size(), e, 0);
+      long epochNanos = 0;
+      long epochImages = 0;
+      double epochLoss = 0;
+      for (int b = 0; b < batches; b++) {
+        long start = System.nanoTime();
+        List<LabeledImage> batch = new ArrayList<>(plan.batchSize());
+        for (int i = b * plan.batchSize(); i < Math.min(train.size(), (b + 1) * plan.batchSize()); i++) {
+          batch.add(train.get(order[i]));
+        }
+        net.fit(assembler.batch(batch));
+        long nanos = System.nanoTime() - start;
+        epochLoss += net.score() * batch.size();
+        epochNanos += nanos;
+        epochImages += batch.size();
+        progress.trained(nanos, batch.size());
+        if ((long) (b + 1) * checks / batches > (long) b * checks / batches) {
+          ValidateRound.Scores s = ValidateRound.score(net, validationBatches);
+          boolean stop = progress.validated(e - 1 + (b + 1) / (double) batches, s.evaluation.accuracy(), s.meanLoss());
+          if (stop || b == batches - 1) {
+            progress.epochDone(e, epochNanos / 1e9, epochImages, epochLoss / epochImages, s.evaluation.accuracy(), s.meanLoss());
+          }
+          if (stop) {
+            break epochs;
+          }
+        }
+      }
+    }
+    return new DistributedTrainer.Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), null,
+        progress.stoppedEarly());
+  }
+}
