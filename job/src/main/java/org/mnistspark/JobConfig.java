@@ -37,7 +37,8 @@ public record JobConfig(
     int evalBatchSize,
     String trainer,
     int validationsPerEpoch,
-    double stopAtValidationAccuracy)
+    double stopAtValidationAccuracy,
+    double maxTrainSeconds)
     implements Serializable {
 
   static final String ROOT = "mnist";
@@ -112,7 +113,8 @@ public record JobConfig(
         atLeast(c, "eval-batch-size", 1),
         oneOf(c, "trainer", "resident", "dl4j"),
         atLeast(c, "validations-per-epoch", 1),
-        accuracyOrOff(c, "stop-at-validation-accuracy"));
+        accuracyOrOff(c, "stop-at-validation-accuracy"),
+        nonNegative(c, "max-train-seconds"));
     if (config.trainLimit() == 1) {
       throw new InvalidOptionException("train-limit", "1", "need at least 2 images to hold some out");
     }
@@ -150,6 +152,7 @@ public record JobConfig(
     m.put("trainer", trainer);
     m.put("validations-per-epoch", validationsPerEpoch);
     m.put("stop-at-validation-accuracy", stopAtValidationAccuracy);
+    m.put("max-train-seconds", maxTrainSeconds);
     return m;
   }
 
@@ -185,6 +188,14 @@ public record JobConfig(
     double v = c.getDouble(key);
     if (!(v > 0 && v < 1)) {
       throw new InvalidOptionException(key, String.valueOf(v), "must lie strictly between 0 and 1");
+    }
+    return v;
+  }
+
+  private static double nonNegative(Config c, String key) {
+    double v = c.getDouble(key);
+    if (!(v >= 0) || Double.isInfinite(v)) {
+      throw new InvalidOptionException(key, String.valueOf(v), "must be a number >= 0");
     }
     return v;
   }

@@ -79,6 +79,9 @@ public final class JobOptions {
   @Option(names = "--stop-at-validation-accuracy", paramLabel = "F", description = "Stop training once validation accuracy reaches F (0..1); 0 = never.")
   Double stopAtValidationAccuracy;
 
+  @Option(names = "--max-train-seconds", paramLabel = "S", description = "Stop at the first validation check after S seconds of training (validation not counted); 0 = no limit.")
+  Double maxTrainSeconds;
+
   /**
    * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other
    * option given on the command line.

@@ -48,8 +48,10 @@ final class BenchReport {
         r.settings().get("scaling"), r.settings().get("master"), validationImages(r), r.settings().get("validations-per-epoch")));
     targets(md, r);
     md.append(String.format(Locale.ROOT, "%n## Time to %.1f%% validation accuracy (full training split)%n%n", 100 * r.comparison().target()));
-    md.append("Each row trains until validation accuracy first reaches the target, or for " + r.settings().get("max-epochs")
-        + " epochs. Test accuracy is on the 10k test set when the run stopped.\n\n");
+    md.append(String.format(Locale.ROOT, "Each row trains until validation accuracy first reaches the target, or for %s epochs; "
+            + "rows after the default also stop after %sx the default's training seconds to the target (\"not reached\" then means "
+            + "at least that much slower). Test accuracy is on the 10k test set when the run stopped.%n%n",
+        r.settings().get("max-epochs"), r.settings().get("time-limit-factor")));
     md.append("| configuration | seconds to target | epochs to target | best validation | samples/s | test accuracy | peak RSS MiB | round ms | fit ms/round (mean over workers) | outside fit |\n");
     md.append("|---|---|---|---|---|---|---|---|---|---|\n");
     for (BenchResults.Run run : phase(r, BenchResults.TIME_TO_ACCURACY)) {

@@ -44,7 +44,7 @@ final class TrainingProgress {
 
   /**
    * Records a validation check at {@code epoch} (fractional) and returns whether training should
-   * stop because stop-at-validation-accuracy was reached.
+   * stop: stop-at-validation-accuracy reached, or max-train-seconds spent.
    */
   boolean validated(double epoch, double accuracy, Double loss) {
     curve.add(new ValidationPoint(epoch, imagesFitted, trainSeconds(), accuracy, loss));
@@ -54,6 +54,13 @@ final class TrainingProgress {
     if (target > 0 && accuracy >= target && stoppedEarly == null) {
       stoppedEarly = String.format(Locale.ROOT, "validation accuracy %.4f reached stop-at-validation-accuracy %.4f at epoch %.2f",
           accuracy, target, epoch);
+      log.info("stopping: {}", stoppedEarly);
+      return true;
+    }
+    double limit = config.maxTrainSeconds();
+    if (limit > 0 && trainSeconds() >= limit && stoppedEarly == null) {
+      stoppedEarly = String.format(Locale.ROOT, "max-train-seconds %.1f spent at epoch %.2f (validation accuracy %.4f)",
+          limit, epoch, accuracy);
       log.info("stopping: {}", stoppedEarly);
       return true;
     }
