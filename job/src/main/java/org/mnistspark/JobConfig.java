@@ -38,7 +38,8 @@ public record JobConfig(
     String trainer,
     int validationsPerEpoch,
     double stopAtValidationAccuracy,
-    double maxTrainSeconds)
+    double maxTrainSeconds,
+    boolean keepBestValidation)
     implements Serializable {
 
   static final String ROOT = "mnist";
@@ -114,7 +115,8 @@ public record JobConfig(
         oneOf(c, "trainer", "resident", "dl4j"),
         atLeast(c, "validations-per-epoch", 1),
         accuracyOrOff(c, "stop-at-validation-accuracy"),
-        nonNegative(c, "max-train-seconds"));
+        nonNegative(c, "max-train-seconds"),
+        c.getBoolean("keep-best-validation"));
     if (config.trainLimit() == 1) {
       throw new InvalidOptionException("train-limit", "1", "need at least 2 images to hold some out");
     }
@@ -153,6 +155,7 @@ public record JobConfig(
     m.put("validations-per-epoch", validationsPerEpoch);
     m.put("stop-at-validation-accuracy", stopAtValidationAccuracy);
     m.put("max-train-seconds", maxTrainSeconds);
+    m.put("keep-best-validation", keepBestValidation);
     return m;
   }
 

@@ -82,6 +82,10 @@ public final class JobOptions {
   @Option(names = "--max-train-seconds", paramLabel = "S", description = "Stop at the first validation check after S seconds of training (validation not counted); 0 = no limit.")
   Double maxTrainSeconds;
 
+  @Option(names = "--keep-best-validation", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
+      description = "Keep the parameters of the best validation check rather than the last (default true).")
+  Boolean keepBestValidation;
+
   /**
    * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other
    * option given on the command line.

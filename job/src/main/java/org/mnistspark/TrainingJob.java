@@ -61,6 +61,7 @@ public final class TrainingJob {
         training.epochs(),
         training.curve(),
         training.stoppedEarly(),
+        training.kept(),
         test,
         new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
             partitions, Map.copyOf(tasks.tasksPerExecutor())),

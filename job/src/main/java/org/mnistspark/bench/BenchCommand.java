@@ -97,6 +97,8 @@ public final class BenchCommand implements Callable<Integer> {
     int epochLimit = maxEpochs != null ? maxEpochs : quick ? 2 : 12;
     double limitFactor = timeLimitFactor != null ? timeLimitFactor : 2.5;
 
+    // before anything runs, so the load average says whether the machine was idle
+    Map<String, Object> machine = machine();
     MnistData data = new MnistLoader(SparkSetup.hadoopConf(SparkSetup.sparkConf(base))).load(base.data());
     JobConfig throughput = base.with("train-limit", Math.round(subset / (1 - base.validationFraction())))
         .with("epochs", 2).with("validations-per-epoch", 1);
@@ -146,7 +148,7 @@ public final class BenchCommand implements Callable<Integer> {
       runs.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.with("batch-size-per-worker", quickest.batchSize()), quickest.threads(), data, goal));
     }
 
-    BenchResults results = new BenchResults(machine(), settings(base, goal, epochLimit, subset, limitFactor), runs, compare(runs, base, goal));
+    BenchResults results = new BenchResults(machine, settings(base, goal, epochLimit, subset, limitFactor), runs, compare(runs, base, goal));
     write(Path.of(base.out()), results);
     System.out.println(BenchReport.summary(results));
     System.out.println("wrote " + Path.of(base.out()).resolve("report.md"));
@@ -244,7 +246,7 @@ public final class BenchCommand implements Callable<Integer> {
     m.put("memoryGiB", Math.round(os.getTotalMemorySize() / (1024.0 * 1024 * 1024)));
     m.put("loadAverageAtStart", os.getSystemLoadAverage());
     m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
-    m.put("measuredAt", java.time.Instant.now().toString());
+    m.put("startedAt", java.time.Instant.now().toString());
     return m;
   }
 

@@ -39,9 +39,9 @@ final class BenchReport {
 
   static String markdown(BenchResults r) {
     StringBuilder md = new StringBuilder("# Benchmark: Spark parameter averaging vs plain DL4J fit\n\n");
-    md.append(String.format(Locale.ROOT, "Machine: %s, %s cores, %s GiB, %s; load average %.2f at the start; measured %s.%n%n",
+    md.append(String.format(Locale.ROOT, "Machine: %s, %s cores, %s GiB, %s; load average %.2f at the start; started %s.%n%n",
         r.machine().get("cpu"), r.machine().get("cores"), r.machine().get("memoryGiB"), r.machine().get("java"),
-        ((Number) r.machine().get("loadAverageAtStart")).doubleValue(), r.machine().get("measuredAt")));
+        ((Number) r.machine().get("loadAverageAtStart")).doubleValue(), r.machine().get("startedAt")));
     md.append(String.format(Locale.ROOT, "Same model, seed, data split and scaling (%s) for every row, all in this one run. "
             + "Spark runs on %s; plain fit runs in the same JVM without Spark. Seconds are training seconds: the clock stops "
             + "while validating, for every row alike. Validation (%s images) is checked %s times per epoch.%n%n",

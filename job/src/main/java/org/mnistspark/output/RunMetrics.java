@@ -16,6 +16,7 @@ public record RunMetrics(
     List<EpochStats> epochs,
     List<ValidationPoint> validationCurve,
     String stoppedEarly,
+    ValidationPoint keptValidationCheck,
     TestMetrics test,
     Spark spark,
     DistributedTrainer.RoundTimes averagingRound,

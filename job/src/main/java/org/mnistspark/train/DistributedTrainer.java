@@ -28,9 +28,11 @@ public interface DistributedTrainer {
    * @param phases DL4J's timings per phase of parameter averaging, summed over the run (dl4j trainer only)
    * @param rounds mean cost of an averaging round
    * @param stoppedEarly why training ended before the last epoch, or null if it ran them all
+   * @param kept the validation check whose parameters {@code network} holds (keep-best-validation);
+   *     null when it holds the last ones
    */
   record Result(MultiLayerNetwork network, List<EpochStats> epochs, List<ValidationPoint> curve,
-      Map<String, PhaseTime> phases, RoundTimes rounds, String stoppedEarly) {}
+      Map<String, PhaseTime> phases, RoundTimes rounds, String stoppedEarly, ValidationPoint kept) {}
 
   /** How often a phase ran and its total wall time in milliseconds (summed over workers for worker phases). */
   record PhaseTime(int count, long totalMillis) {}

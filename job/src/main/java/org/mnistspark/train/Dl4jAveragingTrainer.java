@@ -65,7 +65,7 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
         fittedBefore += fitted;
         progress.trained(nanos, fitted);
         Evaluation eval = spark.evaluate(validation);
-        boolean stop = progress.validated(e, eval.accuracy(), null);
+        boolean stop = progress.validated(e, eval.accuracy(), null, () -> ModelState.of(spark.getNetwork()));
         progress.epochDone(e, nanos / 1e9, fitted, spark.getScore(), eval.accuracy(), null);
         if (stop) {
           break;
@@ -77,8 +77,9 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
       spark.getTrainingMaster().deleteTempFiles(sc);
     }
     Map<String, PhaseTime> phases = phases(spark.getSparkTrainingStats());
+    progress.restoreBest(spark.getNetwork());
     return new Result(spark.getNetwork(), progress.epochs(), progress.curve(), phases,
-        rounds(phases, sc.defaultParallelism()), progress.stoppedEarly());
+        rounds(phases, sc.defaultParallelism()), progress.stoppedEarly(), progress.kept());
   }
 
   /** Images the workers fitted so far, from the examples counted in their fit events. */

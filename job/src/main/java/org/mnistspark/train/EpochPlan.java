@@ -1,6 +1,8 @@
 package org.mnistspark.train;
 
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -41,6 +43,15 @@ public record EpochPlan(int batchSize, int averagingFrequency, long seed) implem
       order[j] = t;
     }
     return order;
+  }
+
+  /** Minibatch {@code b} (0-based) of {@code images} taken in {@code order}. */
+  public <T> List<T> batch(List<T> images, int[] order, int b) {
+    List<T> batch = new ArrayList<>(batchSize);
+    for (int i = b * batchSize; i < Math.min(images.size(), (b + 1) * batchSize); i++) {
+      batch.add(images.get(order[i]));
+    }
+    return batch;
   }
 
   /** Index of the first minibatch of {@code round} (0-based) and one past its last, for a partition of {@code images}. */

@@ -50,10 +50,7 @@ final class FitRound implements Function2<Integer, Iterator<LabeledImage>, Itera
     long fitted = 0;
     double lossSum = 0;
     for (int b = range[0]; b < range[1]; b++) {
-      List<LabeledImage> batch = new ArrayList<>(plan.batchSize());
-      for (int i = b * plan.batchSize(); i < Math.min(images.size(), (b + 1) * plan.batchSize()); i++) {
-        batch.add(images.get(order[i]));
-      }
+      List<LabeledImage> batch = plan.batch(images, order, b);
       DataSet minibatch = assembler.batch(batch);
       net.fit(minibatch);
       // score() is the minibatch's mean loss, computed in the forward pass before the update

@@ -85,7 +85,9 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
             sc.setJobDescription("epoch " + e + "/" + config.epochs() + ", validation after round " + (r + 1));
             last = validation.mapPartitionsWithIndex(new ValidateRound(runId, json, current, evalAssembler), true)
                 .treeReduce(ValidateRound.Scores::add);
-            boolean stop = progress.validated(e - 1 + (r + 1) / (double) rounds, last.evaluation.accuracy(), last.meanLoss());
+            ModelState validated = state;
+            boolean stop = progress.validated(e - 1 + (r + 1) / (double) rounds, last.evaluation.accuracy(), last.meanLoss(),
+                () -> validated);
             if (stop || r == rounds - 1) {
               progress.epochDone(e, epochNanos / 1e9, epochImages, epochLoss / epochImages,
                   last.evaluation.accuracy(), last.meanLoss());
@@ -103,7 +105,9 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
       train.foreachPartition(it -> ResidentNetworks.release(runId));
     }
     state.applyTo(net);
-    return new Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), clock.mean(), progress.stoppedEarly());
+    progress.restoreBest(net);
+    return new Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), clock.mean(), progress.stoppedEarly(),
+        progress.kept());
   }
 
   /** Sums of each round's costs, for the mean reported in metrics.json and the benchmark. */

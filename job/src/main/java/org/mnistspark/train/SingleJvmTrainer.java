@@ -1,6 +1,5 @@
 package org.mnistspark.train;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.JobConfig;
@@ -40,10 +39,7 @@ public final class SingleJvmTrainer {
       double epochLoss = 0;
       for (int b = 0; b < batches; b++) {
         long start = System.nanoTime();
-        List<LabeledImage> batch = new ArrayList<>(plan.batchSize());
-        for (int i = b * plan.batchSize(); i < Math.min(train.size(), (b + 1) * plan.batchSize()); i++) {
-          batch.add(train.get(order[i]));
-        }
+        List<LabeledImage> batch = plan.batch(train, order, b);
         net.fit(assembler.batch(batch));
         long nanos = System.nanoTime() - start;
         epochLoss += net.score() * batch.size();
@@ -52,7 +48,8 @@ public final class SingleJvmTrainer {
         progress.trained(nanos, batch.size());
         if ((long) (b + 1) * checks / batches > (long) b * checks / batches) {
           ValidateRound.Scores s = ValidateRound.score(net, validationBatches);
-          boolean stop = progress.validated(e - 1 + (b + 1) / (double) batches, s.evaluation.accuracy(), s.meanLoss());
+          boolean stop = progress.validated(e - 1 + (b + 1) / (double) batches, s.evaluation.accuracy(), s.meanLoss(),
+              () -> ModelState.of(net));
           if (stop || b == batches - 1) {
             progress.epochDone(e, epochNanos / 1e9, epochImages, epochLoss / epochImages, s.evaluation.accuracy(), s.meanLoss());
           }
@@ -62,7 +59,8 @@ public final class SingleJvmTrainer {
         }
       }
     }
+    progress.restoreBest(net);
     return new DistributedTrainer.Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), null,
-        progress.stoppedEarly());
+        progress.stoppedEarly(), progress.kept());
   }
 }

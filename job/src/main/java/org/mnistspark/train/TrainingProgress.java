@@ -3,6 +3,7 @@ package org.mnistspark.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 import org.mnistspark.JobConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +22,8 @@ final class TrainingProgress {
   private long trainNanos;
   private long imagesFitted;
   private String stoppedEarly;
+  private ModelState best;
+  private ValidationPoint bestPoint;
 
   TrainingProgress(JobConfig config, long trainCount, DistributedTrainer.EpochListener listener) {
     this.config = config;
@@ -46,8 +49,13 @@ final class TrainingProgress {
    * Records a validation check at {@code epoch} (fractional) and returns whether training should
    * stop: stop-at-validation-accuracy reached, or max-train-seconds spent.
    */
-  boolean validated(double epoch, double accuracy, Double loss) {
-    curve.add(new ValidationPoint(epoch, imagesFitted, trainSeconds(), accuracy, loss));
+  boolean validated(double epoch, double accuracy, Double loss, Supplier<ModelState> snapshot) {
+    ValidationPoint point = new ValidationPoint(epoch, imagesFitted, trainSeconds(), accuracy, loss);
+    curve.add(point);
+    if (config.keepBestValidation() && (bestPoint == null || accuracy > bestPoint.accuracy())) {
+      best = snapshot.get();
+      bestPoint = point;
+    }
     log.info(String.format(Locale.ROOT, "epoch %.2f: validation accuracy %.4f%s after %.1f s of training, %d images fitted",
         epoch, accuracy, loss == null ? "" : String.format(Locale.ROOT, ", loss %.4f", loss), trainSeconds(), imagesFitted));
     double target = config.stopAtValidationAccuracy();
@@ -88,6 +96,23 @@ final class TrainingProgress {
 
   List<ValidationPoint> curve() {
     return List.copyOf(curve);
+  }
+
+  /**
+   * Puts the parameters of the best validation check into {@code net} when keep-best-validation
+   * is on (as Keras' restore_best_weights): model selection on the validation split, never the test set.
+   */
+  void restoreBest(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net) {
+    if (best != null) {
+      best.applyTo(net);
+      log.info(String.format(Locale.ROOT, "keeping the parameters of the best validation check: epoch %.2f, accuracy %.4f",
+          bestPoint.epoch(), bestPoint.accuracy()));
+    }
+  }
+
+  /** The check whose parameters the trained network holds; null without keep-best-validation. */
+  ValidationPoint kept() {
+    return bestPoint;
   }
 
   String stoppedEarly() {

@@ -97,7 +97,7 @@ class BenchCommandTest {
         new ValidationPoint(2, 2000, 6.0, 0.995, 0.04));
     List<EpochStats> epochs = List.of(new EpochStats(1, 4.0, 250, 0.2, 0.991, 1000, 0.05),
         new EpochStats(2, 2.0, 500, 0.1, 0.995, 1000, 0.04));
-    var result = new DistributedTrainer.Result(null, epochs, curve, Map.of(), null, null);
+    var result = new DistributedTrainer.Result(null, epochs, curve, Map.of(), null, null, null);
 
     BenchResults.Run tta = BenchResults.Run.of(BenchResults.TIME_TO_ACCURACY, "fit", 64, 9, 1, 0.001, 1000, result, 0.99, 0.99, 100);
     assertThat(tta.secondsToTarget()).isEqualTo(4.0);

@@ -66,6 +66,7 @@ class ModelStoreTest {
         List.of(new EpochStats(1, 12.5, 3840.0, 0.31, 0.95, 48_000, 0.2), new EpochStats(2, 11.0, 4363.6, 0.12, 0.97, 48_000, 0.1)),
         List.of(new ValidationPoint(1, 48_000, 12.5, 0.95, 0.2), new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1)),
         null,
+        new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1),
         new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
         new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)),
         new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10),

@@ -16,14 +16,15 @@ class EpochPlanTest {
     for (int images : new int[] {1, 31, 32, 33, 224, 225, 1200, 2401}) {
       int rounds = plan.rounds(images);
       int[] order = plan.order(images, 3, 1);
+      List<Integer> partition = java.util.stream.IntStream.range(0, images).boxed().toList();
       List<Integer> fitted = new ArrayList<>();
       for (int r = 0; r < rounds; r++) {
         int[] range = plan.batchRange(images, r);
         assertThat(range[1] - range[0]).isBetween(0, 7);
         for (int b = range[0]; b < range[1]; b++) {
-          for (int i = b * 32; i < Math.min(images, (b + 1) * 32); i++) {
-            fitted.add(order[i]);
-          }
+          List<Integer> batch = plan.batch(partition, order, b);
+          assertThat(batch.size()).isEqualTo(b < plan.batches(images) - 1 ? 32 : images - 32 * b);
+          fitted.addAll(batch);
         }
       }
       assertThat(fitted).as("%d images", images).hasSize(images).doesNotHaveDuplicates();

@@ -71,6 +71,13 @@ class ResidentAveragingTrainerTest {
     assertThat(r.rounds().fitMillis()).isPositive().isLessThan(r.rounds().roundMillis());
     assertThat(r.stoppedEarly()).isNull();
 
+    // keep-best-validation (the default): the network holds the first check with the highest accuracy
+    ValidationPoint best = r.curve().stream().reduce((a, b) -> b.accuracy() > a.accuracy() ? b : a).orElseThrow();
+    assertThat(r.kept()).isEqualTo(best);
+    double onDriver = ValidateRound.score(r.network(), new MinibatchAssembler(scaler, 500).assemble(train.range(800, 1000)))
+        .evaluation.accuracy();
+    assertThat(onDriver).as("the returned network scores what the kept check scored").isEqualTo(best.accuracy());
+
     DistributedTrainer.Result again = train(c, scaler);
     assertThat(again.network().params()).as("same seed, same data: same parameters").isEqualTo(r.network().params());
   }
@@ -91,11 +98,7 @@ class ResidentAveragingTrainerTest {
       MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(c.seed(), c.learningRate()));
       net.init();
       for (int b = 0; b < 6; b++) {
-        List<LabeledImage> batch = new ArrayList<>();
-        for (int i = b * 50; i < (b + 1) * 50; i++) {
-          batch.add(part.get(order[i]));
-        }
-        net.fit(assembler.batch(batch));
+        net.fit(assembler.batch(plan.batch(part, order, b)));
       }
       workers.add(ModelState.of(net));
     }
