@@ -45,7 +45,7 @@ public final class Charts {
 
   /** Train loss against epoch, on a log axis. */
   public static byte[] loss(StudySummary s) throws IOException {
-    XYChart chart = chart(s, "Train loss per epoch (log scale)", "Train loss (last averaging round of the epoch)");
+    XYChart chart = chart(s, "Train loss per epoch (log scale)", "Train loss (mean over the epoch)");
     chart.getStyler().setYAxisLogarithmic(true);
     // decades only: labelling every minor tick crowded the axis and rounded 0.0005 to "0"
     chart.getStyler().setYAxisLogarithmicDecadeOnly(true);

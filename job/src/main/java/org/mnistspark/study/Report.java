@@ -115,11 +115,11 @@ public final class Report {
     }
     Table results = new Table(header, rows);
 
-    String resultsNote = "Test accuracy is the final network's, on the whole test set. \"Epoch reaching\" is the first "
+    String resultsNote = "Test accuracy is the saved network's (the best validation check's with keep-best-validation), on the whole test set. \"Epoch reaching\" is the first "
         + "epoch after which the validation accuracy averaged over seeds reached the threshold; in brackets each seed's own. "
         + "Seconds per epoch count training only (validation excluded), averaged over epochs and seeds.";
-    String definitions = "Bands and brackets give the minimum and maximum over seeds. Train loss is the loss DL4J "
-        + "reports for the last averaging round of each epoch, not an average over the epoch.";
+    String definitions = "Bands and brackets give the minimum and maximum over seeds. Train loss is the mean "
+        + "minibatch loss over the epoch (with --trainer dl4j, DL4J's loss of the epoch's last averaging round).";
     return new Content("Normalization study: " + plan.dataset(), intro, Conclusion.paragraphs(s), results, resultsNote,
         perEpoch(s, true), perEpoch(s, false), definitions);
   }
