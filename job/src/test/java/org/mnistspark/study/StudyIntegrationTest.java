@@ -41,7 +41,9 @@ class StudyIntegrationTest {
     cl.setOut(new PrintWriter(stdout, true));
     cl.setErr(new PrintWriter(err, true));
     int code = cl.execute("study", "--master", "local[2]", "--data", MNIST, "--out", out.toString(),
-        "--train-limit", "2000", "--epochs", "2", "--seeds", "2", "--scalings", "none,minmax");
+        "--train-limit", "2000", "--epochs", "2", "--seeds", "2", "--scalings", "none,minmax",
+        // small minibatches for 1,600 images: the defaults (2 x 64, averaging 16) give one round per epoch
+        "--batch-size-per-worker", "16", "--averaging-frequency", "10", "--learning-rate", "0.001");
     assertThat(code).as("exit code; stderr: %s", err).isZero();
     return stdout.toString();
   }
