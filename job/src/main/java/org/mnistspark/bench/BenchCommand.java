@@ -14,7 +14,6 @@ import org.mnistspark.JobConfig;
 import org.mnistspark.JobOptions;
 import org.mnistspark.SparkSetup;
 import org.mnistspark.TrainingJob;
-import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.Sharder;

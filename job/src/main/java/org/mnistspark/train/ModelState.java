@@ -91,10 +91,6 @@ public final class ModelState implements Serializable {
       return this;
     }
 
-    public long weight() {
-      return weight;
-    }
-
     /**
      * The weighted mean state; its iteration count is the furthest any worker got, so Adam's bias
      * correction continues from the number of steps one worker took.

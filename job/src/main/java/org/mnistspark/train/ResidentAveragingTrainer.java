@@ -50,7 +50,6 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
     int largest = train.mapPartitions(it -> List.of(FitRound.drain(it).size()).iterator()).collect().stream()
         .mapToInt(Integer::intValue).max().orElse(0);
     int rounds = plan.rounds(largest);
-    int checks = Math.min(config.validationsPerEpoch(), rounds);
     TrainingProgress progress = new TrainingProgress(config, trainCount, listener);
     RoundClock clock = new RoundClock();
     ModelState state = ModelState.of(net);
@@ -80,8 +79,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
           epochImages += result.images;
           epochLoss += result.lossSum;
 
-          boolean checkpoint = (long) (r + 1) * checks / rounds > (long) r * checks / rounds;
-          if (checkpoint) {
+          if (TrainingProgress.checkDue(r + 1, rounds, config.validationsPerEpoch())) {
             sc.setJobDescription("epoch " + e + "/" + config.epochs() + ", validation after round " + (r + 1));
             last = validation.mapPartitionsWithIndex(new ValidateRound(runId, json, current, evalAssembler), true)
                 .treeReduce(ValidateRound.Scores::add);

@@ -29,7 +29,6 @@ public final class SingleJvmTrainer {
     MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
     List<DataSet> validationBatches = new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(validation);
     int batches = plan.batches(train.size());
-    int checks = Math.min(config.validationsPerEpoch(), batches);
     TrainingProgress progress = new TrainingProgress(config, train.size(), listener);
     epochs:
     for (int e = 1; e <= config.epochs(); e++) {
@@ -46,7 +45,7 @@ public final class SingleJvmTrainer {
         epochNanos += nanos;
         epochImages += batch.size();
         progress.trained(nanos, batch.size());
-        if ((long) (b + 1) * checks / batches > (long) b * checks / batches) {
+        if (TrainingProgress.checkDue(b + 1, batches, config.validationsPerEpoch())) {
           ValidateRound.Scores s = ValidateRound.score(net, validationBatches);
           boolean stop = progress.validated(e - 1 + (b + 1) / (double) batches, s.evaluation.accuracy(), s.meanLoss(),
               () -> ModelState.of(net));

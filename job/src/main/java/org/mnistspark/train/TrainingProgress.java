@@ -41,8 +41,13 @@ final class TrainingProgress {
     return trainNanos / 1e9;
   }
 
-  long imagesFitted() {
-    return imagesFitted;
+  /**
+   * Whether to validate after step {@code done} (1-based) of an epoch's {@code steps}: {@code perEpoch}
+   * checks spread evenly (at most one per step), the last one always after the last step.
+   */
+  static boolean checkDue(int done, int steps, int perEpoch) {
+    int checks = Math.min(perEpoch, steps);
+    return (long) done * checks / steps > (long) (done - 1) * checks / steps;
   }
 
   /**
