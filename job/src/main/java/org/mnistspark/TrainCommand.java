@@ -7,6 +7,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -40,8 +41,10 @@ public final class TrainCommand implements Callable<Integer> {
   public static Trained trainAndSave(JobConfig config) throws IOException {
     SparkConf sparkConf = SparkSetup.sparkConf(config);
     var hadoop = SparkSetup.hadoopConf(sparkConf);
+    ModelStore store = new ModelStore(hadoop);
 
-    // Load and validate the IDX files before Spark starts, so bad input fails fast.
+    // Check the output folder and load and validate the IDX files before Spark starts, so bad input fails fast.
+    OutputFolder out = store.folder("--out", config.out());
     MnistData data = new MnistLoader(hadoop).load(config.data());
     log.info("loaded {}: {} training and {} test images", config.data(), data.train().size(), data.test().size());
 
@@ -57,7 +60,7 @@ public final class TrainCommand implements Callable<Integer> {
       log.info("test: {}", outcome.metrics().test());
 
       // Save, all or nothing.
-      new ModelStore(hadoop).save(config.out(), outcome.training().network(), outcome.scaler().toNormalizer(),
+      store.save(out, outcome.training().network(), outcome.scaler().toNormalizer(),
           outcome.metrics(), outcome.evaluation());
       log.info("saved model.zip, metrics.json and evaluation.txt to {}", config.out());
       return new Trained(data, outcome);

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
@@ -53,6 +54,8 @@ class HdfsTrainingTest {
       fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File(MNIST, name).toURI()),
           new org.apache.hadoop.fs.Path(root + "/mnist/" + name));
     }
+    // --out's parent must exist, as on any file system
+    fs.mkdirs(new org.apache.hadoop.fs.Path(root + "/runs"));
   }
 
   @AfterAll
@@ -78,7 +81,7 @@ class HdfsTrainingTest {
 
     // exactly the three outputs, and no temporary or moved-aside sibling left beside them
     assertThat(names(fs.listStatus(new org.apache.hadoop.fs.Path(out))))
-        .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION);
+        .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION, OutputFolder.MANIFEST);
     assertThat(names(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/runs")))).containsExactly("first");
 
     // metrics.json, read from HDFS: the inputs were the HDFS copies, and the run learned

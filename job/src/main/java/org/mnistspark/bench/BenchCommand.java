@@ -2,7 +2,6 @@ package org.mnistspark.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -19,6 +18,7 @@ import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.MinibatchAssembler;
@@ -80,6 +80,8 @@ public final class BenchCommand implements Callable<Integer> {
 
   /** Adam's learning rate in Keras, which the original question's script used. */
   static final double KERAS_ADAM_RATE = 0.001;
+  /** The kind of output folder bench writes, as its manifest records it. */
+  static final String KIND = "bench";
 
   private int done;
   private int total;
@@ -95,6 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
     double goal = target != null ? target : quick ? 0.8 : 0.99;
     int epochLimit = maxEpochs != null ? maxEpochs : quick ? 2 : 12;
     double limitFactor = timeLimitFactor != null ? timeLimitFactor : 2.5;
+    OutputFolder out = OutputFolder.open("--out", base.out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(base)));
 
     // before anything runs, so the load average says whether the machine was idle
     Map<String, Object> machine = machine();
@@ -148,9 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     BenchResults results = new BenchResults(machine, settings(base, goal, epochLimit, subset, limitFactor), runs, compare(runs, base, goal));
-    write(Path.of(base.out()), results);
+    write(out, results);
     System.out.println(BenchReport.summary(results));
-    System.out.println("wrote " + Path.of(base.out()).resolve("report.md"));
+    System.out.println("wrote " + out.file("report.md"));
     return 0;
   }
 
@@ -249,21 +252,20 @@ public final class BenchCommand implements Callable<Integer> {
     return m;
   }
 
-  /** results.json, report.md and the two PNGs, written beside each other in a temporary folder and moved into place. */
-  private static void write(Path out, BenchResults results) throws Exception {
-    Path parent = out.toAbsolutePath().getParent();
-    Files.createDirectories(parent);
-    Path tmp = Files.createDirectory(parent.resolve("." + out.getFileName() + ".tmp-" + System.nanoTime()));
-    ModelStore.JSON.writeValue(tmp.resolve("results.json").toFile(), results);
-    BenchReport.writeThroughputChart(results, tmp.resolve("throughput.png"));
-    BenchReport.writeTimeToAccuracyChart(results, tmp.resolve("time-to-accuracy.png"));
-    Files.writeString(tmp.resolve("report.md"), BenchReport.markdown(results));
-    if (Files.exists(out)) {
-      Path old = Files.move(out, parent.resolve("." + out.getFileName() + ".old-" + System.nanoTime()));
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
-      org.apache.commons.io.FileUtils.deleteDirectory(old.toFile());
-    } else {
-      Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE);
+  /** results.json, report.md and the two PNGs, all or nothing; the charts are drawn on local disk first. */
+  private static void write(OutputFolder out, BenchResults results) throws Exception {
+    Path charts = Files.createTempDirectory("bench-charts");
+    try {
+      BenchReport.writeThroughputChart(results, charts.resolve("throughput.png"));
+      BenchReport.writeTimeToAccuracyChart(results, charts.resolve("time-to-accuracy.png"));
+      out.replace(staging -> {
+        staging.write("results.json", ModelStore.JSON.writeValueAsBytes(results));
+        staging.copy("throughput.png", charts.resolve("throughput.png").toFile());
+        staging.copy("time-to-accuracy.png", charts.resolve("time-to-accuracy.png").toFile());
+        staging.write("report.md", BenchReport.markdown(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      });
+    } finally {
+      org.apache.commons.io.FileUtils.deleteDirectory(charts.toFile());
     }
   }
 }

@@ -6,10 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
@@ -18,14 +15,15 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.dataset.api.preprocessor.Normalizer;
 
 /**
- * Writes a run's outputs to a folder on any Hadoop file system, all or nothing: everything goes
- * to a hidden sibling first and is renamed into place, so a reader (or a crash) never sees a
- * half-written model at the output path.
+ * A training run's outputs (model.zip, metrics.json, evaluation.txt) in an {@link OutputFolder}
+ * on any Hadoop file system: written all or nothing, and loaded only as written.
  */
 public final class ModelStore {
   public static final String MODEL = "model.zip";
   public static final String METRICS = "metrics.json";
   public static final String EVALUATION = "evaluation.txt";
+  /** The kind of output folder a training run writes, as its manifest records it. */
+  public static final String KIND = "train";
   public static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       // the caller closes the streams it opens
@@ -40,35 +38,26 @@ public final class ModelStore {
   /** A trained network with the scaler it expects (null when it was trained on raw pixels). */
   public record Loaded(MultiLayerNetwork network, Normalizer<?> normalizer) {}
 
+  /** The output folder of a training run at {@code out}, checked before the run starts. */
+  public OutputFolder folder(String option, String out) {
+    return OutputFolder.open(option, out, KIND, hadoop);
+  }
+
   /**
    * Writes model.zip (network, updater state and {@code normalizer}), metrics.json and
-   * evaluation.txt to {@code out}, replacing what was there.
+   * evaluation.txt to {@code out}, all or nothing, replacing an earlier run's outputs there.
    *
    * @throws IOException naming the path that could not be written
    */
-  public void save(String out, MultiLayerNetwork net, DataNormalization normalizer, RunMetrics metrics, String evaluation)
-      throws IOException {
-    FileSystem fs = new Path(out).getFileSystem(hadoop);
-    if (fs instanceof LocalFileSystem local) {
-      // else a hidden .crc file lands beside each output file; write plain files, as on HDFS or S3
-      fs = local.getRawFileSystem();
-    }
-    Path target = fs.makeQualified(new Path(out));
-    Path tmp = sibling(target, "tmp");
-    try {
-      fs.mkdirs(tmp);
-      writeModel(fs, new Path(tmp, MODEL), net, normalizer);
-      try (OutputStream o = fs.create(new Path(tmp, METRICS), false)) {
+  public void save(OutputFolder out, MultiLayerNetwork net, DataNormalization normalizer, RunMetrics metrics,
+      String evaluation) throws IOException {
+    out.replace(staging -> {
+      writeModel(staging, net, normalizer);
+      try (OutputStream o = staging.create(METRICS)) {
         JSON.writeValue(o, metrics);
       }
-      try (OutputStream o = fs.create(new Path(tmp, EVALUATION), false)) {
-        o.write(evaluation.getBytes(StandardCharsets.UTF_8));
-      }
-      replace(fs, tmp, target);
-    } catch (IOException e) {
-      fs.delete(tmp, true);
-      throw new IOException(target + ": could not write the run's outputs (" + e.getMessage() + ")", e);
-    }
+      staging.write(EVALUATION, evaluation.getBytes(StandardCharsets.UTF_8));
+    });
   }
 
   /**
@@ -76,7 +65,7 @@ public final class ModelStore {
    * the updater state; adding the normalizer afterwards writes it as the last entry, where the
    * early close does no harm. The zip is built in a local file and copied to the target file system.
    */
-  private static void writeModel(FileSystem fs, Path target, MultiLayerNetwork net, DataNormalization normalizer)
+  private static void writeModel(OutputFolder.Staging staging, MultiLayerNetwork net, DataNormalization normalizer)
       throws IOException {
     java.io.File local = java.io.File.createTempFile("model-", ".zip");
     try {
@@ -84,16 +73,21 @@ public final class ModelStore {
       if (normalizer != null) {
         ModelSerializer.addNormalizerToModel(local, normalizer);
       }
-      fs.copyFromLocalFile(false, true, new Path(local.toURI()), target);
+      staging.copy(MODEL, local);
     } finally {
       java.nio.file.Files.deleteIfExists(local.toPath());
     }
   }
 
-  /** Returns the network and scaler stored in {@code modelZip}. */
+  /**
+   * Returns the network and scaler stored in {@code modelZip}. Its bytes are checked against the
+   * SHA-256 that the manifest beside it recorded when it was written before DL4J deserializes them
+   * (which may run code), so a model changed or replaced since is refused.
+   */
   public Loaded load(String modelZip) throws IOException {
     Path p = new Path(modelZip);
-    try (InputStream in = p.getFileSystem(hadoop).open(p)) {
+    byte[] verified = OutputFolder.at("model", p.getParent().toString(), KIND, hadoop).readVerified(p.getName());
+    try (InputStream in = new java.io.ByteArrayInputStream(verified)) {
       Pair<MultiLayerNetwork, Normalizer> pair = ModelSerializer.restoreMultiLayerNetworkAndNormalizer(in, true);
       return new Loaded(pair.getFirst(), pair.getSecond());
     } catch (IOException | RuntimeException e) {
@@ -101,39 +95,13 @@ public final class ModelStore {
     }
   }
 
-  /** Reads metrics.json of the run in {@code runFolder}. */
+  /** Reads metrics.json of the run in {@code runFolder}, checked against its manifest. */
   public RunMetrics readMetrics(String runFolder) throws IOException {
     Path p = new Path(runFolder, METRICS);
-    try (InputStream in = p.getFileSystem(hadoop).open(p)) {
-      return JSON.readValue(in, RunMetrics.class);
+    try {
+      return JSON.readValue(OutputFolder.at("run", runFolder, KIND, hadoop).readVerified(METRICS), RunMetrics.class);
     } catch (IOException e) {
       throw new IOException(p + ": cannot read run metrics (" + e.getMessage() + ")", e);
     }
-  }
-
-  /**
-   * Moves {@code ready} to {@code target}. Hadoop's rename never overwrites, so an existing
-   * target is first moved aside; the window in which neither exists is two renames long.
-   */
-  private static void replace(FileSystem fs, Path ready, Path target) throws IOException {
-    Path old = null;
-    if (fs.exists(target)) {
-      old = sibling(target, "old");
-      rename(fs, target, old);
-    }
-    rename(fs, ready, target);
-    if (old != null) {
-      fs.delete(old, true);
-    }
-  }
-
-  private static void rename(FileSystem fs, Path from, Path to) throws IOException {
-    if (!fs.rename(from, to)) {
-      throw new IOException("rename " + from + " -> " + to + " failed");
-    }
-  }
-
-  private static Path sibling(Path target, String kind) {
-    return new Path(target.getParent(), "." + target.getName() + "." + kind + "-" + UUID.randomUUID());
   }
 }

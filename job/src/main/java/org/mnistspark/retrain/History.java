@@ -61,6 +61,21 @@ public final class History {
     root.replace(root.history(), text + JSON.writeValueAsString(entry) + "\n");
   }
 
+  /**
+   * Returns the run that was production before {@code current}: the latest run history recorded
+   * as production (promoted or reconciled) that is not {@code current}.
+   */
+  public static Optional<String> previousProduction(List<HistoryEntry> entries, String current) {
+    for (int i = entries.size() - 1; i >= 0; i--) {
+      HistoryEntry e = entries.get(i);
+      if ((PROMOTED.equals(e.decision()) || RECONCILED.equals(e.decision())) && e.run() != null
+          && !e.run().equals(current)) {
+        return Optional.of(e.run());
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Returns the run that history last recorded as production (promoted or reconciled), if any. */
   public static Optional<String> lastProduction(List<HistoryEntry> entries) {
     for (int i = entries.size() - 1; i >= 0; i--) {

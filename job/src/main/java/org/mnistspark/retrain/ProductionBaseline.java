@@ -3,7 +3,6 @@ package org.mnistspark.retrain;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import org.apache.hadoop.fs.Path;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.MnistData;
@@ -24,59 +23,57 @@ import org.slf4j.LoggerFactory;
  * images. When production's metrics.json names the same test files (SHA-256 of the test images
  * and test labels as stored) as the candidate's, its recorded accuracy is that number; otherwise
  * production's model.zip is evaluated again, on the driver, on the candidate's test set, with
- * the scaler stored in the model.
+ * the scaler stored in the model. Both files are read only if they match the SHA-256 their
+ * run's manifest recorded.
+ *
+ * <p>Fails closed: a production that cannot be read is an error, never "no production", since a
+ * candidate judged on the floor alone could replace a better model.
  *
  * @param run the production run
- * @param accuracy its accuracy on the candidate's test set; empty when production is unusable
- * @param note how the accuracy was obtained, or why production is unusable
+ * @param accuracy its accuracy on the candidate's test set
+ * @param note how the accuracy was obtained
  */
-public record ProductionBaseline(String run, OptionalDouble accuracy, String note) {
+public record ProductionBaseline(String run, double accuracy, String note) {
   private static final Logger log = LoggerFactory.getLogger(ProductionBaseline.class);
 
+  /** Production exists but cannot be read; the retrain fails and production stays as it is. */
+  public static final class UnreadableProductionException extends IOException {
+    UnreadableProductionException(String run, String problem, Throwable cause) {
+      super("production run " + run + " cannot be read (" + problem + "); production is left as it is. Repair "
+          + "the run folder, or point production at a good run by hand, then retrain again", cause);
+    }
+  }
+
   /**
-   * Returns production's accuracy on {@code test}. A production run without a loadable model is
-   * unusable (it could not serve either), and the candidate is then judged on the floor alone.
+   * Returns production's accuracy on {@code test}.
    *
-   * @throws IOException if the file system fails while checking that production's model exists
+   * @throws UnreadableProductionException if production's model or metrics cannot be read or
+   *     do not match what was written
    */
   public static ProductionBaseline measure(RetrainRoot root, String run, RunMetrics candidate, LabeledImages test,
       int evalBatchSize) throws IOException {
     ModelStore store = new ModelStore(root.hadoop());
     Path folder = root.run(run);
-    Path model = new Path(folder, ModelStore.MODEL);
-    if (!root.exists(model)) {
-      return new ProductionBaseline(run, OptionalDouble.empty(), "production run " + run + " has no " + ModelStore.MODEL);
-    }
     RunMetrics recorded;
-    try {
-      recorded = store.readMetrics(folder.toString());
-    } catch (IOException e) {
-      log.warn("production run {}: {}; evaluating its model instead", run, e.getMessage());
-      recorded = null;
-    }
-    if (recorded != null && sameTestSet(recorded, candidate)) {
-      return new ProductionBaseline(run, OptionalDouble.of(recorded.test().accuracy()),
-          "production's accuracy as recorded in its metrics.json (same test files by SHA-256)");
-    }
     ModelStore.Loaded loaded;
     try {
-      loaded = store.load(model.toString());
-    } catch (IOException e) {
-      return new ProductionBaseline(run, OptionalDouble.empty(), "production run " + run + ": " + e.getMessage());
+      recorded = store.readMetrics(folder.toString());
+      if (sameTestSet(recorded, candidate)) {
+        return new ProductionBaseline(run, recorded.test().accuracy(),
+            "production's accuracy as recorded in its metrics.json (same test files by SHA-256)");
+      }
+      loaded = store.load(new Path(folder, ModelStore.MODEL).toString());
+    } catch (IOException | RuntimeException e) {
+      throw new UnreadableProductionException(run, e.getMessage(), e);
     }
     if (loaded.normalizer() != null && !(loaded.normalizer() instanceof DataNormalization)) {
-      return new ProductionBaseline(run, OptionalDouble.empty(), "production run " + run + " stores a scaler of unknown kind ("
-          + loaded.normalizer().getClass().getSimpleName() + ")");
+      throw new UnreadableProductionException(run, "it stores a scaler of unknown kind ("
+          + loaded.normalizer().getClass().getSimpleName() + ")", null);
     }
     double accuracy = evaluate(loaded, test, evalBatchSize);
     log.info("production run {} re-evaluated on the candidate's {} test images: accuracy {}", run, test.size(), accuracy);
-    return new ProductionBaseline(run, OptionalDouble.of(accuracy),
-        "production's accuracy re-evaluated on the candidate's test set ("
-            + (recorded == null ? "its metrics.json is unreadable" : "its test files differ by SHA-256") + ")");
-  }
-
-  public boolean usable() {
-    return accuracy.isPresent();
+    return new ProductionBaseline(run, accuracy,
+        "production's accuracy re-evaluated on the candidate's test set (its test files differ by SHA-256)");
   }
 
   /** Whether both runs read test images and labels with the same SHA-256. */

@@ -4,9 +4,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mnistspark.InvalidOptionException;
 import org.mnistspark.JobConfig;
@@ -14,6 +16,8 @@ import org.mnistspark.JobOptions;
 import org.mnistspark.SparkSetup;
 import org.mnistspark.TrainCommand;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -94,7 +98,7 @@ public final class RetrainCommand implements Callable<Integer> {
               candidate.data().test(), job.evalBatchSize()));
 
       // Decide; promoting is one atomic replacement of the production file.
-      OptionalDouble productionAccuracy = baseline.map(ProductionBaseline::accuracy).orElse(OptionalDouble.empty());
+      OptionalDouble productionAccuracy = baseline.map(b -> OptionalDouble.of(b.accuracy())).orElse(OptionalDouble.empty());
       decision = RetrainGate.decide(productionAccuracy, accuracy, settings.thresholds());
       String reason = decision.reason() + baseline.map(b -> "; " + b.note()).orElse("");
       if (decision.promote()) {
@@ -119,7 +123,7 @@ public final class RetrainCommand implements Callable<Integer> {
       log.error("{} is production, but its history line could not be written ({}); the next retrain records it",
           run, e.getMessage());
     }
-    deleteOldRuns(root, settings.keepRuns());
+    deleteOldRuns(root, history, settings.keepRuns());
 
     PrintWriter out = spec.commandLine().getOut();
     out.println("retrain: " + entry.decision() + " " + run + " (production: "
@@ -161,12 +165,24 @@ public final class RetrainCommand implements Callable<Integer> {
     }
   }
 
-  /** Keeps the newest K runs and the production run; a deletion that fails is logged, not fatal. */
-  private static void deleteOldRuns(RetrainRoot root, int keep) {
+  /**
+   * Keeps the newest K runs, production and the previous production. Only folders that still
+   * match the manifest they were written with are deleted; a deletion that fails is logged, not fatal.
+   */
+  private static void deleteOldRuns(RetrainRoot root, History history, int keep) {
     try {
-      for (String old : Retention.toDelete(root.runNames(), root.productionRun(), keep)) {
-        root.delete(root.run(old), true);
-        log.info("deleted run {} (keeping the newest {} and production)", old, keep);
+      Set<String> kept = new HashSet<>();
+      Optional<String> production = root.productionRun();
+      production.ifPresent(kept::add);
+      // history unreadable: the previous production is unknown, so nothing is deleted (IOException below)
+      List<HistoryEntry> entries = history.read();
+      production.flatMap(p -> History.previousProduction(entries, p)).ifPresent(kept::add);
+      for (String old : Retention.toDelete(root.runNames(), kept, keep)) {
+        if (OutputFolder.at("root", root.run(old).toString(), ModelStore.KIND, root.hadoop()).deleteIfOurs()) {
+          log.info("deleted run {} (keeping the newest {}, production and the previous production)", old, keep);
+        } else {
+          log.warn("left run {} in place: it does not match the manifest it was written with", old);
+        }
       }
     } catch (IOException e) {
       log.warn("could not delete old runs in {} ({}); the next retrain tries again", root.runs(), e.getMessage());

@@ -12,18 +12,18 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.mnistspark.InvalidOptionException;
+import org.mnistspark.output.OutputFolder;
 
 /**
  * The retraining folder and the few file operations retraining needs, each atomic where it
@@ -44,6 +44,8 @@ public final class RetrainRoot {
   public static final String PRODUCTION = "production";
   public static final String HISTORY = "history.jsonl";
   public static final String LOCK = "retrain.lock";
+  /** The kind of output folder a retraining root is, as its manifest records it. */
+  static final String KIND = "retrain-root";
 
   private final Configuration hadoop;
   private final FileSystem fs;
@@ -58,31 +60,24 @@ public final class RetrainRoot {
   }
 
   /**
-   * Returns the retraining folder at {@code root} (any Hadoop path), creating it and runs/ when
-   * missing.
+   * Returns the retraining folder at {@code root} (any Hadoop path), creating it (with a manifest
+   * that marks it as one) and runs/ when missing.
    *
-   * @throws InvalidOptionException if {@code root} is not a path of a known file system, or is a file
+   * @throws InvalidOptionException if {@code root} is not a path of a known file system, its parent
+   *     is missing or not writable, or it is a file or a folder this job did not write
    * @throws IOException if the file system fails
    */
   public static RetrainRoot open(String root, Configuration hadoop) throws IOException {
-    Path p;
-    FileSystem fs;
-    try {
-      p = new Path(root);
-      fs = p.getFileSystem(hadoop);
-    } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
-      throw new InvalidOptionException("root", root, "is not a usable path (" + e.getMessage() + ")");
-    }
-    if (fs instanceof LocalFileSystem checksummed) {
-      // plain files, without a hidden .crc beside each, as ModelStore writes them
-      fs = checksummed.getRawFileSystem();
-    }
-    Path qualified = fs.makeQualified(p);
-    if (fs.isFile(qualified)) {
-      throw new InvalidOptionException("root", root, "is a file; expected a folder");
-    }
-    fs.mkdirs(new Path(qualified, RUNS));
-    return new RetrainRoot(hadoop, fs, qualified);
+    OutputFolder folder = OutputFolder.claimContainer("root", root, KIND, hadoop, RetrainRoot::isEarlierRoot);
+    FileSystem fs = folder.fileSystem();
+    fs.mkdirs(new Path(folder.path(), RUNS));
+    return new RetrainRoot(hadoop, fs, folder.path());
+  }
+
+  /** Whether a folder without a manifest holds only what a retraining root of an earlier version did. */
+  private static boolean isEarlierRoot(Set<String> names) {
+    return names.stream().allMatch(n -> Set.of(RUNS, PRODUCTION, HISTORY, LOCK).contains(n)
+        || n.startsWith("." + PRODUCTION + ".") || n.startsWith("." + HISTORY + "."));
   }
 
   public Path root() {
@@ -211,8 +206,8 @@ public final class RetrainRoot {
   }
 
   /**
-   * Deletes what a stopped run left half-written: hidden entries in runs/ (ModelStore's temporary
-   * and moved-aside folders) and temporary copies of production and history.jsonl. Call it only
+   * Deletes what a stopped run left half-written: the temporary folders of {@link OutputFolder} in
+   * runs/ (a run folder is written once, so none of them holds an earlier output) and temporary copies of production and history.jsonl. Call it only
    * while holding the lock, since only the lock holder writes these.
    *
    * @return the paths deleted
@@ -220,7 +215,7 @@ public final class RetrainRoot {
   public List<Path> deleteLeftovers() throws IOException {
     List<Path> deleted = new ArrayList<>();
     for (FileStatus s : fs.listStatus(runs())) {
-      if (s.getPath().getName().startsWith(".") && fs.delete(s.getPath(), true)) {
+      if (OutputFolder.isTemporary(s.getPath().getName()) && fs.delete(s.getPath(), true)) {
         deleted.add(s.getPath());
       }
     }

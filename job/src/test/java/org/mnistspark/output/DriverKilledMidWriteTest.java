@@ -44,7 +44,7 @@ class DriverKilledMidWriteTest {
     previous.init();
     PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
     RunMetrics previousMetrics = ModelStoreTest.metrics(minmax);
-    store.save(out.toString(), previous, minmax.toNormalizer(), previousMetrics, "previous run");
+    store.save(store.folder("--out", out.toString()), previous, minmax.toNormalizer(), previousMetrics, "previous run");
 
     // A new run of the driver, killed while it writes model.zip.
     Path marker = tmp.resolve("stalled");
@@ -65,7 +65,8 @@ class DriverKilledMidWriteTest {
     assertThat(readQuietly(log)).contains("TrainCommand: test: TestMetrics{");
 
     // --out still holds the earlier run, whole: all three files, its metrics, its loadable model.
-    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION);
+    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION,
+        OutputFolder.MANIFEST);
     assertThat(store.readMetrics(out.toString()).finishedAt()).isEqualTo(previousMetrics.finishedAt());
     assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("previous run");
     assertThat(store.load(out.resolve(ModelStore.MODEL).toString()).network().params()).isEqualTo(previous.params());
@@ -77,7 +78,7 @@ class DriverKilledMidWriteTest {
     assertThat(names(partial)).containsExactly(ModelStore.MODEL);
     assertThat(Files.size(partial.resolve(ModelStore.MODEL))).isEqualTo(StallingLocalFileSystem.STALL_AFTER);
     assertThatThrownBy(() -> store.load(partial.resolve(ModelStore.MODEL).toString()))
-        .hasMessageContaining("not a loadable model");
+        .hasMessageContaining("has no manifest.json");
   }
 
   /** The train command in its own JVM (this test's classpath and Java 17 flags). */

@@ -82,7 +82,8 @@ class ModelStoreTest {
   }
 
   private void assertSavedExactly(Path out) throws Exception {
-    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION);
+    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION,
+        OutputFolder.MANIFEST);
     // no temporary or moved-aside siblings remain beside the output folder
     assertThat(names(tmp)).containsExactly(out.getFileName().toString());
   }
@@ -102,7 +103,7 @@ class ModelStoreTest {
     PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
     RunMetrics metrics = metrics(scaler);
 
-    store.save(out.toString(), net, scaler.toNormalizer(), metrics, "== evaluation ==\naccuracy 0.9\n");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "== evaluation ==\naccuracy 0.9\n");
 
     assertSavedExactly(out);
     assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("== evaluation ==\naccuracy 0.9\n");
@@ -120,7 +121,7 @@ class ModelStoreTest {
     Path out = tmp.resolve("standardize-run");
     PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.318421, 78.567489);
 
-    store.save(out.toString(), net, scaler.toNormalizer(), metrics(scaler), "eval");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval");
 
     assertSavedExactly(out);
     assertLoadsTheSameNetwork(out);
@@ -135,7 +136,7 @@ class ModelStoreTest {
   void rawPixelModelHasNoNormalizer() throws Exception {
     Path out = tmp.resolve("none-run");
     PixelScaler scaler = new PixelScaler(Scaling.NONE, 0, 1);
-    store.save(out.toString(), net, scaler.toNormalizer(), metrics(scaler), "eval");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval");
     assertSavedExactly(out);
     assertLoadsTheSameNetwork(out);
     assertThat(store.load(out.resolve(ModelStore.MODEL).toString()).normalizer()).isNull();
@@ -145,11 +146,10 @@ class ModelStoreTest {
   void savingAgainReplacesTheFolder() throws Exception {
     Path out = tmp.resolve("run");
     PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
-    store.save(out.toString(), net, minmax.toNormalizer(), metrics(minmax), "first");
-    Files.writeString(out.resolve("stale.txt"), "from an older run");
+    store.save(store.folder("--out", out.toString()), net, minmax.toNormalizer(), metrics(minmax), "first");
 
     PixelScaler standardize = new PixelScaler(Scaling.STANDARDIZE, 30, 80);
-    store.save(out.toString(), net, standardize.toNormalizer(), metrics(standardize), "second");
+    store.save(store.folder("--out", out.toString()), net, standardize.toNormalizer(), metrics(standardize), "second");
 
     assertSavedExactly(out);
     assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("second");
@@ -163,7 +163,7 @@ class ModelStoreTest {
     Path out = tmp.resolve("metrics-run");
     PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.3, 78.6);
     RunMetrics metrics = metrics(scaler);
-    store.save(out.toString(), net, scaler.toNormalizer(), metrics, "eval");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "eval");
 
     RunMetrics read;
     try (var in = Files.newInputStream(out.resolve(ModelStore.METRICS))) {
@@ -183,7 +183,7 @@ class ModelStoreTest {
     // minmax has no fitted statistics: null, not 0
     PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
     Path out2 = tmp.resolve("metrics-minmax");
-    store.save(out2.toString(), net, minmax.toNormalizer(), metrics(minmax), "eval");
+    store.save(store.folder("--out", out2.toString()), net, minmax.toNormalizer(), metrics(minmax), "eval");
     RunMetrics m2 = store.readMetrics(out2.toString());
     assertThat(m2.scaling().mean()).isNull();
     assertThat(m2.scaling().std()).isNull();
@@ -191,26 +191,40 @@ class ModelStoreTest {
   }
 
   @Test
-  void unloadableModelIsNamed() throws Exception {
-    Path bogus = Files.writeString(tmp.resolve("model.zip"), "not a zip");
-    assertThatThrownBy(() -> store.load(bogus.toString()))
+  void aModelIsLoadedOnlyAsItWasWritten() throws Exception {
+    Path out = tmp.resolve("run");
+    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval");
+    Path model = out.resolve(ModelStore.MODEL);
+    byte[] written = Files.readAllBytes(model);
+
+    // one byte changed: refused before DL4J reads it
+    byte[] changed = written.clone();
+    changed[changed.length / 2] ^= 1;
+    Files.write(model, changed);
+    assertThatThrownBy(() -> store.load(model.toString()))
         .isInstanceOf(java.io.IOException.class)
-        .hasMessageStartingWith(bogus + ": not a loadable model (");
-    Path absent = tmp.resolve("absent.zip");
-    assertThatThrownBy(() -> store.load(absent.toString()))
+        .hasMessageStartingWith("file:" + model + " is not what was written there (SHA-256 ")
+        .hasMessageEndingWith("is not the one in manifest.json); refusing to use it");
+
+    // a model.zip without the manifest it was written with cannot be checked
+    Path bare = Files.createDirectories(tmp.resolve("bare")).resolve(ModelStore.MODEL);
+    Files.write(bare, written);
+    assertThatThrownBy(() -> store.load(bare.toString()))
         .isInstanceOf(java.io.IOException.class)
-        .hasMessageStartingWith(absent + ": not a loadable model (");
+        .hasMessage("file:" + bare.getParent() + " has no manifest.json recording what was written, so model.zip "
+            + "cannot be checked");
   }
 
   @Test
-  void unwritableTargetIsNamedAndLeavesNoTemporaryFolder() throws Exception {
+  void unwritableTargetIsRefusedBeforeAnythingIsWritten() throws Exception {
     // the output's parent is a file, so nothing can be created beneath it
     File parent = Files.writeString(tmp.resolve("a-file"), "x").toFile();
     String out = new File(parent, "run").getPath();
-    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
-    assertThatThrownBy(() -> store.save(out, net, scaler.toNormalizer(), metrics(scaler), "eval"))
-        .isInstanceOf(java.io.IOException.class)
-        .hasMessageStartingWith("file:" + out + ": could not write the run's outputs (");
+    assertThatThrownBy(() -> store.folder("--out", out))
+        .isInstanceOf(org.mnistspark.InvalidOptionException.class)
+        .hasMessage("Invalid value 'file:" + out + "' for option '--out': cannot be created: its parent file:" + parent
+            + " is a file");
     assertThat(names(tmp)).containsExactly("a-file");
   }
 }

@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
-import java.util.Optional;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class RetentionTest {
@@ -13,7 +14,23 @@ class RetentionTest {
   private static final String R3 = "20261103T020000Z";
   private static final String R4 = "20261104T020000Z";
 
-  private record Case(String name, List<String> runs, String production, int keep, List<String> deleted) {}
+  private record Case(String name, List<String> runs, String production, String previous, int keep,
+      List<String> deleted) {
+    Case(String name, List<String> runs, String production, int keep, List<String> deleted) {
+      this(name, runs, production, null, keep, deleted);
+    }
+
+    Set<String> kept() {
+      Set<String> s = new HashSet<>();
+      if (production != null) {
+        s.add(production);
+      }
+      if (previous != null) {
+        s.add(previous);
+      }
+      return s;
+    }
+  }
 
   private static final List<Case> CASES = List.of(
       new Case("fewer runs than K", List.of(R1, R2), R2, 3, List.of()),
@@ -23,19 +40,21 @@ class RetentionTest {
       new Case("K = 1 keeps the newest and production", List.of(R4, R2, R1, R3), R2, 1, List.of(R1, R3)),
       new Case("no production yet", List.of(R1, R2, R3), null, 1, List.of(R1, R2)),
       new Case("production is the newest", List.of(R1, R2, R3), R3, 1, List.of(R1, R2)),
-      new Case("no runs", List.of(), null, 1, List.of()));
+      new Case("no runs", List.of(), null, 1, List.of()),
+      new Case("K = 1 after a promotion keeps the demoted production", List.of(R1, R2, R3), R3, R2, 1, List.of(R1)),
+      new Case("previous production older than K is kept", List.of(R1, R2, R3, R4), R4, R1, 2, List.of(R2)));
 
   @Test
   void table() {
     for (Case c : CASES) {
-      assertThat(Retention.toDelete(c.runs(), Optional.ofNullable(c.production()), c.keep()))
+      assertThat(Retention.toDelete(c.runs(), c.kept(), c.keep()))
           .as(c.name()).containsExactlyElementsOf(c.deleted());
     }
   }
 
   @Test
   void keepBelowOne() {
-    assertThatThrownBy(() -> Retention.toDelete(List.of(R1), Optional.empty(), 0))
+    assertThatThrownBy(() -> Retention.toDelete(List.of(R1), Set.of(), 0))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("keep must be at least 1, got 0");
   }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
 
 /**
  * The retraining folder on a real HDFS (MiniDFSCluster: a NameNode and a DataNode on loopback, in
@@ -122,7 +123,7 @@ class RetrainHdfsTest {
     String run = r.productionRun().orElseThrow();
     assertThat(names(r.root())).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
     assertThat(names(r.runs())).containsExactly(run);
-    assertThat(names(r.run(run))).containsExactly(ModelStore.EVALUATION, ModelStore.METRICS, ModelStore.MODEL);
+    assertThat(names(r.run(run))).containsExactly(ModelStore.EVALUATION, OutputFolder.MANIFEST, ModelStore.METRICS, ModelStore.MODEL);
     List<HistoryEntry> history = new History(r).read();
     assertThat(history).hasSize(1);
     assertThat(history.get(0).run()).isEqualTo(run);

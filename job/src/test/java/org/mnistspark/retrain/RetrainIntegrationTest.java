@@ -24,6 +24,7 @@ import org.mnistspark.MnistJob;
 import org.mnistspark.data.IdxBytes;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.MinibatchAssembler;
@@ -132,7 +133,7 @@ class RetrainIntegrationTest {
     assertThat(names(root)).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
     for (String run : runs) {
       assertThat(names(root.resolve("runs").resolve(run)))
-          .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION);
+          .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION, OutputFolder.MANIFEST);
     }
   }
 

@@ -1,0 +1,517 @@
+package org.mnistspark.output;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.mnistspark.InvalidOptionException;
+
+/**
+ * A folder of this job's outputs on any Hadoop file system, written all or nothing and recognised
+ * later by the manifest written into it ({@value #MANIFEST}: each file's name, size and SHA-256).
+ * It never deletes or replaces a folder that it cannot recognise as its own: an existing folder
+ * must hold a manifest that matches its files exactly (or be empty). Two ways to write:
+ * <ul>
+ *   <li>{@link #replace}: every file goes to a hidden sibling, which then takes the folder's place;
+ *       a reader sees the old outputs or the new ones, never a mix.</li>
+ *   <li>{@link #update}: one file at a time, for folders that grow while a long job runs (a
+ *       study's results.json is its resume state); each file is renamed into place atomically.</li>
+ * </ul>
+ */
+public final class OutputFolder {
+  public static final String MANIFEST = "manifest.json";
+  /** Names this class gives its temporary files. */
+  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(tmp|old|probe|new)-[0-9a-f-]{36}");
+  private static final ObjectMapper JSON = ModelStore.JSON;
+
+  private final Configuration hadoop;
+  private final FileSystem fs;
+  private final Path dir;
+  private final String option;
+  private final String kind;
+  /** Whether other writers manage the files inside (a retraining root): only the manifest's kind is checked. */
+  private final boolean container;
+
+  private OutputFolder(Configuration hadoop, FileSystem fs, Path dir, String option, String kind, boolean container) {
+    this.hadoop = hadoop;
+    this.fs = fs;
+    this.dir = dir;
+    this.option = option;
+    this.kind = kind;
+    this.container = container;
+  }
+
+  /**
+   * The folder at {@code location} (any Hadoop path) holding outputs of {@code kind} ("train",
+   * "study", ...), checked as {@link #checkUsable} does.
+   *
+   * @param option the option that named it, for messages (e.g. "--out")
+   * @throws InvalidOptionException if the path cannot be used, before anything is written
+   */
+  public static OutputFolder open(String option, String location, String kind, Configuration hadoop) {
+    OutputFolder folder = at(option, location, kind, hadoop);
+    folder.checkUsable();
+    return folder;
+  }
+
+  /** As {@link #open}, without the checks: for readers of a folder written earlier. */
+  public static OutputFolder at(String option, String location, String kind, Configuration hadoop) {
+    return resolve(option, location, kind, hadoop, false);
+  }
+
+  /**
+   * A long-lived folder whose files are written by their own atomic operations (a retraining
+   * root): created with a manifest that names its kind, and refused, like {@link #open}, when
+   * something else is there. A non-empty folder without a manifest is accepted, and claimed, only
+   * when {@code ownedWithoutManifest} says it holds what this job wrote before manifests existed.
+   *
+   * @throws InvalidOptionException if the path cannot be used or holds something else
+   */
+  public static OutputFolder claimContainer(String option, String location, String kind, Configuration hadoop,
+      java.util.function.Predicate<Set<String>> ownedWithoutManifest) throws IOException {
+    OutputFolder folder = resolve(option, location, kind, hadoop, true);
+    folder.checkUsable();
+    if (folder.readManifest().isEmpty()) {
+      Set<String> names = new TreeSet<>();
+      if (folder.fs.exists(folder.dir)) {
+        folder.listOwnContent().forEach(st -> names.add(st.getPath().getName()));
+      }
+      if (!names.isEmpty() && !ownedWithoutManifest.test(names)) {
+        throw folder.refuse("holds files this job did not write (no " + MANIFEST + "); move them away or choose "
+            + "another " + option);
+      }
+      folder.fs.mkdirs(folder.dir);
+      folder.writeManifest(Manifest.of(kind, List.of()));
+    }
+    return folder;
+  }
+
+  /** Whether {@code name} is one this class gives its temporary files and folders. */
+  public static boolean isTemporary(String name) {
+    return TEMPORARY.matcher(name).matches();
+  }
+
+  private static OutputFolder resolve(String option, String location, String kind, Configuration hadoop,
+      boolean container) {
+    try {
+      Path p = new Path(location);
+      FileSystem f = p.getFileSystem(hadoop);
+      // plain files, without a hidden .crc beside each, as on HDFS or S3
+      FileSystem raw = f instanceof LocalFileSystem local ? local.getRawFileSystem() : f;
+      return new OutputFolder(hadoop, raw, raw.makeQualified(p), option, kind, container);
+    } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
+      throw new InvalidOptionException(option, location, "is not a usable path (" + firstLine(e) + ")");
+    } catch (IOException e) {
+      throw new InvalidOptionException(option, location, "cannot be reached (" + firstLine(e) + ")");
+    }
+  }
+
+  public Path path() {
+    return dir;
+  }
+
+  public Path file(String name) {
+    return new Path(dir, name);
+  }
+
+  public FileSystem fileSystem() {
+    return fs;
+  }
+
+  @Override
+  public String toString() {
+    return dir.toString();
+  }
+
+  /**
+   * Checks, before any work, that outputs can be written here: the parent folder exists and is
+   * writable, and the folder is absent, empty, or an earlier output of this job of the same kind.
+   *
+   * @throws InvalidOptionException naming the option, the path and what is wrong
+   */
+  public void checkUsable() {
+    try {
+      Path parent = dir.getParent();
+      if (parent == null) {
+        throw refuse("is the root of its file system; choose a folder below it");
+      }
+      if (!fs.exists(parent)) {
+        throw refuse("cannot be created: its parent folder " + parent + " does not exist");
+      }
+      if (!fs.getFileStatus(parent).isDirectory()) {
+        throw refuse("cannot be created: its parent " + parent + " is a file");
+      }
+      recognise();
+      probeWritable(parent);
+    } catch (IOException e) {
+      throw refuse("cannot be checked (" + firstLine(e) + ")");
+    }
+  }
+
+  /** Writes the files of one output. */
+  @FunctionalInterface
+  public interface Contents {
+    void writeTo(Staging staging) throws IOException;
+  }
+
+  /** The hidden folder a {@link #replace} writes into before it takes the output's place. */
+  public final class Staging {
+    private final Path tmp;
+
+    private Staging(Path tmp) {
+      this.tmp = tmp;
+    }
+
+    /** A new file {@code name} in the staged output; the caller closes it. */
+    public OutputStream create(String name) throws IOException {
+      return fs.create(new Path(tmp, checkedName(name)), false);
+    }
+
+    public void write(String name, byte[] content) throws IOException {
+      try (OutputStream o = create(name)) {
+        o.write(content);
+      }
+    }
+
+    /** Copies a file built on local disk (a zip, a chart) into the staged output. */
+    public void copy(String name, File local) throws IOException {
+      fs.copyFromLocalFile(false, true, new Path(local.toURI()), new Path(tmp, checkedName(name)));
+    }
+  }
+
+  /**
+   * Writes a whole new output and puts it in place of the old one, all or nothing: if the new
+   * output cannot be completed, the old one stays; if the swap fails halfway, the old one is moved
+   * back, and if even that fails the message names where both are.
+   *
+   * @throws InvalidOptionException if the folder became something this job did not write
+   * @throws IOException naming the folder, if writing or the swap fails
+   */
+  public void replace(Contents contents) throws IOException {
+    Optional<Manifest> previous = recognise();
+    Path tmp = sibling("tmp");
+    try {
+      fs.mkdirs(tmp);
+      contents.writeTo(new Staging(tmp));
+      writeJson(new Path(tmp, MANIFEST), Manifest.of(kind, describe(tmp)));
+    } catch (IOException | RuntimeException e) {
+      fs.delete(tmp, true);
+      throw new IOException(dir + ": could not write the outputs (" + firstLine(e) + "); nothing was changed", e);
+    }
+    swapIn(tmp, previous.isPresent() || fs.exists(dir));
+  }
+
+  /**
+   * Writes {@code name} in the folder (created with a manifest when absent), replacing an older
+   * version of it atomically. While the file is renamed into place the manifest accepts both its
+   * old and its new content, so a crash at any point leaves a folder that is still recognised.
+   */
+  public void update(String name, byte[] content) throws IOException {
+    Manifest manifest = recognise().orElse(null);
+    Path target = new Path(dir, checkedName(name));
+    Path tmp = sibling(name, "tmp");
+    try {
+      if (manifest == null) {
+        fs.mkdirs(dir);
+        manifest = Manifest.of(kind, List.of());
+        writeManifest(manifest);
+      }
+      try (OutputStream o = fs.create(tmp, false)) {
+        o.write(content);
+      }
+      Manifest.Entry entry = new Manifest.Entry(name, content.length, DigestUtils.sha256Hex(content));
+      writeManifest(manifest.adding(entry));
+      renameOver(tmp, target);
+      writeManifest(manifest.replacing(entry));
+    } catch (IOException e) {
+      fs.delete(tmp, false);
+      throw new IOException(target + ": could not write (" + firstLine(e) + ")", e);
+    }
+  }
+
+  /** Reads {@code name} after checking it against the manifest: size and SHA-256 as written. */
+  public byte[] readVerified(String name) throws IOException {
+    Manifest manifest = readManifest().orElseThrow(() -> new IOException(
+        dir + " has no " + MANIFEST + " recording what was written, so " + name + " cannot be checked"));
+    byte[] content;
+    try (InputStream in = fs.open(new Path(dir, name))) {
+      content = in.readAllBytes();
+    }
+    String sha = DigestUtils.sha256Hex(content);
+    if (manifest.files().stream().noneMatch(e -> e.name().equals(name) && e.sha256().equals(sha))) {
+      throw new IOException(new Path(dir, name) + " is not what was written there (SHA-256 " + sha
+          + " is not the one in " + MANIFEST + "); refusing to use it");
+    }
+    return content;
+  }
+
+  /** Reads {@code name}, or empty when it does not exist. */
+  public Optional<byte[]> read(String name) throws IOException {
+    try (InputStream in = fs.open(new Path(dir, name))) {
+      return Optional.of(in.readAllBytes());
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Deletes this folder, but only if it is an output of this job that still matches its manifest.
+   *
+   * @return false if it was not deleted because it is not recognisably ours (or is gone)
+   */
+  public boolean deleteIfOurs() throws IOException {
+    try {
+      if (recognise().isEmpty()) {
+        return false;
+      }
+    } catch (InvalidOptionException e) {
+      return false;
+    }
+    return fs.delete(dir, true);
+  }
+
+  /**
+   * The folder's manifest when it is an output of this job of the same kind; empty when the
+   * folder does not exist or is empty.
+   *
+   * @throws InvalidOptionException if something else is there
+   */
+  Optional<Manifest> recognise() throws IOException {
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(dir);
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+    if (!status.isDirectory()) {
+      throw refuse("is a file; this job writes a folder there and never replaces what it did not write");
+    }
+    List<FileStatus> content = listOwnContent();
+    Optional<Manifest> manifest = readManifest();
+    if (content.isEmpty() || container && manifest.isEmpty()) {
+      // a container without a manifest is judged by claimContainer
+      return Optional.empty();
+    }
+    if (manifest.isEmpty()) {
+      throw refuse("holds files this job did not write (no " + MANIFEST + "); move them away or choose another "
+          + option);
+    }
+    if (!kind.equals(manifest.get().kind())) {
+      throw refuse("holds a '" + manifest.get().kind() + "' output, not a '" + kind + "' one; choose another "
+          + option);
+    }
+    String mismatch = container ? null : mismatch(manifest.get(), content);
+    if (mismatch != null) {
+      throw refuse(mismatch + " since this job wrote it; move the folder away or choose another " + option);
+    }
+    return manifest;
+  }
+
+  /** What differs between the folder's files and its manifest, or null if nothing. */
+  private String mismatch(Manifest manifest, List<FileStatus> content) throws IOException {
+    Set<String> listed = new TreeSet<>();
+    manifest.files().forEach(e -> listed.add(e.name()));
+    for (FileStatus s : content) {
+      String name = s.getPath().getName();
+      if (name.equals(MANIFEST)) {
+        continue;
+      }
+      if (!s.isFile() || !listed.remove(name)) {
+        return name + " was added";
+      }
+      if (!matchesAnEntry(manifest, name, s)) {
+        return name + " was changed";
+      }
+    }
+    return listed.isEmpty() ? null : String.join(", ", listed) + " went missing";
+  }
+
+  private boolean matchesAnEntry(Manifest manifest, String name, FileStatus file) throws IOException {
+    if (manifest.files().stream().noneMatch(e -> e.name().equals(name) && e.size() == file.getLen())) {
+      return false;
+    }
+    String sha;
+    try (InputStream in = fs.open(file.getPath())) {
+      sha = DigestUtils.sha256Hex(in);
+    }
+    return manifest.files().stream().anyMatch(e -> e.name().equals(name) && e.sha256().equals(sha));
+  }
+
+  /**
+   * The folder's entries, without the temporary files an interrupted {@link #update} leaves; they
+   * are left alone (a concurrent writer may be using one) and go with the folder when it is replaced.
+   */
+  private List<FileStatus> listOwnContent() throws IOException {
+    List<FileStatus> content = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(dir)) {
+      if (!TEMPORARY.matcher(s.getPath().getName()).matches()) {
+        content.add(s);
+      }
+    }
+    return content;
+  }
+
+  private Optional<Manifest> readManifest() throws IOException {
+    Optional<byte[]> bytes = read(MANIFEST);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Manifest m = JSON.readValue(bytes.get(), Manifest.class);
+      return m.files() == null || m.kind() == null ? Optional.empty() : Optional.of(m);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  private List<Manifest.Entry> describe(Path folder) throws IOException {
+    List<Manifest.Entry> entries = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(folder)) {
+      try (InputStream in = fs.open(s.getPath())) {
+        entries.add(new Manifest.Entry(s.getPath().getName(), s.getLen(), DigestUtils.sha256Hex(in)));
+      }
+    }
+    entries.sort(Comparator.comparing(Manifest.Entry::name));
+    return entries;
+  }
+
+  /** Moves the staged {@code ready} folder to the output's place, keeping the old one until it is there. */
+  private void swapIn(Path ready, boolean hadPrevious) throws IOException {
+    if (!hadPrevious) {
+      rename(ready, dir, "the new outputs are in " + ready);
+      return;
+    }
+    Path old = sibling("old");
+    rename(dir, old, "the new outputs are in " + ready + "; the previous ones are still in place");
+    try {
+      rename(ready, dir, null);
+    } catch (IOException e) {
+      try {
+        rename(old, dir, null);
+      } catch (IOException back) {
+        throw new IOException(dir + ": could not put the new outputs in place (" + firstLine(e)
+            + ") nor move the previous ones back (" + firstLine(back) + "): the previous outputs are in " + old
+            + ", the new ones in " + ready, e);
+      }
+      throw new IOException(dir + ": could not put the new outputs in place (" + firstLine(e)
+          + "); the previous outputs are back in place and the new ones are in " + ready, e);
+    }
+    fs.delete(old, true);
+  }
+
+  private void rename(Path from, Path to, String whereThingsAre) throws IOException {
+    boolean done;
+    try {
+      done = fs.rename(from, to);
+    } catch (IOException e) {
+      throw new IOException("rename " + from + " -> " + to + " failed (" + firstLine(e) + ")"
+          + (whereThingsAre == null ? "" : "; " + whereThingsAre), e);
+    }
+    if (!done) {
+      throw new IOException("rename " + from + " -> " + to + " failed" + (whereThingsAre == null ? "" : "; " + whereThingsAre));
+    }
+  }
+
+  private void writeManifest(Manifest manifest) throws IOException {
+    Path tmp = sibling(MANIFEST, "tmp");
+    writeJson(tmp, manifest);
+    renameOver(tmp, new Path(dir, MANIFEST));
+  }
+
+  private void writeJson(Path file, Object value) throws IOException {
+    try (OutputStream o = fs.create(file, false)) {
+      JSON.writeValue(o, value);
+    }
+  }
+
+  /** Renames {@code tmp} over {@code target} atomically; Hadoop's FileSystem.rename never overwrites. */
+  private void renameOver(Path tmp, Path target) throws IOException {
+    if ("file".equals(dir.toUri().getScheme())) {
+      java.nio.file.Files.move(java.nio.file.Path.of(tmp.toUri()), java.nio.file.Path.of(target.toUri()),
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      FileContext.getFileContext(dir.toUri(), hadoop).rename(tmp, target, Options.Rename.OVERWRITE);
+    }
+  }
+
+  /** Creates and deletes a hidden file in {@code parent}: the only check of write access every file system answers. */
+  private void probeWritable(Path parent) throws IOException {
+    Path probe = new Path(parent, "." + dir.getName() + ".probe-" + UUID.randomUUID());
+    try {
+      fs.create(probe, false).close();
+    } catch (IOException e) {
+      throw refuse("cannot be written: creating a file in " + parent + " failed (" + firstLine(e) + ")");
+    }
+    fs.delete(probe, false);
+  }
+
+  /** A hidden sibling of the folder that no other writer uses. */
+  private Path sibling(String what) {
+    return new Path(dir.getParent(), "." + dir.getName() + "." + what + "-" + UUID.randomUUID());
+  }
+
+  /** A hidden temporary file for {@code name} inside the folder. */
+  private Path sibling(String name, String what) {
+    return new Path(dir, "." + name + "." + what + "-" + UUID.randomUUID());
+  }
+
+  private static String checkedName(String name) {
+    if (name.equals(MANIFEST) || name.contains("/") || name.startsWith(".")) {
+      throw new IllegalArgumentException("not an output file name: " + name);
+    }
+    return name;
+  }
+
+  private InvalidOptionException refuse(String problem) {
+    return new InvalidOptionException(option, dir.toString(), problem);
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return m.lines().findFirst().orElse(m);
+  }
+
+  /** What {@value #MANIFEST} holds. {@code files} may name a file twice while it is being replaced. */
+  public record Manifest(String writer, String kind, String written, List<Entry> files) {
+    static final String WRITER = "mnist-spark";
+
+    public record Entry(String name, long size, String sha256) {}
+
+    static Manifest of(String kind, List<Entry> files) {
+      return new Manifest(WRITER, kind, Instant.now().toString(), List.copyOf(files));
+    }
+
+    Manifest adding(Entry e) {
+      List<Entry> all = new ArrayList<>(files);
+      all.add(e);
+      return of(kind, all);
+    }
+
+    Manifest replacing(Entry e) {
+      List<Entry> all = new ArrayList<>(files.stream().filter(f -> !f.name().equals(e.name())).toList());
+      all.add(e);
+      all.sort(Comparator.comparing(Entry::name));
+      return of(kind, all);
+    }
+  }
+}
