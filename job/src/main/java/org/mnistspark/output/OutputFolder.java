@@ -41,7 +41,7 @@ import org.mnistspark.InvalidOptionException;
 public final class OutputFolder {
   public static final String MANIFEST = "manifest.json";
   /** Names this class gives its temporary files. */
-  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(tmp|old|probe|new)-[0-9a-f-]{36}");
+  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(tmp|old|probe|new)-[0-9a-f-]+");
   private static final ObjectMapper JSON = ModelStore.JSON;
 
   private final Configuration hadoop;

@@ -57,14 +57,15 @@ public record ProductionBaseline(String run, double accuracy, String note) {
     RunMetrics recorded;
     ModelStore.Loaded loaded;
     try {
-      recorded = store.readMetrics(folder.toString());
-      if (sameTestSet(recorded, candidate)) {
-        return new ProductionBaseline(run, recorded.test().accuracy(),
-            "production's accuracy as recorded in its metrics.json (same test files by SHA-256)");
-      }
+      // loaded even when its recorded accuracy is used: a production that cannot serve is no baseline
       loaded = store.load(new Path(folder, ModelStore.MODEL).toString());
+      recorded = store.readMetrics(folder.toString());
     } catch (IOException | RuntimeException e) {
       throw new UnreadableProductionException(run, e.getMessage(), e);
+    }
+    if (sameTestSet(recorded, candidate)) {
+      return new ProductionBaseline(run, recorded.test().accuracy(),
+          "production's accuracy as recorded in its metrics.json (same test files by SHA-256)");
     }
     if (loaded.normalizer() != null && !(loaded.normalizer() instanceof DataNormalization)) {
       throw new UnreadableProductionException(run, "it stores a scaler of unknown kind ("

@@ -10,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.output.OutputFolder;
 
 /** The state a stopped run leaves, and what the next run's recovery makes of it. */
 class RecoveryTest {
@@ -44,7 +45,7 @@ class RecoveryTest {
     assertThat(tmp.resolve(RetrainRoot.HISTORY)).hasContent(before);
     RetrainRoot empty = RetrainRoot.open(tmp.resolve("empty").toString(), new Configuration());
     assertThat(Recovery.recover(empty, new History(empty), Optional.empty())).isEmpty();
-    assertThat(tmp.resolve("empty").toFile().list()).containsExactly(RetrainRoot.RUNS);
+    assertThat(tmp.resolve("empty").toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, OutputFolder.MANIFEST);
   }
 
   @Test

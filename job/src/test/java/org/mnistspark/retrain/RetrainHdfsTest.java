@@ -73,7 +73,7 @@ class RetrainHdfsTest {
     history.append(HistoryEntry.now("20261125T093000Z", 0.97, null, null, History.PROMOTED, "first"));
     history.append(HistoryEntry.now("20261126T093000Z", 0.98, "20261125T093000Z", 0.97, History.PROMOTED, "second"));
     assertThat(history.read()).extracting(HistoryEntry::reason).containsExactly("first", "second");
-    assertThat(names(root.root())).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
+    assertThat(names(root.root())).containsExactly(RetrainRoot.HISTORY, OutputFolder.MANIFEST, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
     assertThat(root.move(root.root().suffix("/absent"), root.root().suffix("/elsewhere"))).isFalse();
   }
 
@@ -82,7 +82,7 @@ class RetrainHdfsTest {
     RetrainRoot root = open("exclusive");
     assertThat(RetrainRootTest.racingExclusiveCreates(root, 6)).isEqualTo(1);
     assertThat(root.read(root.lock()).orElseThrow()).startsWith("writer ");
-    assertThat(names(root.root())).containsExactly(RetrainRoot.LOCK, RetrainRoot.RUNS);
+    assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.LOCK, RetrainRoot.RUNS);
   }
 
   @Test
@@ -104,13 +104,15 @@ class RetrainHdfsTest {
     try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093002Z", Duration.ZERO)) {
       assertThat(lock.takenOver()).contains(dead);
     }
-    assertThat(names(root.root())).containsExactly(RetrainRoot.RUNS);
+    assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.RUNS);
   }
 
   @Test
   void retrainWithItsRootOnHdfs() throws Exception {
     Path data = RetrainIntegrationTest.mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
     String root = uri + "/models/mnist";
+    // the root's parent must exist, as for --out
+    hdfs.getFileSystem().mkdirs(new org.apache.hadoop.fs.Path(uri + "/models"));
     var cl = org.mnistspark.MnistJob.commandLine();
     java.io.StringWriter err = new java.io.StringWriter();
     cl.setErr(new java.io.PrintWriter(err, true));
@@ -121,7 +123,7 @@ class RetrainHdfsTest {
     assertThat(code).as("exit code; stderr %s", err).isEqualTo(RetrainCommand.PROMOTED);
     RetrainRoot r = open("models/mnist");
     String run = r.productionRun().orElseThrow();
-    assertThat(names(r.root())).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
+    assertThat(names(r.root())).containsExactly(RetrainRoot.HISTORY, OutputFolder.MANIFEST, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
     assertThat(names(r.runs())).containsExactly(run);
     assertThat(names(r.run(run))).containsExactly(ModelStore.EVALUATION, OutputFolder.MANIFEST, ModelStore.METRICS, ModelStore.MODEL);
     List<HistoryEntry> history = new History(r).read();

@@ -130,7 +130,8 @@ class RetrainIntegrationTest {
   static void assertTidy(Path root, String production, String... runs) throws IOException {
     assertThat(production(root)).isEqualTo(production + "\n");
     assertThat(names(root.resolve("runs"))).containsExactlyInAnyOrder(runs);
-    assertThat(names(root)).containsExactly(RetrainRoot.HISTORY, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
+    assertThat(names(root)).containsExactly(RetrainRoot.HISTORY, OutputFolder.MANIFEST, RetrainRoot.PRODUCTION,
+        RetrainRoot.RUNS);
     for (String run : runs) {
       assertThat(names(root.resolve("runs").resolve(run)))
           .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION, OutputFolder.MANIFEST);
@@ -180,10 +181,12 @@ class RetrainIntegrationTest {
   @Test
   void worseCandidateIsKeptOutAndRetentionKeepsProduction() throws Exception {
     Path root = copyOfTemplate(tmp.resolve("root"));
-    // older runs, and what a run that died while saving leaves behind
-    Files.createDirectories(root.resolve("runs/20200101T000000Z"));
-    Files.createDirectories(root.resolve("runs/20200102T000000Z"));
-    Files.createDirectories(root.resolve("runs/.20200103T000000Z.tmp-0b7c"));
+    // older runs, what a run that died while saving leaves behind, and a folder someone else put there
+    copyRun(root, firstRun, "20200101T000000Z");
+    copyRun(root, firstRun, "20200102T000000Z");
+    Files.createDirectories(root.resolve("runs/.20200103T000000Z.tmp-0b7c5d2e-1f3a-4b6c-9d8e-7f6a5b4c3d2e"));
+    Path foreign = Files.createDirectories(root.resolve("runs/20200104T000000Z"));
+    Files.writeString(foreign.resolve("notes.txt"), "not the job's");
     byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
 
     Result r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.01", "--floor", "0.1", "--keep-runs", "1");
@@ -203,8 +206,52 @@ class RetrainIntegrationTest {
     assertThat(kept.reason()).contains(" is below production's ")
         .endsWith("; production's accuracy as recorded in its metrics.json (same test files by SHA-256)");
     assertThat(r.out()).startsWith("retrain: kept " + kept.run() + " (production: " + firstRun + "): ");
-    // keep-runs 1: the newest run and production survive; older runs and the half-written folder go
+    // keep-runs 1: the newest run and production survive; older runs and the half-written folder go,
+    // and the folder the job did not write stays
+    assertThat(foreign.resolve("notes.txt")).hasContent("not the job's");
+    org.apache.commons.io.FileUtils.deleteDirectory(foreign.toFile());
     assertTidy(root, firstRun, firstRun, kept.run());
+  }
+
+  static void copyRun(Path root, String run, String as) throws IOException {
+    org.apache.commons.io.FileUtils.copyDirectory(root.resolve("runs").resolve(run).toFile(),
+        root.resolve("runs").resolve(as).toFile());
+  }
+
+  @Test
+  void retentionNeverDeletesThePreviousProduction() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    copyRun(root, firstRun, "20200101T000000Z");
+
+    // promoted whatever its accuracy, so firstRun becomes the previous production
+    Result r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.99", "--floor", "0", "--keep-runs", "1");
+
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.PROMOTED);
+    String promoted = history(root).get(1).run();
+    assertTidy(root, promoted, firstRun, promoted);
+  }
+
+  @Test
+  void anUnreadableProductionFailsTheRunAndStaysProduction() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    Path model = root.resolve("runs").resolve(firstRun).resolve(ModelStore.MODEL);
+    byte[] bytes = Files.readAllBytes(model);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(model, bytes);
+    byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
+
+    // a floor any candidate meets: with production counted as missing, it would be promoted
+    Result r = retrain(root, data, "--train-limit", "200", "--floor", "0");
+
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(MnistJob.FAILED);
+    assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
+    HistoryEntry failed = history(root).get(1);
+    assertThat(failed.decision()).isEqualTo(History.FAILED);
+    assertThat(failed.production()).isEqualTo(firstRun);
+    assertThat(failed.reason()).contains("production run " + firstRun + " cannot be read (")
+        .contains(ModelStore.MODEL + " is not what was written there (SHA-256 ")
+        .contains("production is left as it is");
+    assertThat(r.err()).contains("production run " + firstRun + " cannot be read");
   }
 
   @Test
@@ -325,8 +372,8 @@ class RetrainIntegrationTest {
       assertThat(promoted.decision()).isEqualTo(History.PROMOTED);
       assertThat(promoted.production()).isEqualTo(firstRun);
       assertThat(promoted.run()).isNotEqualTo(holder.run());
-      // production moved on; keep-runs 1 then let the demoted run go
-      assertTidy(root, promoted.run(), promoted.run());
+      // production moved on; keep-runs 1 keeps the demoted run, as the previous production
+      assertTidy(root, promoted.run(), firstRun, promoted.run());
     } finally {
       child.destroyForcibly();
     }

@@ -60,7 +60,7 @@ class RetrainLockTest {
       assertThat(Instant.parse(h.started())).isBeforeOrEqualTo(Instant.now());
     }
     assertThat(lockFile).doesNotExist();
-    assertThat(tmp.toFile().list()).containsExactly(RetrainRoot.RUNS);
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, org.mnistspark.output.OutputFolder.MANIFEST);
   }
 
   @Test
@@ -118,7 +118,7 @@ class RetrainLockTest {
           .isEqualTo(ProcessHandle.current().pid());
     }
     // nothing moved aside is left behind
-    assertThat(tmp.toFile().list()).containsExactly(RetrainRoot.RUNS);
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, org.mnistspark.output.OutputFolder.MANIFEST);
   }
 
   @Test

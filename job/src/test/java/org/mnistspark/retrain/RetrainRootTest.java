@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.output.OutputFolder;
 import org.mnistspark.InvalidOptionException;
 
 /** The retraining folder's file operations on the local file system. */
@@ -41,7 +42,8 @@ class RetrainRootTest {
     Path file = Files.writeString(tmp.resolve("a-file"), "x");
     assertThatThrownBy(() -> RetrainRoot.open(file.toString(), new Configuration()))
         .isInstanceOf(InvalidOptionException.class)
-        .hasMessage("Invalid value '" + file + "' for option '--root': is a file; expected a folder");
+        .hasMessage("Invalid value 'file:" + file + "' for option '--root': is a file; this job writes a folder there "
+            + "and never replaces what it did not write");
     assertThatThrownBy(() -> RetrainRoot.open("nosuchfs://host/x", new Configuration()))
         .isInstanceOf(InvalidOptionException.class)
         .hasMessageStartingWith("Invalid value 'nosuchfs://host/x' for option '--root': is not a usable path (");
@@ -55,7 +57,7 @@ class RetrainRootTest {
     root.setProduction("20261126T093000Z");
     assertThat(root.productionRun()).contains("20261126T093000Z");
     try (var s = Files.list(tmp.resolve("root"))) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("runs", "production");
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("runs", "production", OutputFolder.MANIFEST);
     }
   }
 
@@ -95,7 +97,7 @@ class RetrainRootTest {
     assertThat(root.read(root.lock()).orElseThrow()).startsWith("writer ");
     assertThat(root.createExclusively(root.lock(), "late")).isFalse();
     try (var s = Files.list(tmp.resolve("root"))) {
-      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("runs", RetrainRoot.LOCK);
+      assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("runs", RetrainRoot.LOCK, OutputFolder.MANIFEST);
     }
   }
 
@@ -125,7 +127,7 @@ class RetrainRootTest {
     assertThat(root.deleteLeftovers()).hasSize(3);
     try (var s = Files.list(r)) {
       assertThat(s.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("runs", "production", ".retrain.lock.new-3", "notes.txt");
+          .containsExactlyInAnyOrder("runs", "production", ".retrain.lock.new-3", "notes.txt", OutputFolder.MANIFEST);
     }
     assertThat(r.resolve("runs").toFile().list()).containsExactly("20261126T000000Z");
   }

@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.output.OutputFolder;
 
 /** results.json: what identifies a run for resuming, and how the file is read and written. */
 class StudyResultsTest {
@@ -51,7 +52,7 @@ class StudyResultsTest {
     assertThat(read.updatedAt()).isEqualTo("2026-01-01T00:00:00Z");
     assertThat(read.study()).usingRecursiveComparison().isEqualTo(written.study());
     assertThat(Files.list(tmp.resolve("study"))).as("no temporary or .crc file left").extracting(Path::getFileName)
-        .extracting(Path::toString).containsExactly(StudyFolder.RESULTS);
+        .extracting(Path::toString).containsExactlyInAnyOrder(StudyFolder.RESULTS, OutputFolder.MANIFEST);
   }
 
   @Test
@@ -68,9 +69,9 @@ class StudyResultsTest {
 
   @Test
   void aFileThatIsNotAStudysResultsIsBadInputNamingIt() throws Exception {
-    Path dir = Files.createDirectories(tmp.resolve("study"));
-    Files.writeString(dir.resolve(StudyFolder.RESULTS), "{\"runs\": 3}");
+    Path dir = tmp.resolve("study");
     StudyFolder folder = new StudyFolder(new Configuration(), dir.toString());
+    folder.write(StudyFolder.RESULTS, "{\"runs\": 3}".getBytes());
     assertThatThrownBy(folder::readResults).isInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("file:" + dir.resolve(StudyFolder.RESULTS) + ": is not a study's results file (")
         .hasMessageEndingWith("); move it away or choose another --out");
@@ -82,6 +83,6 @@ class StudyResultsTest {
     folder.write("a.txt", "first, longer content".getBytes());
     folder.write("a.txt", "second".getBytes());
     assertThat(tmp.resolve("study/a.txt")).hasContent("second");
-    assertThat(Files.list(tmp.resolve("study"))).hasSize(1);
+    assertThat(Files.list(tmp.resolve("study"))).hasSize(2);
   }
 }
