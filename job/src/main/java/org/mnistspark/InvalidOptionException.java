@@ -12,6 +12,21 @@ public final class InvalidOptionException extends RuntimeException {
     super("Invalid value '" + value + "' for option '" + asFlag(option) + "': " + problem);
   }
 
+  private InvalidOptionException(String message) {
+    super(message);
+  }
+
+  /**
+   * A configuration key that no option has.
+   *
+   * @param source the configuration file as the user named it, or "options"
+   * @param key the unknown key, in full (mnist.retrain.flor)
+   * @param closest the known key it most resembles
+   */
+  public static InvalidOptionException unknownKey(String source, String key, String closest) {
+    return new InvalidOptionException(source + ": unknown key " + key + " (did you mean " + closest + "?)");
+  }
+
   private static String asFlag(String option) {
     return option.startsWith("-") ? option : "--" + option;
   }

@@ -61,10 +61,12 @@ public record JobConfig(
 
   /**
    * Returns the whole {@code mnist} block (reference.conf, then {@code confFile}, then
-   * {@code overrides}), checked against reference.conf's types; other commands read their own
-   * blocks from it, such as {@code retrain}.
+   * {@code overrides}), checked against reference.conf's keys and types; other commands read their
+   * own blocks from it, such as {@code retrain}. Every reader of the block goes through here, so
+   * an unknown key is refused whichever command reads the file.
    *
-   * @throws InvalidOptionException if the file cannot be read or a value has the wrong type
+   * @throws InvalidOptionException if the file cannot be read, a key is not in reference.conf or a
+   *     value has the wrong type
    */
   public static Config merged(File confFile, Map<String, Object> overrides) {
     Config reference = ConfigFactory.defaultReference();
@@ -86,16 +88,18 @@ public record JobConfig(
     merged = merged.withFallback(reference).resolve();
     try {
       merged.checkValid(reference, ROOT);
-      return merged.getConfig(ROOT);
     } catch (ConfigException.BadPath | ConfigException.WrongType | ConfigException.ValidationFailed e) {
       throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
     }
+    Config mnist = merged.getConfig(ROOT);
+    new ConfigKeys(reference.getConfig(ROOT)).check(mnist, overrides, confFile == null ? null : confFile.getPath());
+    return mnist;
   }
 
   private static JobConfig fromConfig(Config c) {
     String dataset = oneOf(c, "dataset", "mnist", "fashion-mnist");
     JobConfig config = new JobConfig(
-        c.getString("master"),
+        master(c),
         dataset,
         dataFolder(c, dataset),
         nonEmpty(c, "out"),
@@ -127,8 +131,7 @@ public record JobConfig(
   public JobConfig with(String key, Object value) {
     Map<String, Object> all = asMap();
     all.put(key, value);
-    Config c = ConfigFactory.parseMap(Map.of(ROOT, all)).withFallback(ConfigFactory.defaultReference());
-    return fromConfig(c.getConfig(ROOT));
+    return fromConfig(merged(null, all));
   }
 
   /** Every option under its reference.conf key, in declaration order, for metrics.json. */
@@ -209,6 +212,12 @@ public record JobConfig(
       throw new InvalidOptionException(key, String.valueOf(v), "must be a fraction from 0 (off) to 1");
     }
     return v;
+  }
+
+  /** Empty: whatever spark-submit set, which it has checked already. */
+  private static String master(Config c) {
+    String v = c.getString("master").trim();
+    return v.isEmpty() ? v : MasterUrl.check(v);
   }
 
   /** The configured data folder; empty means data/DATASET, where the submit/fetch-*.sh scripts put it. */

@@ -1,11 +1,11 @@
 package org.mnistspark;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.data.MnistData;
-import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.slf4j.Logger;
@@ -36,6 +36,7 @@ public final class TrainCommand implements Callable<Integer> {
    * runs this same flow for its candidate.
    *
    * @throws org.mnistspark.data.InvalidInputException if the input data are missing or invalid
+   * @throws InvalidOptionException if the options do not fit the data (an empty split, standardizing equal pixels)
    * @throws IOException if reading or saving fails
    */
   public static Trained trainAndSave(JobConfig config) throws IOException {
@@ -43,10 +44,10 @@ public final class TrainCommand implements Callable<Integer> {
     var hadoop = SparkSetup.hadoopConf(sparkConf);
     ModelStore store = new ModelStore(hadoop);
 
-    // Check the output folder and load and validate the IDX files before Spark starts, so bad input fails fast.
+    // Check the output folder, load and validate the IDX files, and check the run can use them,
+    // before Spark starts, so bad input fails fast.
     OutputFolder out = store.folder("--out", config.out());
-    MnistData data = new MnistLoader(hadoop).load(config.data());
-    log.info("loaded {}: {} training and {} test images", config.data(), data.train().size(), data.test().size());
+    MnistData data = TrainingInput.load(hadoop, List.of(config));
 
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = SparkSetup.start(sparkConf, tasks)) {

@@ -92,6 +92,39 @@ class JobOptionsTest {
   }
 
   @Test
+  void typoInConfFileIsRefusedWithTheKeyItResembles() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("typo.conf"), "mnist {\n  epoch = 3\n}\n");
+    assertBadInput(execute("train", "--conf", conf.toString()),
+        "mnist-job: " + conf + ": unknown key mnist.epoch (did you mean mnist.epochs?)");
+  }
+
+  @Test
+  void keyInTheWrongBlockIsRefused() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("block.conf"), "mnist.floor = 0.99\n");
+    Path out = tmp.resolve("out");
+    assertBadInput(execute("train", "--conf", conf.toString(), "--out", out.toString()),
+        "mnist-job: " + conf + ": unknown key mnist.floor (did you mean mnist.retrain.floor?)");
+    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
+  void confFileNamedRelativeIsNamedAsGiven() throws Exception {
+    Path conf = Files.writeString(Files.createDirectories(Path.of("target/conf-keys")).resolve("x.conf"),
+        "mnist { retrain { flor = 0.99 } }\n");
+    assertBadInput(execute("train", "--conf", "target/conf-keys/x.conf"),
+        "mnist-job: target/conf-keys/x.conf: unknown key mnist.retrain.flor (did you mean mnist.retrain.floor?)");
+    Files.delete(conf);
+  }
+
+  @Test
+  void keysOutsideMnistAreLeftToTheirOwners() throws Exception {
+    // HOCON files may hold values for substitution beside the block the job reads
+    Path conf = Files.writeString(tmp.resolve("vars.conf"), "base = \"/d\"\nmnist { data = ${base}\"/mnist\" }\n");
+    assertThat(resolve("train", "--conf", conf.toString()).data()).isEqualTo("/d/mnist");
+  }
+
+  @Test
   void missingDataFolderFailsBeforeSparkStarts() {
     Path out = tmp.resolve("out");
     Run run = execute("train", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());

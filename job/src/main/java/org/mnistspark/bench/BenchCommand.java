@@ -12,9 +12,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.JobConfig;
 import org.mnistspark.JobOptions;
 import org.mnistspark.SparkSetup;
+import org.mnistspark.TrainingInput;
 import org.mnistspark.TrainingJob;
 import org.mnistspark.data.MnistData;
-import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
@@ -101,10 +101,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     // before anything runs, so the load average says whether the machine was idle
     Map<String, Object> machine = machine();
-    MnistData data = new MnistLoader(SparkSetup.hadoopConf(SparkSetup.sparkConf(base))).load(base.data());
     JobConfig throughput = base.with("train-limit", Math.round(subset / (1 - base.validationFraction())))
         .with("epochs", 2).with("validations-per-epoch", 1);
     JobConfig toTarget = base.with("epochs", epochLimit).with("stop-at-validation-accuracy", goal);
+    MnistData data = TrainingInput.load(SparkSetup.hadoopConf(SparkSetup.sparkConf(base)), List.of(base, throughput, toTarget));
     boolean ownRate = base.learningRate() != KERAS_ADAM_RATE;
     total = fitBatches.size() * fitThreads.size() + batches.size() * freqs.size() + 1 + fitBatches.size() + (ownRate ? 1 : 0) + 3;
     List<BenchResults.Run> runs = new ArrayList<>();

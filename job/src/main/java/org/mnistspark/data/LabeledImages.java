@@ -66,6 +66,20 @@ public final class LabeledImages implements Serializable {
     return new LabeledImages(Arrays.copyOf(pixels, n * PIXELS), Arrays.copyOf(labels, n));
   }
 
+  /**
+   * Whether every pixel of the first {@code n} images has the same value: their standard
+   * deviation is then 0. Stops at the first pixel that differs, so real images cost a few bytes.
+   */
+  public boolean samePixels(int n) {
+    int end = n * PIXELS;
+    for (int i = 1; i < end; i++) {
+      if (pixels[i] != pixels[0]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** All images as records. */
   public List<LabeledImage> all() {
     return range(0, size());

@@ -1,22 +1,30 @@
 package org.mnistspark.data;
 
-import java.io.ByteArrayInputStream;
+import java.io.BufferedInputStream;
+import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.apache.hadoop.security.AccessControlException;
 
 /**
  * Reads the four MNIST IDX files from a folder on any Hadoop file system (file://, hdfs://,
- * s3a://), each raw or gzipped, and checks them before anything else runs.
+ * s3a://), each raw or gzipped, and checks them before anything else runs. Each file is streamed
+ * and read no further than its header declares, into arrays of the declared size, so neither a
+ * gzip bomb nor a file larger than the driver's memory gets further than its header.
  */
 public final class MnistLoader {
   public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
@@ -25,26 +33,55 @@ public final class MnistLoader {
   public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
   private final Configuration hadoop;
+  private final long maxDataBytes;
 
+  /** A loader whose four files together may declare as much data as this JVM's maximum heap. */
   public MnistLoader(Configuration hadoop) {
+    this(hadoop, Runtime.getRuntime().maxMemory());
+  }
+
+  /**
+   * @param maxDataBytes the most data the four headers may declare together: data larger than the
+   *     heap can never be held, and refusing it up front replaces an OutOfMemoryError mid-read
+   */
+  MnistLoader(Configuration hadoop, long maxDataBytes) {
     this.hadoop = hadoop;
+    this.maxDataBytes = maxDataBytes;
   }
 
   /**
    * Returns the training and test sets in {@code folder}.
    *
-   * @throws InvalidInputException if the folder or a file is missing, or a file is not valid IDX
-   *     MNIST, or a label file's count differs from its image file's
+   * @throws InvalidInputException if the folder's file system is unknown, the folder or a file is
+   *     missing or unreadable, a file is not valid IDX MNIST or declares more data than the heap
+   *     holds, or a label file's count differs from its image file's
    * @throws IOException if the file system fails
    */
   public MnistData load(String folder) throws IOException {
-    Path dir = new Path(folder);
-    FileSystem fs = dir.getFileSystem(hadoop);
+    Path dir = path(folder);
+    FileSystem fs = fileSystem(dir, folder);
     checkFolder(fs, dir, folder);
-    List<MnistData.InputFile> files = new ArrayList<>();
-    LabeledImages train = pair(fs, dir, TRAIN_IMAGES, TRAIN_LABELS, files);
-    LabeledImages test = pair(fs, dir, TEST_IMAGES, TEST_LABELS, files);
-    return new MnistData(train, test, List.copyOf(files));
+    Reading reading = new Reading(fs, dir);
+    LabeledImages train = reading.pair(TRAIN_IMAGES, TRAIN_LABELS);
+    LabeledImages test = reading.pair(TEST_IMAGES, TEST_LABELS);
+    return new MnistData(train, test, List.copyOf(reading.files));
+  }
+
+  private static Path path(String folder) throws InvalidInputException {
+    try {
+      return new Path(folder);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(folder, "is not a valid path (" + e.getMessage() + ")");
+    }
+  }
+
+  private FileSystem fileSystem(Path dir, String folder) throws IOException {
+    try {
+      return dir.getFileSystem(hadoop);
+    } catch (UnsupportedFileSystemException e) {
+      throw new InvalidInputException(folder, "unknown file system scheme '" + dir.toUri().getScheme()
+          + "' (expected e.g. file://, hdfs:// or s3a://)");
+    }
   }
 
   private static void checkFolder(FileSystem fs, Path dir, String folder) throws InvalidInputException {
@@ -61,30 +98,82 @@ public final class MnistLoader {
     }
   }
 
-  private static LabeledImages pair(FileSystem fs, Path dir, String imagesName, String labelsName,
-      List<MnistData.InputFile> files) throws IOException {
-    Read images = read(fs, dir, imagesName, files);
-    Read labels = read(fs, dir, labelsName, files);
-    byte[] pixels = IdxReader.images(images.path, images.content);
-    byte[] labelBytes = IdxReader.labels(labels.path, labels.content);
-    if ((long) labelBytes.length * LabeledImages.PIXELS != pixels.length) {
-      throw new InvalidInputException(labels.path, "holds " + labelBytes.length + " labels but "
-          + images.path + " holds " + pixels.length / LabeledImages.PIXELS + " images");
-    }
-    return new LabeledImages(pixels, labelBytes);
-  }
+  private record Read(String path, byte[] data) {}
 
-  private record Read(String path, byte[] content) {}
+  /** One load of a folder: what was read, and how much more data the heap may take. */
+  private final class Reading {
+    private final FileSystem fs;
+    private final Path dir;
+    private final List<MnistData.InputFile> files = new ArrayList<>();
+    private long bytesLeft = maxDataBytes;
 
-  private static Read read(FileSystem fs, Path dir, String name, List<MnistData.InputFile> files) throws IOException {
-    Path file = locate(fs, dir, name);
-    byte[] stored;
-    try (InputStream in = fs.open(file)) {
-      stored = in.readAllBytes();
+    Reading(FileSystem fs, Path dir) {
+      this.fs = fs;
+      this.dir = dir;
     }
-    String path = fs.makeQualified(file).toString();
-    files.add(new MnistData.InputFile(path, stored.length, sha256(stored)));
-    return new Read(path, isGzip(stored) ? gunzip(path, stored) : stored);
+
+    LabeledImages pair(String imagesName, String labelsName) throws IOException {
+      Read images = read(imagesName, true);
+      Read labels = read(labelsName, false);
+      if ((long) labels.data.length * LabeledImages.PIXELS != images.data.length) {
+        throw new InvalidInputException(labels.path, "holds " + labels.data.length + " labels but "
+            + images.path + " holds " + images.data.length / LabeledImages.PIXELS + " images");
+      }
+      return new LabeledImages(images.data, labels.data);
+    }
+
+    private Read read(String name, boolean images) throws IOException {
+      Path file = locate(fs, dir, name);
+      String path = fs.makeQualified(file).toString();
+      long length = fs.getFileStatus(file).getLen();
+      MessageDigest sha = sha256();
+      try (InputStream stored = new BufferedInputStream(new DigestInputStream(open(file, path), sha))) {
+        byte[] data = isGzip(stored) ? gunzip(path, stored, images) : idx(path, stored, length, images);
+        files.add(new MnistData.InputFile(path, length, HexFormat.of().formatHex(sha.digest())));
+        return new Read(path, data);
+      }
+    }
+
+    private InputStream open(Path file, String path) throws IOException {
+      try {
+        return fs.open(file);
+      } catch (FileNotFoundException | AccessControlException e) {
+        // the local file system reports a denied read as "PATH (Permission denied)", HDFS as an AccessControlException
+        String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        String local = Path.getPathWithoutSchemeAndAuthority(file).toString();
+        if (why.startsWith(local + " (")) {
+          why = why.substring(local.length() + 2, why.length() - 1);
+        }
+        throw new InvalidInputException(path, "cannot be read: " + why);
+      }
+    }
+
+    /** The data of a gzipped file, decompressed no further than its header declares. */
+    private byte[] gunzip(String path, InputStream stored, boolean images) throws IOException {
+      try (InputStream in = new GZIPInputStream(stored)) {
+        byte[] data = idx(path, in, -1, images);
+        // bytes after the gzip stream still belong to the stored file's digest
+        stored.transferTo(OutputStream.nullOutputStream());
+        return data;
+      } catch (ZipException | EOFException e) {
+        throw new InvalidInputException(path, "is not a valid gzip file (" + e.getMessage() + ")");
+      }
+    }
+
+    /** @param storedLength the file's length for an uncompressed file, -1 for a decompressed stream */
+    private byte[] idx(String path, InputStream in, long storedLength, boolean images) throws IOException {
+      IdxReader.Header header = images ? IdxReader.imagesHeader(path, in) : IdxReader.labelsHeader(path, in);
+      reserve(header);
+      return images ? IdxReader.images(header, in, storedLength) : IdxReader.labels(header, in, storedLength);
+    }
+
+    private void reserve(IdxReader.Header h) throws InvalidInputException {
+      if (h.dataBytes() > bytesLeft) {
+        throw new InvalidInputException(h.file(), "header declares " + h.count() + " " + h.items() + " (" + h.dataBytes()
+            + " bytes), more than the " + bytesLeft + " bytes of driver heap left for the input (raise --driver-memory)");
+      }
+      bytesLeft -= h.dataBytes();
+    }
   }
 
   /** The raw file if present, else its .gz. */
@@ -99,21 +188,17 @@ public final class MnistLoader {
   }
 
   /** By content rather than name, so a mislabelled file still reads. */
-  private static boolean isGzip(byte[] b) {
-    return b.length >= 2 && (b[0] & 0xff) == 0x1f && (b[1] & 0xff) == 0x8b;
+  private static boolean isGzip(InputStream in) throws IOException {
+    in.mark(2);
+    int b0 = in.read();
+    int b1 = in.read();
+    in.reset();
+    return b0 == 0x1f && b1 == 0x8b;
   }
 
-  private static byte[] gunzip(String path, byte[] stored) throws InvalidInputException {
-    try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw new InvalidInputException(path, "is not a valid gzip file (" + e.getMessage() + ")");
-    }
-  }
-
-  static String sha256(byte[] content) {
+  private static MessageDigest sha256() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }

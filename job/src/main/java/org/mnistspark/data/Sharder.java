@@ -43,10 +43,10 @@ public final class Sharder {
    * @throws IllegalArgumentException if either part would be empty
    */
   public Shards shard(LabeledImages images, int limit, double validationFraction) {
-    int used = used(images.size(), limit);
-    int trainCount = trainCount(images.size(), limit, validationFraction);
-    int validationCount = used - trainCount;
-    if (trainCount < 1 || validationCount < 1) {
+    Split split = split(images.size(), limit, validationFraction);
+    int used = split.used();
+    int trainCount = split.train();
+    if (split.isEmpty()) {
       throw new IllegalArgumentException("cannot split " + used + " images into training and validation parts at "
           + validationFraction);
     }
@@ -58,7 +58,7 @@ public final class Sharder {
         .setName("train records")
         .persist(StorageLevel.MEMORY_ONLY());
     JavaRDD<LabeledImage> validation = slices(block, trainCount, used).setName("validation records");
-    return new Shards(train, validation, trainCount, validationCount, block);
+    return new Shards(train, validation, trainCount, split.validation(), block);
   }
 
   /** Images {@code from} to {@code to} of the broadcast, cut into {@code partitions} contiguous slices. */
@@ -85,13 +85,23 @@ public final class Sharder {
     }
   }
 
-  /** How many of {@code size} images the training part gets under {@code limit} (0 = all). */
-  public static int trainCount(int size, int limit, double validationFraction) {
-    int used = used(size, limit);
-    return used - (int) Math.round(used * validationFraction);
+  /** How many images are used, and how many of them each part gets. */
+  public record Split(int used, int train, int validation) {
+    /** Whether a part gets no image: training cannot run, or has nothing to validate on. */
+    public boolean isEmpty() {
+      return train < 1 || validation < 1;
+    }
   }
 
-  private static int used(int size, int limit) {
-    return limit > 0 ? Math.min(limit, size) : size;
+  /** How the first {@code limit} (0 = all) of {@code size} images split at {@code validationFraction}. */
+  public static Split split(int size, int limit, double validationFraction) {
+    int used = limit > 0 ? Math.min(limit, size) : size;
+    int validation = (int) Math.round(used * validationFraction);
+    return new Split(used, used - validation, validation);
+  }
+
+  /** How many of {@code size} images the training part gets under {@code limit} (0 = all). */
+  public static int trainCount(int size, int limit, double validationFraction) {
+    return split(size, limit, validationFraction).train();
   }
 }

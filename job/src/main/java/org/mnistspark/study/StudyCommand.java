@@ -53,7 +53,7 @@ public final class StudyCommand implements Callable<Integer> {
     StudyFolder folder = new StudyFolder(SparkSetup.hadoopConf(sparkConf), folderName);
 
     StudyRunner.Outcome outcome = new StudyRunner(folder, log::info)
-        .run(plan, () -> new SparkStudyExecutor(plan.base(), sparkConf));
+        .run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
 
     var out = spec.commandLine().getOut();
     out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),

@@ -1,6 +1,12 @@
 package org.mnistspark.data;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.GZIPOutputStream;
 
 /** Builds tiny IDX files by hand for the tests: a big-endian header, then the given bytes. */
 public final class IdxBytes {
@@ -41,5 +47,39 @@ public final class IdxBytes {
       b[i] = (byte) values[i];
     }
     return b;
+  }
+
+  public static byte[] gzip(byte[] raw) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+      gz.write(raw);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * {@code idx} gzipped, followed by gzip members of zeros that expand to {@code extraMegabytes}
+   * more: a gzip reader returns them as one stream, so the file decompresses to far more than its
+   * header declares while staying about a thousandth of that size on disk.
+   */
+  public static byte[] gzipBomb(byte[] idx, int extraMegabytes) {
+    byte[] megabyteOfZeros = gzip(new byte[1 << 20]);
+    ByteBuffer b = ByteBuffer.allocate(gzip(idx).length + extraMegabytes * megabyteOfZeros.length).put(gzip(idx));
+    for (int i = 0; i < extraMegabytes; i++) {
+      b.put(megabyteOfZeros);
+    }
+    return b.array();
+  }
+
+  /** Writes the four MNIST files into {@code dir} (created if missing), holding these pixels and only label 0. */
+  public static Path mnistFolder(Path dir, byte[] trainPixels, byte[] testPixels) throws IOException {
+    Files.createDirectories(dir);
+    Files.write(dir.resolve(MnistLoader.TRAIN_IMAGES), images(trainPixels));
+    Files.write(dir.resolve(MnistLoader.TRAIN_LABELS), labels(new byte[trainPixels.length / LabeledImages.PIXELS]));
+    Files.write(dir.resolve(MnistLoader.TEST_IMAGES), images(testPixels));
+    Files.write(dir.resolve(MnistLoader.TEST_LABELS), labels(new byte[testPixels.length / LabeledImages.PIXELS]));
+    return dir;
   }
 }

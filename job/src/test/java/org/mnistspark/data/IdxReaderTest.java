@@ -2,6 +2,7 @@ package org.mnistspark.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mnistspark.data.IdxBytes.bytes;
 import static org.mnistspark.data.IdxBytes.images;
 import static org.mnistspark.data.IdxBytes.labels;
@@ -9,8 +10,15 @@ import static org.mnistspark.data.IdxBytes.pixels;
 import static org.mnistspark.data.IdxReader.IMAGES_MAGIC;
 import static org.mnistspark.data.IdxReader.LABELS_MAGIC;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -43,9 +51,12 @@ class IdxReaderTest {
     return Stream.of(
         // good files parse to exactly their data bytes
         Case.good("two-images", Kind.IMAGES, images(two), two),
-        Case.good("no-images", Kind.IMAGES, images(IMAGES_MAGIC, 0, 28, 28, new byte[0]), new byte[0]),
         Case.good("ten-labels", Kind.LABELS, labels(digits), digits),
-        Case.good("no-labels", Kind.LABELS, labels(LABELS_MAGIC, 0, new byte[0]), new byte[0]),
+
+        // nothing to train or test on
+        Case.bad("no-images", Kind.IMAGES, images(IMAGES_MAGIC, 0, 28, 28, new byte[0]),
+            "item count is 0: the file holds no images"),
+        Case.bad("no-labels", Kind.LABELS, labels(LABELS_MAGIC, 0, new byte[0]), "item count is 0: the file holds no labels"),
 
         // shorter than the header
         Case.bad("empty-images", Kind.IMAGES, new byte[0], "file is 0 bytes, shorter than its 16-byte IDX header"),
@@ -73,10 +84,16 @@ class IdxReaderTest {
             "holds 1567 data bytes after its header, expected 1568 (truncated?)"),
         Case.bad("header-only-images", Kind.IMAGES, images(IMAGES_MAGIC, 60000, 28, 28, new byte[0]),
             "holds 0 data bytes after its header, expected 47040000 (truncated?)"),
-        Case.bad("huge-count-images", Kind.IMAGES, images(IMAGES_MAGIC, Integer.MAX_VALUE, 28, 28, new byte[0]),
-            "holds 0 data bytes after its header, expected 1683627179248 (truncated?)"),
         Case.bad("truncated-labels", Kind.LABELS, labels(LABELS_MAGIC, 11, digits),
             "holds 10 data bytes after its header, expected 11 (truncated?)"),
+
+        // counts no array holds, refused from the header alone
+        Case.bad("100M-images", Kind.IMAGES, images(IMAGES_MAGIC, 100_000_000, 28, 28, two),
+            "header declares 100000000 images (78400000000 bytes), more than the 2147483639 bytes one Java array holds"),
+        Case.bad("huge-count-images", Kind.IMAGES, images(IMAGES_MAGIC, Integer.MAX_VALUE, 28, 28, new byte[0]),
+            "header declares 2147483647 images (1683627179248 bytes), more than the 2147483639 bytes one Java array holds"),
+        Case.bad("huge-count-labels", Kind.LABELS, labels(LABELS_MAGIC, Integer.MAX_VALUE, digits),
+            "header declares 2147483647 labels (2147483647 bytes), more than the 2147483639 bytes one Java array holds"),
 
         // trailing bytes
         Case.bad("trailing-images", Kind.IMAGES, images(IMAGES_MAGIC, 2, 28, 28, Arrays.copyOf(two, 1569)),
@@ -109,7 +126,7 @@ class IdxReaderTest {
       byte[] parsed;
       try {
         parsed = read(c.kind, file, c.content);
-      } catch (InvalidInputException e) {
+      } catch (IOException e) {
         throw new AssertionError(c.name + " should parse, got: " + e.getMessage(), e);
       }
       assertThat(parsed).as(c.name).containsExactly(c.expected);
@@ -124,7 +141,41 @@ class IdxReaderTest {
     assertThat(c.content).as("the input is left as it was").containsExactly(before);
   }
 
-  private static byte[] read(Kind kind, String file, byte[] content) throws InvalidInputException {
-    return kind == Kind.IMAGES ? IdxReader.images(file, content) : IdxReader.labels(file, content);
+  /** As for an uncompressed file, whose length is known before its data are read. */
+  private static byte[] read(Kind kind, String file, byte[] content) throws IOException {
+    InputStream in = new ByteArrayInputStream(content);
+    return kind == Kind.IMAGES
+        ? IdxReader.images(IdxReader.imagesHeader(file, in), in, content.length)
+        : IdxReader.labels(IdxReader.labelsHeader(file, in), in, content.length);
+  }
+
+  /**
+   * A stream of unknown length, as a decompressing one, that never ends: reading stops one byte
+   * past what the header declares.
+   */
+  @Test
+  void endlessStreamIsReadOnlyOneBytePastTheDeclaredData() {
+    byte[] header = Arrays.copyOf(images(pixels(2, 3)), 16);
+    AtomicLong served = new AtomicLong();
+    InputStream endless = new SequenceInputStream(new ByteArrayInputStream(header), new InputStream() {
+      @Override
+      public int read() {
+        served.incrementAndGet();
+        return 7;
+      }
+    });
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
+        assertThatThrownBy(() -> IdxReader.images(IdxReader.imagesHeader("f", endless), endless, -1))
+            .isExactlyInstanceOf(InvalidInputException.class)
+            .hasMessage("f: holds more than the 1568 data bytes its header declares; refused without reading the rest"));
+    assertThat(served.get()).isEqualTo(1568 + 1);
+  }
+
+  @Test
+  void shortStreamOfUnknownLengthIsTruncated() {
+    InputStream in = new ByteArrayInputStream(labels(LABELS_MAGIC, 11, bytes(0, 1, 2)));
+    assertThatThrownBy(() -> IdxReader.labels(IdxReader.labelsHeader("f", in), in, -1))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("f: holds 3 data bytes after its header, expected 11 (truncated?)");
   }
 }

@@ -3,20 +3,20 @@ package org.mnistspark.data;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.mnistspark.data.MnistLoader.TEST_IMAGES;
 import static org.mnistspark.data.MnistLoader.TEST_LABELS;
 import static org.mnistspark.data.MnistLoader.TRAIN_IMAGES;
 import static org.mnistspark.data.MnistLoader.TRAIN_LABELS;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPOutputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,12 +45,8 @@ class MnistLoaderTest {
     return dir;
   }
 
-  private static byte[] gzip(byte[] raw) throws IOException {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-      gz.write(raw);
-    }
-    return out.toByteArray();
+  private static byte[] gzip(byte[] raw) {
+    return IdxBytes.gzip(raw);
   }
 
   private static String sha256(byte[] b) throws Exception {
@@ -177,6 +173,81 @@ class MnistLoaderTest {
         .isExactlyInstanceOf(InvalidInputException.class)
         .hasMessageStartingWith("file:" + dir.resolve(TRAIN_LABELS + ".gz") + ": is not a valid gzip file (")
         .hasMessageNotContaining("\n");
+  }
+
+  @Test
+  void zeroCountIsRefused() throws Exception {
+    Map<String, byte[]> files = new java.util.HashMap<>(synthetic());
+    files.put(TEST_IMAGES, IdxBytes.images(new byte[0]));
+    files.put(TEST_LABELS, IdxBytes.labels(new byte[0]));
+    Path dir = write("empty-test-set", files, false);
+    assertThatThrownBy(() -> loader.load(dir.toString()))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("file:" + dir.resolve(TEST_IMAGES) + ": item count is 0: the file holds no images");
+  }
+
+  @Test
+  void rawFileLongerThanItsHeaderDeclaresIsRefused() throws Exception {
+    Map<String, byte[]> files = new java.util.HashMap<>(synthetic());
+    files.put(TRAIN_LABELS, IdxBytes.labels(IdxReader.LABELS_MAGIC, 3, IdxBytes.bytes(5, 0, 9, 1)));
+    Path dir = write("trailing", files, false);
+    assertThatThrownBy(() -> loader.load(dir.toString()))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("file:" + dir.resolve(TRAIN_LABELS) + ": holds 4 data bytes after its header, expected 3");
+  }
+
+  /**
+   * 4 MB on disk that would expand to 4 GB, more than fits a Java array: refused after reading one
+   * byte past the declared data, long before decompressing it all could finish.
+   */
+  @Test
+  void gzipBombIsRefusedWithoutExpandingIt() throws Exception {
+    Map<String, byte[]> files = new java.util.HashMap<>(synthetic());
+    files.put(TRAIN_IMAGES, IdxBytes.gzipBomb(files.get(TRAIN_IMAGES), 4096));
+    Path dir = write("bomb", files, false);
+    assertThat(Files.size(dir.resolve(TRAIN_IMAGES))).isLessThan(6L << 20);
+    assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(() -> loader.load(dir.toString()))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("file:" + dir.resolve(TRAIN_IMAGES)
+            + ": holds more than the 2352 data bytes its header declares; refused without reading the rest"));
+  }
+
+  @Test
+  void headerDeclaringMoreThanTheHeapIsRefusedBeforeReadingIt() throws Exception {
+    Path dir = write("big", synthetic(), true);
+    // 3 training images are 2352 bytes; the 3 labels would be the 2355th to 2357th
+    MnistLoader small = new MnistLoader(new Configuration(), 2354);
+    assertThatThrownBy(() -> small.load(dir.toString()))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("file:" + dir.resolve(TRAIN_LABELS + ".gz") + ": header declares 3 labels (3 bytes), more than "
+            + "the 2 bytes of driver heap left for the input (raise --driver-memory)");
+  }
+
+  @Test
+  void hundredMillionImagesAreRefusedFromTheHeader() throws Exception {
+    Map<String, byte[]> files = new java.util.HashMap<>(synthetic());
+    files.put(TRAIN_IMAGES, IdxBytes.images(IdxReader.IMAGES_MAGIC, 100_000_000, 28, 28, IdxBytes.pixels(3, 0)));
+    Path dir = write("absurd", files, false);
+    assertThatThrownBy(() -> loader.load(dir.toString()))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("file:" + dir.resolve(TRAIN_IMAGES) + ": header declares 100000000 images (78400000000 bytes), "
+            + "more than the 2147483639 bytes one Java array holds");
+  }
+
+  @Test
+  void unreadableFileIsNamed() throws Exception {
+    Path dir = write("unreadable", synthetic(), false);
+    Unreadable.make(dir.resolve(TEST_LABELS));
+    assertThatThrownBy(() -> loader.load(dir.toString()))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("file:" + dir.resolve(TEST_LABELS) + ": cannot be read: Permission denied");
+  }
+
+  @Test
+  void unknownSchemeIsNamed() {
+    assertThatThrownBy(() -> loader.load("foo://x/mnist"))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("foo://x/mnist: unknown file system scheme 'foo' (expected e.g. file://, hdfs:// or s3a://)");
   }
 
   /** The real data set, fetched by submit/fetch-mnist.sh before the tests run. */

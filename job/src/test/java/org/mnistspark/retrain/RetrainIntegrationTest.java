@@ -286,7 +286,7 @@ class RetrainIntegrationTest {
   @Test
   void failingRunLeavesProductionAndRecordsTheFailure() throws Exception {
     Path root = copyOfTemplate(tmp.resolve("root"));
-    // valid IDX files whose training pixels are all 0: standardizing them fails inside the Spark job
+    // valid IDX files whose training pixels are all 0: standardizing them is refused before Spark starts
     Path zeros = Files.createDirectories(tmp.resolve("zeros"));
     Files.write(zeros.resolve(MnistLoader.TRAIN_IMAGES), IdxBytes.images(new byte[100 * 784]));
     Files.write(zeros.resolve(MnistLoader.TRAIN_LABELS), IdxBytes.labels(new byte[100]));
@@ -296,8 +296,11 @@ class RetrainIntegrationTest {
 
     Result r = retrain(root, zeros, "--scaling", "standardize");
 
-    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(MnistJob.FAILED);
-    assertThat(r.err()).contains("all training pixels are equal; cannot standardize");
+    String refusal = "Invalid value 'standardize' for option '--scaling': every pixel of the 80 images for training in "
+        + "file:" + zeros.resolve(MnistLoader.TRAIN_IMAGES) + " is 0, so their standard deviation, which standardizing "
+        + "divides by, is 0 (use minmax or none)";
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.err()).isEqualTo("mnist-job: " + refusal + "\n");
     assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
     List<HistoryEntry> history = history(root);
     assertThat(history).hasSize(2);
@@ -306,8 +309,7 @@ class RetrainIntegrationTest {
     assertThat(RunName.isRunName(failed.run())).isTrue();
     assertThat(failed.accuracy()).isNull();
     assertThat(failed.production()).isEqualTo(firstRun);
-    assertThat(failed.reason())
-        .isEqualTo("java.lang.IllegalArgumentException: all training pixels are equal; cannot standardize");
+    assertThat(failed.reason()).isEqualTo("bad input: " + refusal);
     assertTidy(root, firstRun, firstRun);
   }
 

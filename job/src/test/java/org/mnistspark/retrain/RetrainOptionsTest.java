@@ -55,6 +55,15 @@ class RetrainOptionsTest {
   }
 
   @Test
+  void typoInTheRetrainBlockIsRefusedBeforeTheRootIsTouched() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("x.conf"), "mnist {\n  retrain { flor = 0.99 }\n}\n");
+    Path root = tmp.resolve("root");
+    assertBadInput(execute("retrain", "--conf", conf.toString(), "--root", root.toString()),
+        "mnist-job: " + conf + ": unknown key mnist.retrain.flor (did you mean mnist.retrain.floor?)");
+    assertThat(root).doesNotExist();
+  }
+
+  @Test
   void rootIsRequired() {
     assertBadInput(execute("retrain"), "mnist-job: Invalid value '' for option '--root': must be given: the folder "
         + "(any Hadoop path) that holds runs/, production and history.jsonl");

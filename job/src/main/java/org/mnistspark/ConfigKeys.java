@@ -1,0 +1,88 @@
+package org.mnistspark;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The keys reference.conf defines under {@code mnist}. Typesafe Config reads only the keys it is
+ * asked for, so without this check a misspelt key ({@code retrain { flor = 0.99 }}) would run
+ * silently with the default value.
+ */
+final class ConfigKeys {
+  private final Set<String> known;
+
+  /** @param reference the {@code mnist} block of reference.conf */
+  ConfigKeys(Config reference) {
+    this.known = leaves(reference);
+  }
+
+  /**
+   * Rejects the first key of {@code mnist} (resolved, with the reference underneath) that the
+   * reference does not define, naming where it came from and the known key it most resembles.
+   *
+   * @param overrides keys set by options rather than by the file, as in reference.conf
+   * @param file the configuration file as the user named it, or null
+   * @throws InvalidOptionException for an unknown key
+   */
+  void check(Config mnist, Map<String, Object> overrides, String file) {
+    for (String key : leaves(mnist)) {
+      if (!known.contains(key)) {
+        String source = overrides.containsKey(key) || file == null ? "options" : file;
+        throw InvalidOptionException.unknownKey(source, qualified(key), qualified(closest(key)));
+      }
+    }
+  }
+
+  /**
+   * The known key a user most likely meant: one with the same last name in another block
+   * ({@code mnist.floor} for {@code mnist.retrain.floor}), else the fewest edits away.
+   */
+  String closest(String key) {
+    String last = last(key);
+    return known.stream()
+        .min(Comparator.comparing((String k) -> !last(k).equals(last)).thenComparing(k -> editDistance(k, key))
+            .thenComparing(Comparator.naturalOrder()))
+        .orElseThrow();
+  }
+
+  private static Set<String> leaves(Config c) {
+    return c.entrySet().stream().map(Map.Entry::getKey).collect(Collectors.toCollection(java.util.TreeSet::new));
+  }
+
+  private static String last(String path) {
+    List<String> parts = ConfigUtil.splitPath(path);
+    return parts.get(parts.size() - 1);
+  }
+
+  private static String qualified(String key) {
+    return JobConfig.ROOT + "." + key;
+  }
+
+  /**
+   * Levenshtein distance: insertions, deletions and substitutions. Hand-written because it is a
+   * dozen lines; commons-text has it but reaches this job only as a provided dependency of Spark.
+   */
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
+  }
+}

@@ -1,0 +1,54 @@
+package org.mnistspark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.typesafe.config.ConfigFactory;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Unknown keys under mnist and the known key each is taken for. */
+class ConfigKeysTest {
+  private final ConfigKeys keys = new ConfigKeys(ConfigFactory.defaultReference().getConfig(JobConfig.ROOT));
+
+  @Test
+  void editDistance() {
+    assertThat(ConfigKeys.editDistance("flor", "floor")).isEqualTo(1);
+    assertThat(ConfigKeys.editDistance("epochs", "epcohs")).isEqualTo(2);
+    assertThat(ConfigKeys.editDistance("", "seed")).isEqualTo(4);
+    assertThat(ConfigKeys.editDistance("seed", "seed")).isZero();
+    assertThat(ConfigKeys.editDistance("kitten", "sitting")).isEqualTo(3);
+  }
+
+  @Test
+  void typosAreTakenForTheNearestKey() {
+    assertThat(keys.closest("retrain.flor")).isEqualTo("retrain.floor");
+    assertThat(keys.closest("epoch")).isEqualTo("epochs");
+    assertThat(keys.closest("Epochs")).isEqualTo("epochs");
+    assertThat(keys.closest("batch-size")).isEqualTo("eval-batch-size");
+    assertThat(keys.closest("validation_fraction")).isEqualTo("validation-fraction");
+    assertThat(keys.closest("retrain.keep_runs")).isEqualTo("retrain.keep-runs");
+  }
+
+  @Test
+  void aKnownNameInTheWrongBlockIsTakenForTheRightOne() {
+    assertThat(keys.closest("floor")).isEqualTo("retrain.floor");
+    assertThat(keys.closest("retrain.epochs")).isEqualTo("epochs");
+    assertThat(keys.closest("epochs.count")).isEqualTo("epochs");
+  }
+
+  @Test
+  void unknownOverrideIsNamedAsAnOption() {
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("learning-rates", 0.1)))
+        .isExactlyInstanceOf(InvalidOptionException.class)
+        .hasMessage("options: unknown key mnist.learning-rates (did you mean mnist.learning-rate?)");
+  }
+
+  @Test
+  void everyKeyOfTheReferenceIsKnown() {
+    JobConfig defaults = JobConfig.load(null, Map.of());
+    for (Map.Entry<String, Object> e : defaults.asMap().entrySet()) {
+      assertThat(defaults.with(e.getKey(), e.getValue())).as(e.getKey()).isEqualTo(defaults);
+    }
+  }
+}
