@@ -104,7 +104,8 @@ class RetrainOptionsTest {
   void rootThatIsAFile() throws Exception {
     Path file = Files.writeString(tmp.resolve("f"), "x");
     assertBadInput(execute("retrain", "--root", file.toString()),
-        "mnist-job: Invalid value '" + file + "' for option '--root': is a file; expected a folder");
+        "mnist-job: Invalid value 'file:" + file + "' for option '--root': is a file; this job writes a folder there "
+            + "and never replaces what it did not write");
   }
 
   @Test
