@@ -39,7 +39,9 @@ public record JobConfig(
     int validationsPerEpoch,
     double stopAtValidationAccuracy,
     double maxTrainSeconds,
-    boolean keepBestValidation)
+    boolean keepBestValidation,
+    String optimizer,
+    int earlyStopPatience)
     implements Serializable {
 
   static final String ROOT = "mnist";
@@ -116,11 +118,13 @@ public record JobConfig(
         atLeast(c, "threads-per-task", 1),
         storageLevel(c, "storage-level"),
         atLeast(c, "eval-batch-size", 1),
-        oneOf(c, "trainer", "resident", "dl4j"),
+        oneOf(c, "trainer", "resident", "dl4j", "single-jvm"),
         atLeast(c, "validations-per-epoch", 1),
         accuracyOrOff(c, "stop-at-validation-accuracy"),
         nonNegative(c, "max-train-seconds"),
-        c.getBoolean("keep-best-validation"));
+        c.getBoolean("keep-best-validation"),
+        oneOf(c, "optimizer", "adam", "sgd"),
+        atLeast(c, "early-stop-patience", 0));
     if (config.trainLimit() == 1) {
       throw new InvalidOptionException("train-limit", "1", "need at least 2 images to hold some out");
     }
@@ -159,6 +163,8 @@ public record JobConfig(
     m.put("stop-at-validation-accuracy", stopAtValidationAccuracy);
     m.put("max-train-seconds", maxTrainSeconds);
     m.put("keep-best-validation", keepBestValidation);
+    m.put("optimizer", optimizer);
+    m.put("early-stop-patience", earlyStopPatience);
     return m;
   }
 

@@ -70,7 +70,7 @@ public final class JobOptions {
   @Option(names = "--eval-batch-size", paramLabel = "N", description = "Minibatch size for validation and test evaluation.")
   Integer evalBatchSize;
 
-  @Option(names = "--trainer", paramLabel = "NAME", description = "resident (the project's parameter averaging, default) | dl4j (DL4J's ParameterAveragingTrainingMaster).")
+  @Option(names = "--trainer", paramLabel = "NAME", description = "resident (the project's parameter averaging, default) | dl4j (DL4J's ParameterAveragingTrainingMaster) | single-jvm (plain fit on the driver, no averaging).")
   String trainer;
 
   @Option(names = "--validations-per-epoch", paramLabel = "N", description = "Validation checks per epoch (resident trainer; dl4j validates once).")
@@ -85,6 +85,13 @@ public final class JobOptions {
   @Option(names = "--keep-best-validation", paramLabel = "BOOL", arity = "0..1", fallbackValue = "true",
       description = "Keep the parameters of the best validation check rather than the last (default true).")
   Boolean keepBestValidation;
+
+  @Option(names = "--optimizer", paramLabel = "NAME", description = "adam (default) | sgd (plain SGD; Keras' default rate for it is 0.01).")
+  String optimizer;
+
+  @Option(names = "--early-stop-patience", paramLabel = "EPOCHS",
+      description = "Stop when epoch-end validation accuracy has not improved for this many epochs; 0 = off.")
+  Integer earlyStopPatience;
 
   /**
    * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other

@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.mnistspark.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.ValidationPoint;
 
 /**
  * One finished training run of a study, as results.json stores it.
@@ -17,6 +18,8 @@ import org.mnistspark.train.EpochStats;
  * @param testAccuracy accuracy of the final network on the whole test set
  * @param scaler the fitted pixel transform; mean and std are set for standardize only
  * @param partitions RDD partitions the training data was spread over
+ * @param curve every validation check: fractional epoch, images fitted, training seconds, accuracy, loss
+ * @param stoppedEarly why the run ended before its last epoch (early-stop-patience...), or null
  */
 public record RunRecord(
     String scaling,
@@ -31,13 +34,15 @@ public record RunRecord(
     String master,
     int partitions,
     double wallSeconds,
-    String finishedAt) {
+    String finishedAt,
+    List<ValidationPoint> curve,
+    String stoppedEarly) {
 
   /** The record of a run from the metrics the training job returned. */
   public static RunRecord of(StudyPlan.Run run, RunMetrics m) {
     return new RunRecord(run.scaling().label(), run.seed(), optionsOf(run.config()), m.epochs(), m.test().accuracy(),
         m.test().examples(), m.scaling(), m.data().trainImages(), m.data().validationImages(), m.spark().master(),
-        m.spark().partitions(), m.wallSeconds(), m.finishedAt());
+        m.spark().partitions(), m.wallSeconds(), m.finishedAt(), m.validationCurve(), m.stoppedEarly());
   }
 
   /** The options that identify a run: all effective options but the output folder. */

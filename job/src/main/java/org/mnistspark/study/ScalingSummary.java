@@ -7,7 +7,9 @@ import java.util.OptionalInt;
 /**
  * One scaling's runs, aggregated over seeds. Pure: built from run records, no Spark.
  *
- * @param validationAccuracy per epoch (index 0 = epoch 1), mean/min/max over seeds
+ * @param epochs the most epochs any seed ran; a seed stopped early (early-stop-patience) counts
+ *     in the bands only up to its last epoch
+ * @param validationAccuracy per epoch (index 0 = epoch 1), mean/min/max over the seeds that ran it
  * @param trainLoss per epoch, mean/min/max over seeds
  * @param testAccuracy of the final networks, mean/min/max over seeds
  * @param secondsPerEpoch of the runs' own mean epoch times, mean/min/max over seeds
@@ -27,26 +29,24 @@ public record ScalingSummary(
   /**
    * Returns the summary of {@code runs}, all of one scaling.
    *
-   * @throws IllegalArgumentException if there are no runs, they mix scalings, or their epoch counts differ
+   * @throws IllegalArgumentException if there are no runs or they mix scalings
    */
   public static ScalingSummary of(List<RunRecord> runs) {
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("no runs to summarize");
     }
     String scaling = runs.get(0).scaling();
-    int epochs = runs.get(0).epochs().size();
     for (RunRecord r : runs) {
-      if (!r.scaling().equals(scaling) || r.epochs().size() != epochs) {
-        throw new IllegalArgumentException("runs to summarize must share scaling and epochs: " + scaling + " with "
-            + epochs + " epochs, got " + r.scaling() + " with " + r.epochs().size());
+      if (!r.scaling().equals(scaling)) {
+        throw new IllegalArgumentException("runs to summarize must share their scaling: " + scaling + ", got " + r.scaling());
       }
     }
+    int epochs = runs.stream().mapToInt(r -> r.epochs().size()).max().orElseThrow();
     List<Band> validation = new ArrayList<>();
     List<Band> loss = new ArrayList<>();
     for (int e = 0; e < epochs; e++) {
-      int epoch = e;
-      validation.add(Band.of(runs.stream().mapToDouble(r -> r.validationAccuracy()[epoch]).toArray()));
-      loss.add(Band.of(runs.stream().mapToDouble(r -> r.trainLoss()[epoch]).toArray()));
+      validation.add(Band.of(valuesAt(runs, e, RunRecord::validationAccuracy)));
+      loss.add(Band.of(valuesAt(runs, e, RunRecord::trainLoss)));
     }
     return new ScalingSummary(
         scaling,
@@ -58,6 +58,11 @@ public record ScalingSummary(
         Band.of(runs.stream().mapToDouble(RunRecord::meanSecondsPerEpoch).toArray()),
         runs.stream().mapToDouble(RunRecord::meanSamplesPerSecond).average().orElseThrow(),
         runs.stream().map(RunRecord::validationAccuracy).toList());
+  }
+
+  /** Epoch {@code e}'s (0-based) value of every run that ran that epoch. */
+  static double[] valuesAt(List<RunRecord> runs, int e, java.util.function.Function<RunRecord, double[]> curve) {
+    return runs.stream().map(curve).filter(c -> c.length > e).mapToDouble(c -> c[e]).toArray();
   }
 
   /** The first epoch (1-based) at which the mean validation accuracy over seeds reached {@code threshold}. */

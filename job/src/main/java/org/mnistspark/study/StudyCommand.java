@@ -45,21 +45,68 @@ public final class StudyCommand implements Callable<Integer> {
           + "(default: 0.98,0.99 for mnist, 0.88,0.90 for fashion-mnist).")
   String thresholds;
 
+  @Option(names = "--optimizers", paramLabel = "NAMES",
+      description = "Comma-separated optimizers, one study each (adam at the configured --learning-rate, sgd at 0.01, "
+          + "Keras' default); with more than one, each writes to --out-NAME (default: the configured --optimizer).")
+  String optimizers;
+
+  /** Keras' default learning rate for plain SGD. */
+  static final double SGD_LEARNING_RATE = 0.01;
+
   @Override
   public Integer call() throws Exception {
-    StudyPlan plan = plan();
-    String folderName = folder(plan.base());
-    SparkConf sparkConf = SparkSetup.sparkConf(plan.base()).setAppName("mnist-normalization-study");
-    StudyFolder folder = new StudyFolder(SparkSetup.hadoopConf(sparkConf), folderName);
-
-    StudyRunner.Outcome outcome = new StudyRunner(folder, log::info)
-        .run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
-
-    var out = spec.commandLine().getOut();
-    out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),
-        outcome.reused(), StudyFolder.RESULTS, folder.path(StudyFolder.REPORT_MD));
-    out.flush();
+    // every folder is checked before any study starts Spark
+    List<StudyPlan> plans = plans();
+    List<StudyFolder> folders = new ArrayList<>();
+    for (StudyPlan plan : plans) {
+      SparkConf sparkConf = SparkSetup.sparkConf(plan.base());
+      String name = plans.size() == 1 ? folder(plan.base()) : folder(plan.base()) + "-" + plan.base().optimizer();
+      folders.add(new StudyFolder(SparkSetup.hadoopConf(sparkConf), name));
+    }
+    for (int i = 0; i < plans.size(); i++) {
+      StudyPlan plan = plans.get(i);
+      StudyFolder folder = folders.get(i);
+      SparkConf sparkConf = SparkSetup.sparkConf(plan.base()).setAppName("mnist-normalization-study");
+      StudyRunner.Outcome outcome = new StudyRunner(folder, log::info)
+          .run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
+      var out = spec.commandLine().getOut();
+      out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),
+          outcome.reused(), StudyFolder.RESULTS, folder.path(StudyFolder.REPORT_MD));
+      out.flush();
+    }
     return 0;
+  }
+
+  /** One plan per optimizer of --optimizers (or the configured one). */
+  List<StudyPlan> plans() {
+    StudyPlan plan = plan();
+    if (optimizers == null) {
+      return List.of(plan);
+    }
+    List<StudyPlan> out = new ArrayList<>();
+    for (String o : parseOptimizers(optimizers)) {
+      JobConfig base = plan.base().with("optimizer", o);
+      if (o.equals("sgd")) {
+        base = base.with("learning-rate", SGD_LEARNING_RATE);
+      }
+      out.add(new StudyPlan(base, plan.scalings(), plan.seeds(), plan.thresholds()));
+    }
+    return out;
+  }
+
+  static List<String> parseOptimizers(String list) {
+    List<String> out = new ArrayList<>();
+    for (String part : list.split(",", -1)) {
+      String name = part.trim().toLowerCase(Locale.ROOT);
+      if (!name.equals("adam") && !name.equals("sgd")) {
+        throw new InvalidOptionException("--optimizers", list, "'" + part.trim() + "' is not one of adam, sgd");
+      }
+      if (out.contains(name)) {
+        throw new InvalidOptionException("--optimizers", list, "names " + name + " twice");
+      }
+      out.add(name);
+    }
+    return out;
   }
 
   /** The plan from the options, checked before anything runs. */

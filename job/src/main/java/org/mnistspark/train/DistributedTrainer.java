@@ -2,6 +2,7 @@ package org.mnistspark.train;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -19,6 +20,13 @@ public interface DistributedTrainer {
   /** Told after each epoch; lets a caller (the study) report its own progress. */
   interface EpochListener {
     void epochDone(EpochStats stats, int epochs);
+
+    /**
+     * Shown the network before training ({@code epoch} 0) and after every epoch, for measurements
+     * (the study's mechanism probes). {@code network} builds or returns a network holding the
+     * parameters at that point; it may be the live one, so a listener must not change it.
+     */
+    default void networkAt(double epoch, long imagesSeen, Supplier<MultiLayerNetwork> network) {}
   }
 
   /**
@@ -69,6 +77,8 @@ public interface DistributedTrainer {
   static DistributedTrainer of(JavaSparkContext sc, JobConfig config) {
     return switch (config.trainer()) {
       case "dl4j" -> new Dl4jAveragingTrainer(sc, config);
+      case "single-jvm" -> (train, validation, trainCount, scaler, listener) ->
+          new SingleJvmTrainer(config).train(train.collect(), validation.collect(), scaler, listener);
       default -> new ResidentAveragingTrainer(sc, config);
     };
   }

@@ -43,8 +43,7 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
       PixelScaler scaler, EpochListener listener) {
     JavaRDD<DataSet> train = records.mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
     JavaRDD<DataSet> validation = validationRecords.mapPartitions(new MinibatchAssembler(scaler, config.evalBatchSize()));
-    MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(config.seed(), config.learningRate()));
-    net.init();
+    MultiLayerNetwork net = LeNet.network(config);
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, trainingMaster(config));
     // DL4J's default time source asks pool.ntp.org, which fails where the cluster is offline
     System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
@@ -55,6 +54,7 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
     // docs/serialized-cache.md); deserialized is simply the fastest for batches read every epoch.
     validation.persist(StorageLevel.MEMORY_ONLY());
     TrainingProgress progress = new TrainingProgress(config, trainCount, listener);
+    progress.started(spark::getNetwork);
     long fittedBefore = 0;
     try {
       for (int e = 1; e <= config.epochs(); e++) {
@@ -66,7 +66,7 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
         progress.trained(nanos, fitted);
         Evaluation eval = spark.evaluate(validation);
         boolean stop = progress.validated(e, eval.accuracy(), null, () -> ModelState.of(spark.getNetwork()));
-        progress.epochDone(e, nanos / 1e9, fitted, spark.getScore(), eval.accuracy(), null);
+        progress.epochDone(e, nanos / 1e9, fitted, spark.getScore(), eval.accuracy(), null, spark::getNetwork);
         if (stop) {
           break;
         }

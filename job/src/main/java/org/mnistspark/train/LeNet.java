@@ -9,9 +9,13 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
+import org.mnistspark.JobConfig;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The LeNet of the original Keras script, layer for layer. */
@@ -33,10 +37,27 @@ public final class LeNet {
    * in other JVMs get the same property from {@code SparkSetup}).
    */
   public static MultiLayerConfiguration configuration(long seed, double learningRate) {
+    return configuration(seed, learningRate, "adam");
+  }
+
+  /** A new, initialised network with the configuration's seed, learning rate and optimizer. */
+  public static MultiLayerNetwork network(JobConfig config) {
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(config.seed(), config.learningRate(), config.optimizer()));
+    net.init();
+    return net;
+  }
+
+  /** As {@link #configuration(long, double)} with {@code optimizer} "adam" or "sgd" (plain, no momentum). */
+  public static MultiLayerConfiguration configuration(long seed, double learningRate, String optimizer) {
     System.setProperty(HELPERS_DISABLED_PROPERTY, "false");
+    IUpdater updater = switch (optimizer) {
+      case "adam" -> new Adam(learningRate);
+      case "sgd" -> new Sgd(learningRate);
+      default -> throw new IllegalArgumentException("unknown optimizer " + optimizer);
+    };
     return new NeuralNetConfiguration.Builder()
         .seed(seed)
-        .updater(new Adam(learningRate))
+        .updater(updater)
         .weightInit(WeightInit.XAVIER)
         .convolutionMode(ConvolutionMode.Same)
         .trainingWorkspaceMode(WorkspaceMode.ENABLED)

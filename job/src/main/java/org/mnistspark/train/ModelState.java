@@ -2,6 +2,7 @@ package org.mnistspark.train;
 
 import java.io.Serializable;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -24,15 +25,24 @@ public final class ModelState implements Serializable {
 
   /** A copy of {@code net}'s parameters, updater state and iteration count. */
   public static ModelState of(MultiLayerNetwork net) {
-    return new ModelState(net.params().toFloatVector(), net.getUpdater().getStateViewArray().toFloatVector(),
+    return new ModelState(net.params().toFloatVector(), updaterState(net),
         net.getIterationCount());
   }
 
   /** Writes this state into {@code net}, whose layout must match (the same configuration). */
   public void applyTo(MultiLayerNetwork net) {
     applyParamsTo(net);
-    net.getUpdater().getStateViewArray().assign(Nd4j.createFromArray(updater).reshape(net.getUpdater().getStateViewArray().shape()));
+    INDArray view = net.getUpdater().getStateViewArray();
+    if (view != null) {
+      view.assign(Nd4j.createFromArray(updater).reshape(view.shape()));
+    }
     net.setIterationCount(iteration);
+  }
+
+  /** Adam's moments; plain SGD keeps no state, and DL4J then has no state array at all. */
+  private static float[] updaterState(MultiLayerNetwork net) {
+    INDArray view = net.getUpdater().getStateViewArray();
+    return view == null ? new float[0] : view.toFloatVector();
   }
 
   /** Writes only the parameters: enough for inference. */

@@ -38,8 +38,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
   public Result train(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, long trainCount,
       PixelScaler scaler, EpochListener listener) {
     String runId = UUID.randomUUID().toString();
-    MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(config.seed(), config.learningRate()));
-    net.init();
+    MultiLayerNetwork net = LeNet.network(config);
     String json = net.getLayerWiseConfigurations().toJson();
     EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), config.averagingFrequency(), config.seed());
     MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
@@ -51,6 +50,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
         .mapToInt(Integer::intValue).max().orElse(0);
     int rounds = plan.rounds(largest);
     TrainingProgress progress = new TrainingProgress(config, trainCount, listener);
+    progress.started(() -> net);
     RoundClock clock = new RoundClock();
     ModelState state = ModelState.of(net);
     Broadcast<ModelState> current = sc.broadcast(state);
@@ -88,7 +88,10 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
                 () -> validated);
             if (stop || r == rounds - 1) {
               progress.epochDone(e, epochNanos / 1e9, epochImages, epochLoss / epochImages,
-                  last.evaluation.accuracy(), last.meanLoss());
+                  last.evaluation.accuracy(), last.meanLoss(), () -> {
+                    validated.applyTo(net);
+                    return net;
+                  });
             }
             if (stop) {
               break epochs;

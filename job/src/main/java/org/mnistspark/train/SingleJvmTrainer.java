@@ -23,13 +23,13 @@ public final class SingleJvmTrainer {
   /** Trains on {@code train} (shuffled every epoch as one partition), validating on {@code validation}. */
   public DistributedTrainer.Result train(List<LabeledImage> train, List<LabeledImage> validation, PixelScaler scaler,
       DistributedTrainer.EpochListener listener) {
-    MultiLayerNetwork net = new MultiLayerNetwork(LeNet.configuration(config.seed(), config.learningRate()));
-    net.init();
+    MultiLayerNetwork net = LeNet.network(config);
     EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), 1, config.seed());
     MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
     List<DataSet> validationBatches = new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(validation);
     int batches = plan.batches(train.size());
     TrainingProgress progress = new TrainingProgress(config, train.size(), listener);
+    progress.started(() -> net);
     epochs:
     for (int e = 1; e <= config.epochs(); e++) {
       int[] order = plan.order(train.size(), e, 0);
@@ -50,7 +50,8 @@ public final class SingleJvmTrainer {
           boolean stop = progress.validated(e - 1 + (b + 1) / (double) batches, s.evaluation.accuracy(), s.meanLoss(),
               () -> ModelState.of(net));
           if (stop || b == batches - 1) {
-            progress.epochDone(e, epochNanos / 1e9, epochImages, epochLoss / epochImages, s.evaluation.accuracy(), s.meanLoss());
+            progress.epochDone(e, epochNanos / 1e9, epochImages, epochLoss / epochImages, s.evaluation.accuracy(), s.meanLoss(),
+                () -> net);
           }
           if (stop) {
             break epochs;

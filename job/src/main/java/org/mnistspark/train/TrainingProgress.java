@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.JobConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The bookkeeping both trainers share: a training clock that stops while validating, the
- * validation curve, the per-epoch statistics, the progress log and the early-stop rule.
+ * validation curve, the per-epoch statistics, the progress log and the early-stop rules.
  */
 final class TrainingProgress {
   private static final Logger log = LoggerFactory.getLogger(TrainingProgress.class);
@@ -24,6 +25,7 @@ final class TrainingProgress {
   private String stoppedEarly;
   private ModelState best;
   private ValidationPoint bestPoint;
+  private ValidationPoint bestEpochEnd;
 
   TrainingProgress(JobConfig config, long trainCount, DistributedTrainer.EpochListener listener) {
     this.config = config;
@@ -70,6 +72,12 @@ final class TrainingProgress {
       log.info("stopping: {}", stoppedEarly);
       return true;
     }
+    if (plateaued(epoch, point) && stoppedEarly == null) {
+      stoppedEarly = String.format(Locale.ROOT, "no validation improvement for %d epochs at epoch %.0f (early-stop-patience; "
+          + "best %.4f at epoch %.0f)", config.earlyStopPatience(), epoch, bestEpochEnd.accuracy(), bestEpochEnd.epoch());
+      log.info("stopping: {}", stoppedEarly);
+      return true;
+    }
     double limit = config.maxTrainSeconds();
     if (limit > 0 && trainSeconds() >= limit && stoppedEarly == null) {
       stoppedEarly = String.format(Locale.ROOT, "max-train-seconds %.1f spent at epoch %.2f (validation accuracy %.4f)",
@@ -80,8 +88,33 @@ final class TrainingProgress {
     return false;
   }
 
-  /** Records a finished (or early-stopped) epoch, logs it and tells the listener. */
-  void epochDone(int epoch, double seconds, long fitted, double trainLoss, double validationAccuracy, Double validationLoss) {
+  /**
+   * Whether the check at {@code epoch} ends an epoch that has not improved on the best epoch-end
+   * accuracy for early-stop-patience epochs, as Keras' EarlyStopping judges it.
+   */
+  private boolean plateaued(double epoch, ValidationPoint point) {
+    if (epoch != Math.rint(epoch)) {
+      return false;
+    }
+    if (bestEpochEnd == null || point.accuracy() > bestEpochEnd.accuracy()) {
+      bestEpochEnd = point;
+      return false;
+    }
+    int patience = config.earlyStopPatience();
+    return patience > 0 && epoch - bestEpochEnd.epoch() >= patience;
+  }
+
+  /** Shows the listener the untrained network, as the first point of its measurements. */
+  void started(Supplier<MultiLayerNetwork> network) {
+    listener.networkAt(0, 0, network);
+  }
+
+  /**
+   * Records a finished (or early-stopped) epoch, logs it and tells the listener, showing it a
+   * network that holds the epoch's last parameters.
+   */
+  void epochDone(int epoch, double seconds, long fitted, double trainLoss, double validationAccuracy, Double validationLoss,
+      Supplier<MultiLayerNetwork> network) {
     EpochStats s = new EpochStats(epoch, seconds, fitted / seconds, trainLoss, validationAccuracy, fitted, validationLoss);
     epochs.add(s);
     if (fitted >= 0 && fitted != trainCount && stoppedEarly == null) {
@@ -93,6 +126,7 @@ final class TrainingProgress {
         epoch, config.epochs(), trainLoss, validationAccuracy, seconds, fitted, s.samplesPerSecond(),
         meanSeconds * (config.epochs() - epoch)));
     listener.epochDone(s, config.epochs());
+    listener.networkAt(epoch, imagesFitted, network);
   }
 
   List<EpochStats> epochs() {
@@ -107,7 +141,7 @@ final class TrainingProgress {
    * Puts the parameters of the best validation check into {@code net} when keep-best-validation
    * is on (as Keras' restore_best_weights): model selection on the validation split, never the test set.
    */
-  void restoreBest(org.deeplearning4j.nn.multilayer.MultiLayerNetwork net) {
+  void restoreBest(MultiLayerNetwork net) {
     if (best != null) {
       best.applyTo(net);
       log.info(String.format(Locale.ROOT, "keeping the parameters of the best validation check: epoch %.2f, accuracy %.4f",

@@ -7,6 +7,7 @@ import org.mnistspark.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.ValidationPoint;
 
 /** Hand-made run records and plans for the study's tests, no Spark. */
 final class Runs {
@@ -27,12 +28,14 @@ final class Runs {
    */
   static RunRecord record(StudyPlan.Run run, double testAccuracy, double seconds, double... validation) {
     List<EpochStats> epochs = new ArrayList<>();
+    List<ValidationPoint> curve = new ArrayList<>();
     for (int e = 0; e < validation.length; e++) {
-      epochs.add(new EpochStats(e + 1, seconds, 1600 / seconds, 1 - validation[e], validation[e], 1600, null));
+      epochs.add(new EpochStats(e + 1, seconds, 1600 / seconds, 1 - validation[e], validation[e], 1600, 1 - validation[e]));
+      curve.add(new ValidationPoint(e + 1, 1600L * (e + 1), seconds * (e + 1), validation[e], 1 - validation[e]));
     }
     return new RunRecord(run.scaling().label(), run.seed(), RunRecord.optionsOf(run.config()), epochs, testAccuracy,
         10_000, new RunMetrics.Scaling(run.scaling().label(), 0, 1, null, null), 1600, 400, "local[2]", 2, seconds * 3,
-        "2026-01-01T00:00:00Z");
+        "2026-01-01T00:00:00Z", curve, null);
   }
 
   /** The plan's run of {@code scaling} under the {@code i}-th seed (0-based). */

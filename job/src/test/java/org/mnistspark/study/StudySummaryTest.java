@@ -99,15 +99,17 @@ class StudySummaryTest {
   }
 
   @Test
-  void aSummaryNeedsAFinishedRunAndRunsOfEqualLength() {
+  void aSummaryNeedsAFinishedRunAndBandsCountTheSeedsThatRanEachEpoch() {
     StudyPlan plan = Runs.plan(2, 2, MINMAX);
     assertThatThrownBy(() -> StudySummary.of(plan, StudyResults.empty(plan)))
         .isInstanceOf(IllegalArgumentException.class).hasMessage("no run of the plan has finished yet");
     StudyPlan.Run a = Runs.run(plan, MINMAX, 0);
     StudyPlan.Run b = Runs.run(plan, MINMAX, 1);
-    assertThatThrownBy(() -> ScalingSummary.of(List.of(Runs.record(a, 0.9, 1, 0.8, 0.9), Runs.record(b, 0.9, 1, 0.8))))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("runs to summarize must share scaling and epochs: minmax with 2 epochs, got minmax with 1");
+    // b stopped early after epoch 1: epoch 2's band is a's alone
+    ScalingSummary s = ScalingSummary.of(List.of(Runs.record(a, 0.9, 1, 0.8, 0.9), Runs.record(b, 0.9, 1, 0.7)));
+    assertThat(s.epochs()).isEqualTo(2);
+    assertThat(s.validationAccuracy().get(0)).isEqualTo(new Band(0.75, 0.7, 0.8));
+    assertThat(s.validationAccuracy().get(1)).isEqualTo(new Band(0.9, 0.9, 0.9));
   }
 
   @Test
