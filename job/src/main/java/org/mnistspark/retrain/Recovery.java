@@ -28,7 +28,9 @@ final class Recovery {
   /** Returns the history lines it appended. */
   static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<RetrainLock.Holder> dead)
       throws IOException {
-    for (var p : root.deleteLeftovers()) {
+    List<org.apache.hadoop.fs.Path> leftovers = new ArrayList<>(root.deleteLeftovers());
+    leftovers.addAll(history.deleteLeftovers());
+    for (var p : leftovers) {
       log.warn("deleted {}, left half-written by a run that stopped", p);
     }
     List<HistoryEntry> added = new ArrayList<>();

@@ -36,6 +36,9 @@ class RetrainHdfsTest {
   static void startHdfs() throws Exception {
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+    // closing a file waits for the DataNode's block report, retried after 400 ms at first: 100
+    // appends (two small files each) would take most of a minute
+    conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 20);
     hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
     hdfs.waitActive();
     fs = hdfs.getFileSystem();
@@ -103,6 +106,21 @@ class RetrainHdfsTest {
     try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093002Z", Duration.ZERO)) {
       assertThat(lock.takenOver()).contains(dead);
     }
+    assertThat(names(root.root())).containsExactly(RetrainRoot.RUNS);
+  }
+
+  @Test
+  void historyAppendsFromTwoWritersAtOnceKeepEveryLine() throws Exception {
+    RetrainRoot root = open("history");
+    assertThat(HistoryTest.appendConcurrently(root, 2, 50)).hasSize(100)
+        .containsExactlyInAnyOrderElementsOf(HistoryTest.expected(2, 50));
+    assertThat(names(root.root())).containsExactly(RetrainRoot.HISTORY, RetrainRoot.RUNS);
+  }
+
+  @Test
+  void removeIfUnchangedRenamesToATombstone() throws Exception {
+    RetrainRoot root = open("tomb");
+    RetrainRootTest.removeIfUnchangedRemovesOnlyWhatWasJudged(root);
     assertThat(names(root.root())).containsExactly(RetrainRoot.RUNS);
   }
 

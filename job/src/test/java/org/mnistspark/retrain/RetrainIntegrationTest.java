@@ -333,6 +333,14 @@ class RetrainIntegrationTest {
 
   /** Starts {@code mnist-job retrain ARGS} in a new JVM with this test's classpath, output to {@code log}. */
   static Process startRetrainProcess(Path log, String... args) throws IOException {
+    List<String> cmd = java(MnistJob.class.getName());
+    cmd.add("retrain");
+    cmd.addAll(Arrays.asList(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** The command line that runs {@code mainClass} in a new JVM with this test's classpath and module flags. */
+  static List<String> java(String mainClass) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect")
@@ -343,10 +351,8 @@ class RetrainIntegrationTest {
     String root = System.getProperty("project.root", ".");
     cmd.addAll(List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2G",
         "-Dlog4j2.configurationFile=" + Path.of(root, "conf", "log4j2.properties"),
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        MnistJob.class.getName(), "retrain"));
-    cmd.addAll(Arrays.asList(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
+    return cmd;
   }
 
   static void waitForLine(Process p, Path log, String text) throws Exception {
