@@ -57,11 +57,12 @@ public final class RetrainCommand implements Callable<Integer> {
     RetrainRoot root = RetrainRoot.open(settings.root(), SparkSetup.hadoopConf(SparkSetup.sparkConf(job)));
 
     // One retrain per root at a time.
+    PrintWriter err = spec.commandLine().getErr();
     RetrainLock lock;
     try {
-      lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWaitSeconds()));
+      lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWaitSeconds()),
+          Duration.ofSeconds(settings.lockLeaseSeconds()));
     } catch (RetrainLock.LockedException e) {
-      PrintWriter err = spec.commandLine().getErr();
       err.println("mnist-job: " + e.getMessage());
       err.flush();
       return LOCKED;
@@ -97,6 +98,8 @@ public final class RetrainCommand implements Callable<Integer> {
       OptionalDouble productionAccuracy = baseline.map(ProductionBaseline::accuracy).orElse(OptionalDouble.empty());
       decision = RetrainGate.decide(productionAccuracy, accuracy, settings.thresholds());
       String reason = decision.reason() + baseline.map(b -> "; " + b.note()).orElse("");
+      // Not without the lock.
+      lock.checkHeld();
       if (decision.promote()) {
         root.setProduction(run);
       }

@@ -288,14 +288,16 @@ class RetrainIntegrationTest {
     try {
       waitForLine(child, log, "started: master local[2]");
       RetrainLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class);
-      assertThat(holder.pid()).isEqualTo(child.pid());
+      assertThat(holder.process().pid()).isEqualTo(child.pid());
+      assertThat(holder.process().pidNamespace()).isEqualTo(ProcessIdentity.SELF.pidNamespace());
 
       // A second retrain on the same root meanwhile is turned away at once.
       Result locked = retrain(root, data, "--train-limit", "200");
       assertThat(locked.exitCode()).as("exit code; stderr %s", locked.err()).isEqualTo(RetrainCommand.LOCKED).isEqualTo(4);
-      assertThat(locked.err()).isEqualTo("mnist-job: " + "file:" + root.resolve(RetrainRoot.LOCK)
+      // (the lease's end moves on with every renewal)
+      assertThat(locked.err()).startsWith("mnist-job: " + "file:" + root.resolve(RetrainRoot.LOCK)
           + ": another retrain holds the lock (run " + holder.run() + ", process " + child.pid() + " on "
-          + holder.host() + ", started " + holder.started() + ")\n");
+          + holder.process().host() + ", started " + holder.started() + ", lease until ").endsWith(")\n");
       assertThat(locked.out()).isEmpty();
 
       // Kill the first one mid-training: production and history are as before, the lock is left.
@@ -318,8 +320,8 @@ class RetrainIntegrationTest {
       assertThat(dead.run()).isEqualTo(holder.run());
       assertThat(dead.decision()).isEqualTo(History.FAILED);
       assertThat(dead.production()).isEqualTo(firstRun);
-      assertThat(dead.reason()).isEqualTo("its process (" + child.pid() + " on " + holder.host() + ", started "
-          + holder.started() + ") stopped before finishing; its lock was found stale");
+      assertThat(dead.reason()).isEqualTo("its process (" + child.pid() + " on " + holder.process().host()
+          + ", started " + holder.started() + ") stopped before finishing; its lock was found stale");
       HistoryEntry promoted = history.get(2);
       assertThat(promoted.decision()).isEqualTo(History.PROMOTED);
       assertThat(promoted.production()).isEqualTo(firstRun);
