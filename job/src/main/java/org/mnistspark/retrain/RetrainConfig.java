@@ -17,9 +17,10 @@ import org.mnistspark.JobConfig;
  * @param keepRuns run folders kept besides the production run, >= 1
  * @param lockWaitSeconds how long to wait for another retrain's lock, >= 0
  * @param lockLeaseSeconds the lock's lease, renewed every third of it, >= 3
+ * @param timeoutSeconds how long a run may hold the lock before it is ended, >= 0; 0 = no limit
  */
 public record RetrainConfig(String root, double tolerance, double floor, int keepRuns, int lockWaitSeconds,
-    int lockLeaseSeconds) {
+    int lockLeaseSeconds, int timeoutSeconds) {
   static final String BLOCK = "retrain";
 
   /**
@@ -37,7 +38,8 @@ public record RetrainConfig(String root, double tolerance, double floor, int kee
           range(c, "floor", 0, true, "must lie in [0, 1]: an accuracy fraction, e.g. 0.95"),
           atLeast(c, "keep-runs", 1),
           atLeast(c, "lock-wait", 0),
-          atLeast(c, "lock-lease", 3));
+          atLeast(c, "lock-lease", 3),
+          atLeast(c, "timeout", 0));
     } catch (ConfigException.WrongType e) {
       throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
     }

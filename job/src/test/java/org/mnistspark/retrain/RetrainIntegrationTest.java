@@ -333,6 +333,35 @@ class RetrainIntegrationTest {
     }
   }
 
+  @Test
+  void timeoutEndsARunWithAFailedLineAndLeavesProduction() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
+    Path log = tmp.resolve("child.log");
+
+    // its own JVM, since the watchdog ends the process
+    Process child = startRetrainProcess(log, "--root", root.toString(), "--master", "local[2]", "--data", data.toString(),
+        "--train-limit", "2000", "--epochs", "5", "--floor", "0.1", "--timeout", "1");
+    try {
+      assertThat(child.waitFor(180, TimeUnit.SECONDS)).as("ended; log:\n%s", Files.readString(log)).isTrue();
+      assertThat(child.exitValue()).as("exit code; log:\n%s", Files.readString(log)).isEqualTo(MnistJob.FAILED);
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(Files.readString(log)).contains("mnist-job: timed out after 1 s; production unchanged")
+        .doesNotContain("saved model.zip");
+    assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
+    List<HistoryEntry> history = history(root);
+    assertThat(history).hasSize(2);
+    HistoryEntry failed = history.get(1);
+    assertThat(failed.decision()).isEqualTo(History.FAILED);
+    assertThat(failed.reason()).isEqualTo("timed out after 1 s");
+    assertThat(RunName.isRunName(failed.run())).as(failed.run()).isTrue();
+    assertThat(failed.production()).isEqualTo(firstRun);
+    // the lock was released: nothing for the next run to take over
+    assertTidy(root, firstRun, firstRun);
+  }
+
   /** Starts {@code mnist-job retrain ARGS} in a new JVM with this test's classpath, output to {@code log}. */
   static Process startRetrainProcess(Path log, String... args) throws IOException {
     List<String> cmd = java(MnistJob.class.getName());

@@ -43,7 +43,7 @@ class RetrainOptionsTest {
 
   @Test
   void defaultsComeFromReferenceConf() {
-    assertThat(resolve("retrain", "--root", "/r")).isEqualTo(new RetrainConfig("/r", 0.005, 0.95, 10, 0, 60));
+    assertThat(resolve("retrain", "--root", "/r")).isEqualTo(new RetrainConfig("/r", 0.005, 0.95, 10, 0, 60, 21600));
   }
 
   @Test
@@ -51,8 +51,8 @@ class RetrainOptionsTest {
     Path conf = Files.writeString(tmp.resolve("r.conf"),
         "mnist.retrain { root = \"hdfs://nn:8020/models/mnist\", floor = 0.97, keep-runs = 4 }\n");
     assertThat(resolve("retrain", "--conf", conf.toString(), "--keep-runs", "2", "--lock-wait", "60", "--tolerance", "0",
-        "--lock-lease", "30"))
-        .isEqualTo(new RetrainConfig("hdfs://nn:8020/models/mnist", 0, 0.97, 2, 60, 30));
+        "--lock-lease", "30", "--timeout", "0"))
+        .isEqualTo(new RetrainConfig("hdfs://nn:8020/models/mnist", 0, 0.97, 2, 60, 30, 0));
   }
 
   @Test
@@ -86,9 +86,11 @@ class RetrainOptionsTest {
   }
 
   @Test
-  void lockLease() {
+  void lockLeaseAndTimeout() {
     assertBadInput(execute("retrain", "--root", tmp.toString(), "--lock-lease", "2"),
         "mnist-job: Invalid value '2' for option '--lock-lease': must be at least 3");
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--timeout", "-5"),
+        "mnist-job: Invalid value '-5' for option '--timeout': must be at least 0");
   }
 
   @Test
