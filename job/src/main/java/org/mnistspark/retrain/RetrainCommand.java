@@ -110,6 +110,9 @@ public final class RetrainCommand implements Callable<Integer> {
       // Production is untouched: every failure above comes before its replacement.
       if (guard.claimFailure()) {
         recordFailure(history, run, production, e);
+      } else {
+        // the guard ended the run (its Spark context stopping is what failed here) and exits the JVM
+        guard.awaitExit();
       }
       throw e;
     }

@@ -110,6 +110,15 @@ final class RunGuard implements AutoCloseable {
     return true;
   }
 
+  /** Waits a grace period at most, while the guard that ended the run exits the JVM. */
+  void awaitExit() {
+    try {
+      Thread.sleep(grace.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
   /** Stops the watchdog; if the guard is ending the run, waits (a grace period at most) until its line is written. */
   @Override
   public void close() {
