@@ -3,16 +3,20 @@ package org.mnistspark.retrain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * ROOT/history.jsonl, one JSON object per line and per run. Appending rewrites the file through a
- * temporary sibling and an atomic rename (the lock holder is the only writer), so a crash leaves
- * the old file or the new one, never half a line; it also works where append does not (S3).
+ * temporary sibling and an atomic rename, so a crash leaves the old file or the new one, never half
+ * a line; it also works where append does not (S3). The lock holder is not the only writer (a run
+ * that lost the lock records its failure; the watchdog records a timeout), and two read-then-replace
+ * appends would lose one line, so each append holds ROOT/history.jsonl.lock ({@link FileMutex}).
  */
 public final class History {
   private static final Logger log = LoggerFactory.getLogger(History.class);
@@ -27,10 +31,22 @@ public final class History {
   /** Production differed from what history last recorded, and this line records what it is now. */
   public static final String RECONCILED = "reconciled";
 
+  /** An append takes milliseconds; a mutex unchanged this long was left by an appender that died. */
+  static final Duration STALE_AFTER = Duration.ofSeconds(30);
+  static final Duration WAIT = Duration.ofSeconds(120);
+
   private final RetrainRoot root;
+  private final Duration staleAfter;
+  private final Duration wait;
 
   public History(RetrainRoot root) {
+    this(root, STALE_AFTER, WAIT);
+  }
+
+  History(RetrainRoot root, Duration staleAfter, Duration wait) {
     this.root = root;
+    this.staleAfter = staleAfter;
+    this.wait = wait;
   }
 
   /** Returns every readable line, oldest first; an unreadable line is logged and skipped. */
@@ -52,13 +68,36 @@ public final class History {
     return entries;
   }
 
-  /** Appends {@code entry} as one line. */
+  /** Appends {@code entry} as one line; concurrent appends all keep their lines. */
   public void append(HistoryEntry entry) throws IOException {
-    String text = root.read(root.history()).orElse("");
-    if (!text.isEmpty() && !text.endsWith("\n")) {
-      text += "\n";
+    String line = JSON.writeValueAsString(entry) + "\n";
+    try (FileMutex m = FileMutex.acquire(root, root.historyLock(), staleAfter, wait)) {
+      String text = root.read(root.history()).orElse("");
+      if (!text.isEmpty() && !text.endsWith("\n")) {
+        text += "\n";
+      }
+      root.replace(root.history(), text + line);
     }
-    root.replace(root.history(), text + JSON.writeValueAsString(entry) + "\n");
+  }
+
+  /**
+   * Deletes what an appender that died mid-append left: temporary copies of history.jsonl and
+   * tombstones of broken mutexes. Holding the mutex makes it safe: only its holder writes these.
+   *
+   * @return the paths deleted
+   */
+  public List<Path> deleteLeftovers() throws IOException {
+    List<Path> deleted = new ArrayList<>();
+    try (FileMutex m = FileMutex.acquire(root, root.historyLock(), staleAfter, wait)) {
+      List<Path> found = new ArrayList<>(root.hiddenSiblings(root.history(), "tmp"));
+      found.addAll(root.hiddenSiblings(root.historyLock(), "stale"));
+      for (Path p : found) {
+        if (!m.tomb().equals(Optional.of(p)) && root.delete(p, false)) {
+          deleted.add(p);
+        }
+      }
+    }
+    return deleted;
   }
 
   /**

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * finishing, before the next run starts; called while holding the lock.
  * <ul>
  *   <li>Half-written files and folders (hidden temporaries) are deleted.
- *   <li>A run whose process died holding the lock gets its "failed" line.
+ *   <li>A run whose process died holding the lock, or stopped renewing its lease, gets its "failed" line.
  *   <li>Production is the commit point of a promotion: a run that died after replacing production
  *       but before writing its history line gets a "reconciled" line, as does a production file
  *       changed by hand. So after recovery, history's last production is production.
@@ -26,26 +26,29 @@ final class Recovery {
   private Recovery() {}
 
   /** Returns the history lines it appended. */
-  static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<RetrainLock.Holder> dead)
+  static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<RetrainLock.Stale> stale)
       throws IOException {
-    for (var p : root.deleteLeftovers()) {
+    List<org.apache.hadoop.fs.Path> leftovers = new ArrayList<>(root.deleteLeftovers());
+    leftovers.addAll(history.deleteLeftovers());
+    for (var p : leftovers) {
       log.warn("deleted {}, left half-written by a run that stopped", p);
     }
+    Optional<RetrainLock.Holder> dead = stale.map(RetrainLock.Stale::holder);
     List<HistoryEntry> added = new ArrayList<>();
     Optional<String> production = root.productionRun();
     Optional<String> recorded = History.lastProduction(history.read());
 
     if (dead.isPresent() && !Objects.equals(dead.get().run(), production.orElse(null))) {
       added.add(HistoryEntry.now(dead.get().run(), null, production.orElse(null), null, History.FAILED,
-          "its process (" + dead.get().pid() + " on " + dead.get().host() + ", started " + dead.get().started()
-              + ") stopped before finishing; its lock was found stale"));
+          "its process (" + dead.get().process().describe() + ", started " + dead.get().started() + ") "
+              + stale.get().cause() + "; its lock was found stale"));
     }
     if (!Objects.equals(production, recorded)) {
       boolean diedAfterPromoting = dead.isPresent() && production.isPresent() && production.get().equals(dead.get().run());
       String reason = "production names " + production.orElse("no run") + " but history last recorded "
           + recorded.orElse("none") + "; "
           + (diedAfterPromoting
-              ? "its retrain process (" + dead.get().pid() + " on " + dead.get().host()
+              ? "its retrain process (" + dead.get().process().describe()
                   + ") stopped after promoting it, before recording it"
               : "production was changed outside retrain, or a retrain stopped between promoting and recording");
       added.add(HistoryEntry.now(production.orElse(null), accuracyOf(root, production), recorded.orElse(null), null,

@@ -60,24 +60,25 @@ public final class RetrainCommand implements Callable<Integer> {
     RetrainConfig settings = retrain.resolve(options.confFile());
     RetrainRoot root = RetrainRoot.open(settings.root(), SparkSetup.hadoopConf(SparkSetup.sparkConf(job)));
 
-    // One retrain per root at a time.
+    // One retrain per root at a time; the lock's lease and the timeout end a run that hangs.
+    PrintWriter err = spec.commandLine().getErr();
     RetrainLock lock;
     try {
-      lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWaitSeconds()));
+      lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWaitSeconds()),
+          Duration.ofSeconds(settings.lockLeaseSeconds()));
     } catch (RetrainLock.LockedException e) {
-      PrintWriter err = spec.commandLine().getErr();
       err.println("mnist-job: " + e.getMessage());
       err.flush();
       return LOCKED;
     }
-    try (lock) {
-      return retrainLocked(root, lock, job, settings);
+    History history = new History(root);
+    try (lock; RunGuard guard = RunGuard.start(root, history, lock, settings.timeoutSeconds(), err)) {
+      return retrainLocked(root, lock, guard, history, job, settings);
     }
   }
 
-  private int retrainLocked(RetrainRoot root, RetrainLock lock, JobConfig job, RetrainConfig settings)
-      throws IOException {
-    History history = new History(root);
+  private int retrainLocked(RetrainRoot root, RetrainLock lock, RunGuard guard, History history, JobConfig job,
+      RetrainConfig settings) throws IOException {
     // Tidy up after a run that stopped without finishing.
     Recovery.recover(root, history, lock.takenOver());
     String run = uniqueRun(root, history, lock);
@@ -101,6 +102,8 @@ public final class RetrainCommand implements Callable<Integer> {
       OptionalDouble productionAccuracy = baseline.map(b -> OptionalDouble.of(b.accuracy())).orElse(OptionalDouble.empty());
       decision = RetrainGate.decide(productionAccuracy, accuracy, settings.thresholds());
       String reason = decision.reason() + baseline.map(b -> "; " + b.note()).orElse("");
+      // Not after the deadline, and not without the lock.
+      guard.claim();
       if (decision.promote()) {
         root.setProduction(run);
       }
@@ -109,7 +112,12 @@ public final class RetrainCommand implements Callable<Integer> {
           decision.promote() ? History.PROMOTED : History.KEPT, reason);
     } catch (Throwable e) {
       // Production is untouched: every failure above comes before its replacement.
-      recordFailure(history, run, production, e);
+      if (guard.claimFailure()) {
+        recordFailure(history, run, production, e);
+      } else {
+        // the guard ended the run (its Spark context stopping is what failed here) and exits the JVM
+        guard.awaitExit();
+      }
       throw e;
     }
 
@@ -157,7 +165,8 @@ public final class RetrainCommand implements Callable<Integer> {
 
   private static void recordFailure(History history, String run, Optional<String> production, Throwable e) {
     boolean badInput = e instanceof InvalidInputException || e instanceof InvalidOptionException;
-    String reason = badInput ? "bad input: " + e.getMessage() : e.toString();
+    String reason = badInput ? "bad input: " + e.getMessage()
+        : e instanceof RunGuard.EndedException ? e.getMessage() : e.toString();
     try {
       history.append(HistoryEntry.now(run, null, production.orElse(null), null, History.FAILED, reason));
     } catch (IOException | RuntimeException writing) {

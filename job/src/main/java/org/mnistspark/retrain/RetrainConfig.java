@@ -16,8 +16,11 @@ import org.mnistspark.JobConfig;
  * @param floor accuracy every promoted model must reach, 0..1
  * @param keepRuns run folders kept besides the production run, >= 1
  * @param lockWaitSeconds how long to wait for another retrain's lock, >= 0
+ * @param lockLeaseSeconds the lock's lease, renewed every third of it, >= 3
+ * @param timeoutSeconds how long a run may hold the lock before it is ended, >= 0; 0 = no limit
  */
-public record RetrainConfig(String root, double tolerance, double floor, int keepRuns, int lockWaitSeconds) {
+public record RetrainConfig(String root, double tolerance, double floor, int keepRuns, int lockWaitSeconds,
+    int lockLeaseSeconds, int timeoutSeconds) {
   static final String BLOCK = "retrain";
 
   /**
@@ -34,7 +37,9 @@ public record RetrainConfig(String root, double tolerance, double floor, int kee
           range(c, "tolerance", 0, false, "must lie in [0, 1): an accuracy fraction, e.g. 0.005 for half a point"),
           range(c, "floor", 0, true, "must lie in [0, 1]: an accuracy fraction, e.g. 0.95"),
           atLeast(c, "keep-runs", 1),
-          atLeast(c, "lock-wait", 0));
+          atLeast(c, "lock-wait", 0),
+          atLeast(c, "lock-lease", 3),
+          atLeast(c, "timeout", 0));
     } catch (ConfigException.WrongType e) {
       throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
     }

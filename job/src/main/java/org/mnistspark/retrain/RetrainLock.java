@@ -3,34 +3,71 @@ package org.mnistspark.retrain;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * ROOT/retrain.lock: at most one retrain per root at a time. The file is created exclusively and
- * atomically and names its holder (host, process id and start, run, a random token). A lock whose
- * process is gone (same host; the process id is not running, or now belongs to a process that
- * started at another time) is stale and taken over. A lock from another host cannot be checked
- * and counts as live until it is released or deleted by hand.
+ * atomically; it names its holder ({@link ProcessIdentity}, run, a random token) and carries a
+ * lease that a daemon thread renews every third of its length, rewriting {@code renewed} and
+ * {@code expires} atomically, and only while the file still holds the holder's token and the lease
+ * has not run out. A lock is stale, and the next retrain takes it over, when
+ * <ul>
+ *   <li>its process is gone: checkable only where its pid means the same process to us (same boot
+ *       id and pid namespace); then at once;
+ *   <li>or its lease has expired: then only after this process has watched the file stay unchanged
+ *       for one more lease, so a live holder whose clock lags ours keeps the lock it renews.
+ * </ul>
+ * A live lock is never taken over. A holder that finds its lock gone or taken, or its lease run
+ * out, stops renewing, reports the loss ({@link #onLost}), and fails {@link #checkHeld}.
  */
 public final class RetrainLock implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetrainLock.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Duration POLL = Duration.ofSeconds(1);
+  private static final Duration POLL = Duration.ofMillis(500);
 
-  /** What the lock file holds. */
-  public record Holder(String host, long pid, String processStart, String started, String run, String token) {
+  /** What the lock file holds; times are UTC, ISO-8601. */
+  public record Holder(String run, String token, ProcessIdentity process, String started, long leaseSeconds,
+      String renewed, String expires) {
+
+    static Holder fresh(String run, Duration lease) {
+      Instant now = Instant.now();
+      return new Holder(run, UUID.randomUUID().toString(), ProcessIdentity.SELF, now.toString(), lease.toSeconds(),
+          now.toString(), now.plus(lease).toString());
+    }
+
+    Holder renewedAt(Instant t) {
+      return new Holder(run, token, process, started, leaseSeconds, t.toString(), t.plus(lease()).toString());
+    }
+
+    Holder withRun(String newRun) {
+      return new Holder(newRun, token, process, started, leaseSeconds, renewed, expires);
+    }
+
+    Duration lease() {
+      return Duration.ofSeconds(leaseSeconds);
+    }
+
+    boolean expiredAt(Instant t) {
+      return t.isAfter(Instant.parse(expires));
+    }
+
     String describe() {
-      return "run " + run + ", process " + pid + " on " + host + ", started " + started;
+      return "run " + run + ", process " + process.describe() + ", started " + started + ", lease until " + expires;
     }
   }
+
+  /** A stale lock this retrain took over, and what its process did: "stopped ...". */
+  public record Stale(Holder holder, String cause) {}
 
   /** Another retrain holds the lock (and kept it for as long as we were willing to wait). */
   public static final class LockedException extends Exception {
@@ -38,8 +75,7 @@ public final class RetrainLock implements AutoCloseable {
 
     LockedException(Path lock, Holder holder, long waitedSeconds) {
       super(lock + ": another retrain holds the lock (" + holder.describe() + ")"
-          + (waitedSeconds > 0 ? "; waited " + waitedSeconds + " s" : "")
-          + (holder.host().equals(HOST) ? "" : "; it runs on another host, so if it is gone, delete the lock file"));
+          + (waitedSeconds > 0 ? "; waited " + waitedSeconds + " s" : ""));
       this.holder = holder;
     }
 
@@ -48,62 +84,54 @@ public final class RetrainLock implements AutoCloseable {
     }
   }
 
-  static final String HOST = hostName();
-
   private final RetrainRoot root;
-  private Holder mine;
-  private final Holder takenOver;
+  private final Stale takenOver;
+  private final Optional<Path> tomb;
+  private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "retrain-lock-lease");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile Holder mine;
+  private volatile String lost;
+  private volatile Consumer<String> onLost = why -> {};
+  private boolean released;
 
-  private RetrainLock(RetrainRoot root, Holder mine, Holder takenOver) {
+  private RetrainLock(RetrainRoot root, Holder mine, Stale takenOver, Optional<Path> tomb) {
     this.root = root;
     this.mine = mine;
     this.takenOver = takenOver;
+    this.tomb = tomb;
   }
 
   /**
    * Returns the lock of {@code root} for {@code run}, taking over a stale one, and waiting up to
-   * {@code wait} while a live one is held.
+   * {@code wait} while a live one is held (longer to confirm that an expired lease is not renewed);
+   * its lease of {@code lease} (at least 1 s) is renewed until {@link #close}.
    *
    * @throws LockedException if a live lock is still held after {@code wait}
    * @throws IOException if the file system fails, or the lock file is not one this job wrote
    */
-  public static RetrainLock acquire(RetrainRoot root, String run, Duration wait) throws IOException, LockedException {
-    ProcessHandle self = ProcessHandle.current();
-    Holder me = new Holder(HOST, self.pid(), processStart(self).orElse(null), Instant.now().toString(), run,
-        UUID.randomUUID().toString());
-    String content = json(me);
-    long start = System.nanoTime();
-    Holder stale = null;
+  public static RetrainLock acquire(RetrainRoot root, String run, Duration wait, Duration lease)
+      throws IOException, LockedException {
+    if (lease.toSeconds() < 1) {
+      throw new IllegalArgumentException("lease " + lease + " is under 1 s");
+    }
+    Contest contest = new Contest(root, wait);
     while (true) {
-      if (root.createExclusively(root.lock(), content)) {
-        return new RetrainLock(root, me, stale);
+      Holder me = Holder.fresh(run, lease);
+      if (root.createExclusively(root.lock(), json(me))) {
+        return new RetrainLock(root, me, sweepTombs(root, contest), contest.tomb).startRenewing();
       }
       Optional<String> held = root.read(root.lock());
-      if (held.isEmpty()) {
-        continue; // released between our two looks
+      if (held.isPresent()) {
+        contest.consider(held.get(), parse(root.lock(), held.get()));
       }
-      Holder holder = parse(root.lock(), held.get());
-      if (isStale(holder)) {
-        if (takeOver(root, held.get())) {
-          log.warn("{}: taking over a stale lock ({}): that process is gone", root.lock(), holder.describe());
-          stale = holder;
-        }
-        continue;
-      }
-      long waited = (System.nanoTime() - start) / 1_000_000_000L;
-      long left = wait.toNanos() - (System.nanoTime() - start);
-      if (left <= 0) {
-        throw new LockedException(root.lock(), holder, waited);
-      }
-      if (waited == 0) {
-        log.info("{}: held by {}; waiting up to {} s", root.lock(), holder.describe(), wait.toSeconds());
-      }
-      sleep(Math.min(left, POLL.toNanos()));
     }
   }
 
-  /** The holder of a stale lock this retrain took over, if it did: a run that stopped without finishing. */
-  public Optional<Holder> takenOver() {
+  /** The stale lock this retrain took over, if it did: a run that stopped without finishing. */
+  public Optional<Stale> takenOver() {
     return Optional.ofNullable(takenOver);
   }
 
@@ -111,20 +139,155 @@ public final class RetrainLock implements AutoCloseable {
     return mine.run();
   }
 
-  /** Names another run in the lock (the holder keeps its token). */
-  public void renameRun(String run) throws IOException {
-    Holder renamed = new Holder(mine.host(), mine.pid(), mine.processStart(), mine.started(), run, mine.token());
-    root.replace(root.lock(), json(renamed));
-    mine = renamed;
+  /** Calls {@code handler} with the reason, on the lease thread, if this holder finds it lost the lock. */
+  public void onLost(Consumer<String> handler) {
+    onLost = handler;
   }
 
   /**
-   * Deletes the lock file if it is still this retrain's. A failure to do so is logged, not thrown:
-   * the run's outcome stands, and once this process has ended the lock is stale and the next run
-   * on this host takes it over.
+   * Throws unless the lock file still holds this retrain's token and its lease has time left:
+   * call it right before a step that must not happen without the lock.
+   */
+  public synchronized void checkHeld() throws IOException {
+    if (lost == null) {
+      problem().ifPresent(this::lose);
+    }
+    if (lost != null) {
+      throw new IOException("lost the retrain lock: " + lost);
+    }
+  }
+
+  /** Names another run in the lock (the holder keeps its token). */
+  public synchronized void renameRun(String run) throws IOException {
+    checkHeld();
+    write(mine.withRun(run));
+  }
+
+  /** One heartbeat: renews the lease, or reports that the lock is lost. */
+  void renewNow() {
+    Optional<String> why;
+    try {
+      why = renew();
+    } catch (IOException | RuntimeException e) {
+      // a passing file-system error; the lease covers two more tries, and running out is a loss
+      log.warn("{}: could not renew the lease ({}); it expires at {}", root.lock(), e.getMessage(), mine.expires());
+      return;
+    }
+    why.ifPresent(onLost);
+  }
+
+  /** Stops renewing, as a hung holder would; for tests. */
+  void stopRenewing() {
+    heartbeat.shutdown();
+  }
+
+  /**
+   * Stops renewing and deletes the lock file if it is still this retrain's. A failure to delete it
+   * is logged, not thrown: the run's outcome stands, and the lock is taken over once its lease has
+   * expired.
    */
   @Override
   public void close() {
+    heartbeat.shutdown();
+    synchronized (this) {
+      if (released) {
+        return;
+      }
+      released = true;
+      release();
+    }
+    try {
+      if (tomb.isPresent()) {
+        root.delete(tomb.get(), false);
+      }
+    } catch (IOException e) {
+      log.warn("{}: could not delete ({})", tomb.get(), e.getMessage());
+    }
+  }
+
+  /**
+   * Deletes the tombstones of other takeovers, returning the stale lock to record: the one this
+   * acquire took over, or else one whose taker removed it and then lost the race to create the lock
+   * to us (no one else records that run).
+   */
+  private static Stale sweepTombs(RetrainRoot root, Contest contest) throws IOException {
+    Stale stale = contest.stale;
+    for (Path other : root.hiddenSiblings(root.lock(), "stale")) {
+      if (contest.tomb.equals(Optional.of(other))) {
+        continue;
+      }
+      if (stale == null) {
+        stale = adopt(root, other);
+      }
+      root.delete(other, false);
+    }
+    return stale;
+  }
+
+  private static Stale adopt(RetrainRoot root, Path tomb) throws IOException {
+    Optional<String> content = root.read(tomb);
+    try {
+      return content.isEmpty() ? null : staleOf(parse(tomb, content.get()));
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  private static Stale staleOf(Holder h) {
+    boolean gone = ProcessIdentity.SELF.sharesPidsWith(h.process()) && h.process().isGone();
+    return new Stale(h, gone ? "stopped before finishing" : "stopped renewing its lease (it expired at " + h.expires() + ")");
+  }
+
+  private RetrainLock startRenewing() {
+    long every = mine.lease().toMillis() / 3;
+    heartbeat.scheduleWithFixedDelay(this::renewNow, every, every, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  /** Returns why the lock was just lost, or empty (renewed, or lost before). */
+  private synchronized Optional<String> renew() throws IOException {
+    if (lost != null) {
+      return Optional.empty();
+    }
+    Optional<String> problem = problem();
+    if (problem.isPresent()) {
+      lose(problem.get());
+      return problem;
+    }
+    write(mine.renewedAt(Instant.now()));
+    return Optional.empty();
+  }
+
+  /** Why the lock is no longer this holder's, or empty while it is. */
+  private Optional<String> problem() throws IOException {
+    if (mine.expiredAt(Instant.now())) {
+      return Optional.of("its lease expired at " + mine.expires() + " before it could be renewed");
+    }
+    Optional<String> held = root.read(root.lock());
+    if (held.isEmpty()) {
+      return Optional.of(root.lock() + " was deleted");
+    }
+    Holder now;
+    try {
+      now = parse(root.lock(), held.get());
+    } catch (IOException e) {
+      return Optional.of(e.getMessage());
+    }
+    return now.token().equals(mine.token()) ? Optional.empty() : Optional.of("taken over by " + now.describe());
+  }
+
+  private void lose(String why) {
+    lost = why;
+    heartbeat.shutdown();
+    log.error("{}: this retrain ({}) lost the lock: {}", root.lock(), mine.run(), why);
+  }
+
+  private void write(Holder h) throws IOException {
+    root.replace(root.lock(), json(h));
+    mine = h;
+  }
+
+  private void release() {
     try {
       Optional<String> held = root.read(root.lock());
       if (held.isPresent() && mine.token().equals(parse(root.lock(), held.get()).token())) {
@@ -133,63 +296,104 @@ public final class RetrainLock implements AutoCloseable {
         log.warn("{}: no longer ours at release ({}); left alone", root.lock(), held.orElse("gone"));
       }
     } catch (IOException e) {
-      log.error("{}: could not release the lock ({}); the next retrain on {} takes it over", root.lock(),
-          e.getMessage(), HOST);
+      log.error("{}: could not release the lock ({}); the next retrain takes it over when its lease has expired",
+          root.lock(), e.getMessage());
     }
   }
 
-  /**
-   * Returns whether {@code holder}'s process is gone. Only a process on this host can be checked;
-   * a process id that now belongs to a process started at another time counts as gone.
-   */
-  static boolean isStale(Holder holder) {
-    if (!HOST.equals(holder.host())) {
-      return false;
+  /** One acquire's view of the locks it meets: what it watched, what it took over, when it gives up. */
+  private static final class Contest {
+    private final RetrainRoot root;
+    private final long start = System.nanoTime();
+    private final long waitUntil;
+    /** The first stale-looking lock met, and until when it is watched whatever the wait. */
+    private String candidate;
+    private long candidateUntil;
+    private boolean announced;
+    private final ContentWatch watch = new ContentWatch();
+    private final ContentWatch blocked = new ContentWatch();
+    private Stale stale;
+    private Optional<Path> tomb = Optional.empty();
+
+    Contest(RetrainRoot root, Duration wait) {
+      this.root = root;
+      this.waitUntil = start + wait.toNanos();
     }
-    Optional<ProcessHandle> process = ProcessHandle.of(holder.pid());
-    if (process.isEmpty() || !process.get().isAlive()) {
+
+    void consider(String content, Holder h) throws IOException, LockedException {
+      boolean gone = ProcessIdentity.SELF.sharesPidsWith(h.process()) && h.process().isGone();
+      boolean expired = h.expiredAt(Instant.now());
+      // a live holder rewrites the file every third of a lease, whatever its clock says
+      boolean confirmed = expired && watch.unchangedFor(content).compareTo(h.lease()) >= 0;
+      if ((gone || confirmed) && takeOver(content, staleOf(h))) {
+        return;
+      }
+      if ((gone || expired) && candidate == null) {
+        // confirming a stale lock may take a lease of watching, whatever the wait; once only, so
+        // that a live holder whose lease merely looks expired to our clock is not waited on forever
+        candidate = content;
+        candidateUntil = System.nanoTime() + h.lease().plus(POLL).toNanos();
+      }
+      waitOrGiveUp(h, content.equals(candidate) ? Math.max(waitUntil, candidateUntil) : waitUntil);
+    }
+
+    /** Returns whether the stale lock was removed, by this call. */
+    private boolean takeOver(String content, Stale s) throws IOException {
+      Optional<Path> removed = root.removeIfUnchanged(root.lock(), content);
+      if (removed.isEmpty() && blocked.unchangedFor(content).compareTo(s.holder().lease()) >= 0) {
+        // its tombstone has stood for a lease while the stale file stayed: that taker stopped halfway
+        root.delete(root.tombstone(root.lock(), content), false);
+        removed = root.removeIfUnchanged(root.lock(), content);
+      }
+      if (removed.isEmpty()) {
+        return false;
+      }
+      log.warn("{}: taking over a stale lock ({}): its process {}", root.lock(), s.holder().describe(), s.cause());
+      deleteTomb();
+      tomb = removed;
+      stale = s;
       return true;
     }
-    Optional<String> start = processStart(process.get());
-    return holder.processStart() != null && start.isPresent() && !start.get().equals(holder.processStart());
-  }
 
-  /**
-   * Moves the stale lock aside and deletes it. If what was moved is no longer the stale content
-   * (another retrain took it over and locked first), it is put back.
-   *
-   * @return whether the stale lock was removed by this call
-   */
-  private static boolean takeOver(RetrainRoot root, String staleContent) throws IOException {
-    Path aside = root.temporary(root.lock(), "stale");
-    if (!root.move(root.lock(), aside)) {
-      return false;
+    private void waitOrGiveUp(Holder h, long giveUpAt) throws IOException, LockedException {
+      long now = System.nanoTime();
+      if (now >= giveUpAt) {
+        deleteTomb();
+        throw new LockedException(root.lock(), h, (now - start) / 1_000_000_000L);
+      }
+      if (!announced) {
+        log.info("{}: held by {}; waiting up to {} s", root.lock(), h.describe(), (giveUpAt - now) / 1_000_000_000L);
+        announced = true;
+      }
+      sleep(Math.min(giveUpAt - now, POLL.toNanos()));
     }
-    String moved = root.read(aside).orElse("");
-    if (!moved.equals(staleContent)) {
-      root.createExclusively(root.lock(), moved);
-      root.delete(aside, false);
-      return false;
+
+    private void deleteTomb() throws IOException {
+      if (tomb.isPresent()) {
+        root.delete(tomb.get(), false);
+      }
     }
-    root.delete(aside, false);
-    return true;
   }
 
   private static Holder parse(Path lock, String content) throws IOException {
+    Holder h;
     try {
-      return JSON.readValue(content, Holder.class);
+      h = JSON.readValue(content, Holder.class);
     } catch (JsonProcessingException e) {
-      throw new IOException(lock + ": not a retrain lock (" + e.getOriginalMessage()
-          + "); delete it if no retrain is running", e);
+      throw notALock(lock, e.getOriginalMessage(), e);
     }
+    if (h.token() == null || h.process() == null || h.expires() == null || h.leaseSeconds() < 1) {
+      throw notALock(lock, "no token, process, lease or expiry; an earlier version's lock?", null);
+    }
+    return h;
+  }
+
+  private static IOException notALock(Path lock, String why, Exception cause) {
+    return new IOException(lock + ": not a retrain lock (" + why + "); delete it if no retrain is running", cause);
   }
 
   private static String json(Holder h) throws JsonProcessingException {
     return JSON.writeValueAsString(h) + "\n";
-  }
-
-  private static Optional<String> processStart(ProcessHandle p) {
-    return p.info().startInstant().map(Instant::toString);
   }
 
   private static void sleep(long nanos) throws IOException {
@@ -198,15 +402,6 @@ public final class RetrainLock implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the retrain lock", e);
-    }
-  }
-
-  private static String hostName() {
-    try {
-      return InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      String env = System.getenv("HOSTNAME");
-      return env != null && !env.isBlank() ? env : "unknown-host";
     }
   }
 }

@@ -36,6 +36,15 @@ public final class RetrainOptions {
       description = "Wait this long for another retrain's lock on the same root; 0 = exit at once with code 4.")
   Integer lockWait;
 
+  @Option(names = "--lock-lease", paramLabel = "SECONDS",
+      description = "The lock's lease (>= 3), renewed every third of it; a lock not renewed for this long is taken over.")
+  Integer lockLease;
+
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "End a run still going this long after taking the lock: a failed history line, exit 1, "
+          + "production unchanged; 0 = no limit.")
+  Integer timeout;
+
   /** Returns the effective retrain settings: reference.conf, then {@code conf}, then these options. */
   public RetrainConfig resolve(File conf) {
     Map<String, Object> overrides = new LinkedHashMap<>();

@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -32,7 +35,8 @@ import org.mnistspark.output.OutputFolder;
  *   ROOT/runs/20261125T093000Z/   model.zip, metrics.json, evaluation.txt of one run
  *   ROOT/production               the production run's name, one line
  *   ROOT/history.jsonl            one JSON line per run
- *   ROOT/retrain.lock             present while a retrain runs; names its process
+ *   ROOT/history.jsonl.lock       present for the moment of one append (see History)
+ *   ROOT/retrain.lock             present while a retrain runs; names its process and lease
  * </pre>
  * Small files are written to a hidden temporary sibling and renamed into place. Hadoop's
  * {@code FileSystem.rename} does not overwrite, so replacing goes through {@code java.nio}'s
@@ -44,6 +48,7 @@ public final class RetrainRoot {
   public static final String PRODUCTION = "production";
   public static final String HISTORY = "history.jsonl";
   public static final String LOCK = "retrain.lock";
+  public static final String HISTORY_LOCK = "history.jsonl.lock";
   /** The kind of output folder a retraining root is, as its manifest records it. */
   static final String KIND = "retrain-root";
 
@@ -76,8 +81,8 @@ public final class RetrainRoot {
 
   /** Whether a folder without a manifest holds only what a retraining root of an earlier version did. */
   private static boolean isEarlierRoot(Set<String> names) {
-    return names.stream().allMatch(n -> Set.of(RUNS, PRODUCTION, HISTORY, LOCK).contains(n)
-        || n.startsWith("." + PRODUCTION + ".") || n.startsWith("." + HISTORY + "."));
+    return names.stream().allMatch(n -> Set.of(RUNS, PRODUCTION, HISTORY, LOCK, HISTORY_LOCK).contains(n)
+        || n.startsWith("." + PRODUCTION + ".") || n.startsWith("." + HISTORY + ".") || n.startsWith("." + LOCK + "."));
   }
 
   public Path root() {
@@ -102,6 +107,10 @@ public final class RetrainRoot {
 
   public Path lock() {
     return new Path(root, LOCK);
+  }
+
+  public Path historyLock() {
+    return new Path(root, HISTORY_LOCK);
   }
 
   public Configuration hadoop() {
@@ -189,6 +198,55 @@ public final class RetrainRoot {
     }
   }
 
+  /**
+   * Removes {@code file} if it holds {@code expected}, such that of several callers that judged
+   * the same content stale at most one removes it, and none removes what replaced it. The file
+   * first goes to a tombstone named after its content, which only one caller can create: locally
+   * a hard link (link(2) fails if the name exists), so the file is removed only after its content
+   * was checked; elsewhere a rename without overwrite, put back if the content was not the
+   * expected one. The caller deletes the tombstone when it is done: while it exists, a late caller
+   * with the same stale view cannot move what now stands at {@code file}.
+   *
+   * @return the tombstone if this call removed the file; empty if it was gone, changed, or another
+   *     caller is removing it
+   */
+  public Optional<Path> removeIfUnchanged(Path file, String expected) throws IOException {
+    Path tomb = tombstone(file, expected);
+    if (!(local ? linkNew(file, tomb) : renameNew(file, tomb))) {
+      return Optional.empty();
+    }
+    if (!read(tomb).orElse("").equals(expected)) {
+      if (!local) {
+        // fails only if a third caller created the file in this instant; that holder finds its
+        // file changed at its next check and stops
+        renameNew(tomb, file);
+      }
+      fs.delete(tomb, false);
+      return Optional.empty();
+    }
+    if (local) {
+      fs.delete(file, false);
+    }
+    return Optional.of(tomb);
+  }
+
+  /** The tombstone {@link #removeIfUnchanged} uses for {@code file} holding {@code content}. */
+  public Path tombstone(Path file, String content) {
+    return new Path(file.getParent(), "." + file.getName() + ".stale-" + sha256(content).substring(0, 16));
+  }
+
+  /** Returns the entries beside {@code target} named {@code .NAME.KIND-...}, as {@link #temporary} names them. */
+  public List<Path> hiddenSiblings(Path target, String kind) throws IOException {
+    String prefix = "." + target.getName() + "." + kind + "-";
+    List<Path> found = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(target.getParent())) {
+      if (s.getPath().getName().startsWith(prefix)) {
+        found.add(s.getPath());
+      }
+    }
+    return found;
+  }
+
   public boolean delete(Path p, boolean recursive) throws IOException {
     return fs.delete(p, recursive);
   }
@@ -207,8 +265,10 @@ public final class RetrainRoot {
 
   /**
    * Deletes what a stopped run left half-written: the temporary folders of {@link OutputFolder} in
-   * runs/ (a run folder is written once, so none of them holds an earlier output) and temporary copies of production and history.jsonl. Call it only
-   * while holding the lock, since only the lock holder writes these.
+   * runs/ (a run folder is written once, so none of them holds an earlier output) and temporary
+   * copies of production. Call it only while holding the lock, since only the lock holder writes
+   * these. History's temporaries are not among them: a run that lost the lock may still be
+   * appending its last line ({@link History#deleteLeftovers}).
    *
    * @return the paths deleted
    */
@@ -221,7 +281,7 @@ public final class RetrainRoot {
     }
     for (FileStatus s : fs.listStatus(root)) {
       String name = s.getPath().getName();
-      if ((name.startsWith("." + PRODUCTION + ".") || name.startsWith("." + HISTORY + ".")) && fs.delete(s.getPath(), true)) {
+      if (name.startsWith("." + PRODUCTION + ".") && fs.delete(s.getPath(), true)) {
         deleted.add(s.getPath());
       }
     }
@@ -231,6 +291,34 @@ public final class RetrainRoot {
   /** A hidden sibling of {@code target} that no other writer uses. */
   Path temporary(Path target, String kind) {
     return new Path(target.getParent(), "." + target.getName() + "." + kind + "-" + UUID.randomUUID());
+  }
+
+  /** Links {@code to} to the file at {@code from}; false if {@code from} is gone or {@code to} exists. */
+  private boolean linkNew(Path from, Path to) throws IOException {
+    try {
+      Files.createLink(localPath(to), localPath(from));
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException | NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /** Renames {@code from} to {@code to}; false if {@code from} is gone or {@code to} exists. */
+  private boolean renameNew(Path from, Path to) throws IOException {
+    try {
+      fileContext().rename(from, to, Options.Rename.NONE);
+      return true;
+    } catch (FileAlreadyExistsException | FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
   }
 
   private void write(Path file, String content) throws IOException {

@@ -27,8 +27,10 @@ class RecoveryTest {
     history = new History(root);
   }
 
-  private static RetrainLock.Holder deadRun(String run) {
-    return new RetrainLock.Holder("host", 4242, null, "2026-11-25T02:00:00Z", run, "t");
+  private static RetrainLock.Stale deadRun(String run) {
+    ProcessIdentity process = new ProcessIdentity("host", "boot", "pid:[1]", 4242, null);
+    return new RetrainLock.Stale(new RetrainLock.Holder(run, "t", process, "2026-11-25T02:00:00Z", 60,
+        "2026-11-25T02:00:00Z", "2026-11-25T02:01:00Z"), "stopped before finishing");
   }
 
   private void promoted(String run) throws Exception {

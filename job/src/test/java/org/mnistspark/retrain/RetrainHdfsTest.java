@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -37,6 +36,9 @@ class RetrainHdfsTest {
   static void startHdfs() throws Exception {
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
+    // closing a file waits for the DataNode's block report, retried after 400 ms at first: 100
+    // appends (two small files each) would take most of a minute
+    conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 20);
     hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
     hdfs.waitActive();
     fs = hdfs.getFileSystem();
@@ -88,22 +90,59 @@ class RetrainHdfsTest {
   @Test
   void lockIsExclusiveAndAStaleOneIsTakenOver() throws Exception {
     RetrainRoot root = open("lock");
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO)) {
-      assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ZERO))
+    Duration lease = Duration.ofSeconds(60);
+    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO, lease)) {
+      assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ZERO, lease))
           .isInstanceOf(RetrainLock.LockedException.class).hasMessageStartingWith(root.lock() + ": another retrain holds");
     }
     assertThat(fs.exists(root.lock())).isFalse();
 
-    Process gone = new ProcessBuilder("true").start();
-    assertThat(gone.waitFor(10, TimeUnit.SECONDS)).isTrue();
-    RetrainLock.Holder dead = new RetrainLock.Holder(RetrainLock.HOST, gone.pid(), null, "2026-11-25T02:00:00Z",
-        "20261125T020000Z", "t");
+    RetrainLock.Holder dead = RetrainLockTest.holder(RetrainLockTest.here(RetrainLockTest.deadPid(), null),
+        "20261125T020000Z", Duration.ofHours(1));
     try (OutputStream o = fs.create(root.lock(), false)) {
       o.write(new ObjectMapper().writeValueAsString(dead).getBytes(StandardCharsets.UTF_8));
     }
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093002Z", Duration.ZERO)) {
-      assertThat(lock.takenOver()).contains(dead);
+    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093002Z", Duration.ZERO, lease)) {
+      assertThat(lock.takenOver().orElseThrow().holder()).isEqualTo(dead);
     }
+    assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.RUNS);
+
+    RetrainLockTest.contendersTakeOverOnce(root, 3);
+    assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.RUNS);
+  }
+
+  @Test
+  void renewedLeaseHoldsAndAHungHoldersLeaseRunsOut() throws Exception {
+    RetrainRoot root = open("lease");
+    Duration lease = Duration.ofSeconds(2);
+    RetrainLock hung = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO, lease);
+    // renewed through FileContext.rename(OVERWRITE): live past three leases
+    assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(6), lease))
+        .isInstanceOf(RetrainLock.LockedException.class);
+    hung.checkHeld();
+
+    hung.stopRenewing();
+    try (RetrainLock next = RetrainLock.acquire(root, "20261125T093002Z", Duration.ofSeconds(10), lease)) {
+      assertThat(next.takenOver().orElseThrow().holder().run()).isEqualTo("20261125T093000Z");
+      assertThatThrownBy(hung::checkHeld).hasMessageStartingWith("lost the retrain lock: its lease expired at ");
+      hung.close();
+      next.checkHeld();
+    }
+    assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.RUNS);
+  }
+
+  @Test
+  void historyAppendsFromTwoWritersAtOnceKeepEveryLine() throws Exception {
+    RetrainRoot root = open("history");
+    assertThat(HistoryTest.appendConcurrently(root, 2, 50)).hasSize(100)
+        .containsExactlyInAnyOrderElementsOf(HistoryTest.expected(2, 50));
+    assertThat(names(root.root())).containsExactly(RetrainRoot.HISTORY, OutputFolder.MANIFEST, RetrainRoot.RUNS);
+  }
+
+  @Test
+  void removeIfUnchangedRenamesToATombstone() throws Exception {
+    RetrainRoot root = open("tomb");
+    RetrainRootTest.removeIfUnchangedRemovesOnlyWhatWasJudged(root);
     assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.RUNS);
   }
 

@@ -338,14 +338,16 @@ class RetrainIntegrationTest {
     try {
       waitForLine(child, log, "started: master local[2]");
       RetrainLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class);
-      assertThat(holder.pid()).isEqualTo(child.pid());
+      assertThat(holder.process().pid()).isEqualTo(child.pid());
+      assertThat(holder.process().pidNamespace()).isEqualTo(ProcessIdentity.SELF.pidNamespace());
 
       // A second retrain on the same root meanwhile is turned away at once.
       Result locked = retrain(root, data, "--train-limit", "200");
       assertThat(locked.exitCode()).as("exit code; stderr %s", locked.err()).isEqualTo(RetrainCommand.LOCKED).isEqualTo(4);
-      assertThat(locked.err()).isEqualTo("mnist-job: " + "file:" + root.resolve(RetrainRoot.LOCK)
+      // (the lease's end moves on with every renewal)
+      assertThat(locked.err()).startsWith("mnist-job: " + "file:" + root.resolve(RetrainRoot.LOCK)
           + ": another retrain holds the lock (run " + holder.run() + ", process " + child.pid() + " on "
-          + holder.host() + ", started " + holder.started() + ")\n");
+          + holder.process().host() + ", started " + holder.started() + ", lease until ").endsWith(")\n");
       assertThat(locked.out()).isEmpty();
 
       // Kill the first one mid-training: production and history are as before, the lock is left.
@@ -368,8 +370,8 @@ class RetrainIntegrationTest {
       assertThat(dead.run()).isEqualTo(holder.run());
       assertThat(dead.decision()).isEqualTo(History.FAILED);
       assertThat(dead.production()).isEqualTo(firstRun);
-      assertThat(dead.reason()).isEqualTo("its process (" + child.pid() + " on " + holder.host() + ", started "
-          + holder.started() + ") stopped before finishing; its lock was found stale");
+      assertThat(dead.reason()).isEqualTo("its process (" + child.pid() + " on " + holder.process().host()
+          + ", started " + holder.started() + ") stopped before finishing; its lock was found stale");
       HistoryEntry promoted = history.get(2);
       assertThat(promoted.decision()).isEqualTo(History.PROMOTED);
       assertThat(promoted.production()).isEqualTo(firstRun);
@@ -381,8 +383,45 @@ class RetrainIntegrationTest {
     }
   }
 
+  @Test
+  void timeoutEndsARunWithAFailedLineAndLeavesProduction() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
+    Path log = tmp.resolve("child.log");
+
+    // its own JVM, since the watchdog ends the process
+    Process child = startRetrainProcess(log, "--root", root.toString(), "--master", "local[2]", "--data", data.toString(),
+        "--train-limit", "2000", "--epochs", "5", "--floor", "0.1", "--timeout", "1");
+    try {
+      assertThat(child.waitFor(180, TimeUnit.SECONDS)).as("ended; log:\n%s", Files.readString(log)).isTrue();
+      assertThat(child.exitValue()).as("exit code; log:\n%s", Files.readString(log)).isEqualTo(MnistJob.FAILED);
+    } finally {
+      child.destroyForcibly();
+    }
+    assertThat(Files.readString(log)).contains("mnist-job: timed out after 1 s; production unchanged")
+        .doesNotContain("saved model.zip");
+    assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
+    List<HistoryEntry> history = history(root);
+    assertThat(history).hasSize(2);
+    HistoryEntry failed = history.get(1);
+    assertThat(failed.decision()).isEqualTo(History.FAILED);
+    assertThat(failed.reason()).isEqualTo("timed out after 1 s");
+    assertThat(RunName.isRunName(failed.run())).as(failed.run()).isTrue();
+    assertThat(failed.production()).isEqualTo(firstRun);
+    // the lock was released: nothing for the next run to take over
+    assertTidy(root, firstRun, firstRun);
+  }
+
   /** Starts {@code mnist-job retrain ARGS} in a new JVM with this test's classpath, output to {@code log}. */
   static Process startRetrainProcess(Path log, String... args) throws IOException {
+    List<String> cmd = java(MnistJob.class.getName());
+    cmd.add("retrain");
+    cmd.addAll(Arrays.asList(args));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
+  /** The command line that runs {@code mainClass} in a new JVM with this test's classpath and module flags. */
+  static List<String> java(String mainClass) {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect")
@@ -393,10 +432,8 @@ class RetrainIntegrationTest {
     String root = System.getProperty("project.root", ".");
     cmd.addAll(List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2G",
         "-Dlog4j2.configurationFile=" + Path.of(root, "conf", "log4j2.properties"),
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        MnistJob.class.getName(), "retrain"));
-    cmd.addAll(Arrays.asList(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
+    return cmd;
   }
 
   static void waitForLine(Process p, Path log, String text) throws Exception {

@@ -43,15 +43,16 @@ class RetrainOptionsTest {
 
   @Test
   void defaultsComeFromReferenceConf() {
-    assertThat(resolve("retrain", "--root", "/r")).isEqualTo(new RetrainConfig("/r", 0.005, 0.95, 10, 0));
+    assertThat(resolve("retrain", "--root", "/r")).isEqualTo(new RetrainConfig("/r", 0.005, 0.95, 10, 0, 60, 21600));
   }
 
   @Test
   void optionsOverrideTheFile() throws Exception {
     Path conf = Files.writeString(tmp.resolve("r.conf"),
         "mnist.retrain { root = \"hdfs://nn:8020/models/mnist\", floor = 0.97, keep-runs = 4 }\n");
-    assertThat(resolve("retrain", "--conf", conf.toString(), "--keep-runs", "2", "--lock-wait", "60", "--tolerance", "0"))
-        .isEqualTo(new RetrainConfig("hdfs://nn:8020/models/mnist", 0, 0.97, 2, 60));
+    assertThat(resolve("retrain", "--conf", conf.toString(), "--keep-runs", "2", "--lock-wait", "60", "--tolerance", "0",
+        "--lock-lease", "30", "--timeout", "0"))
+        .isEqualTo(new RetrainConfig("hdfs://nn:8020/models/mnist", 0, 0.97, 2, 60, 30, 0));
   }
 
   @Test
@@ -91,6 +92,14 @@ class RetrainOptionsTest {
         "mnist-job: Invalid value '0' for option '--keep-runs': must be at least 1");
     assertBadInput(execute("retrain", "--root", tmp.toString(), "--lock-wait", "-1"),
         "mnist-job: Invalid value '-1' for option '--lock-wait': must be at least 0");
+  }
+
+  @Test
+  void lockLeaseAndTimeout() {
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--lock-lease", "2"),
+        "mnist-job: Invalid value '2' for option '--lock-lease': must be at least 3");
+    assertBadInput(execute("retrain", "--root", tmp.toString(), "--timeout", "-5"),
+        "mnist-job: Invalid value '-5' for option '--timeout': must be at least 0");
   }
 
   @Test

@@ -124,12 +124,43 @@ class RetrainRootTest {
     Files.writeString(r.resolve(".retrain.lock.new-3"), "a contender's lock being published");
     Files.writeString(r.resolve("notes.txt"), "the operator's");
 
-    assertThat(root.deleteLeftovers()).hasSize(3);
+    assertThat(root.deleteLeftovers()).hasSize(2);
     try (var s = Files.list(r)) {
+      // history's temporaries are History's to delete, under its mutex
       assertThat(s.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("runs", "production", ".retrain.lock.new-3", "notes.txt", OutputFolder.MANIFEST);
+          .containsExactlyInAnyOrder("runs", "production", ".history.jsonl.tmp-2", ".retrain.lock.new-3", "notes.txt",
+              OutputFolder.MANIFEST);
     }
     assertThat(r.resolve("runs").toFile().list()).containsExactly("20261126T000000Z");
+  }
+
+  @Test
+  void removeIfUnchangedRemovesOnlyWhatWasJudged() throws Exception {
+    removeIfUnchangedRemovesOnlyWhatWasJudged(root);
+    assertThat(tmp.resolve("root").toFile().list()).containsExactly("runs");
+  }
+
+  static void removeIfUnchangedRemovesOnlyWhatWasJudged(RetrainRoot root) throws Exception {
+    org.apache.hadoop.fs.Path f = new org.apache.hadoop.fs.Path(root.root(), "mutex");
+    root.replace(f, "old");
+    // changed since it was judged: left, and nothing beside it
+    assertThat(root.removeIfUnchanged(f, "older")).isEmpty();
+    assertThat(root.read(f)).contains("old");
+    assertThat(root.exists(root.tombstone(f, "older"))).isFalse();
+
+    org.apache.hadoop.fs.Path tomb = root.removeIfUnchanged(f, "old").orElseThrow();
+    assertThat(root.exists(f)).isFalse();
+    assertThat(tomb).isEqualTo(root.tombstone(f, "old"));
+    // a late caller with the same view cannot remove a new file, even one with the same content
+    root.replace(f, "old");
+    assertThat(root.removeIfUnchanged(f, "old")).isEmpty();
+    assertThat(root.read(f)).contains("old");
+    root.replace(f, "new");
+    assertThat(root.removeIfUnchanged(f, "old")).isEmpty();
+    assertThat(root.read(f)).contains("new");
+    assertThat(root.hiddenSiblings(f, "stale")).containsExactly(tomb);
+    root.delete(tomb, false);
+    root.delete(f, false);
   }
 
   /** Races {@code writers} threads to create the lock file exclusively; returns how many succeeded. */

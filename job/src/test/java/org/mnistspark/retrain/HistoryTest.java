@@ -1,0 +1,155 @@
+package org.mnistspark.retrain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** history.jsonl under concurrent appenders, on the local file system (HDFS: RetrainHdfsTest). */
+class HistoryTest {
+  @TempDir Path tmp;
+  private RetrainRoot root;
+
+  @BeforeEach
+  void open() throws Exception {
+    root = RetrainRoot.open(tmp.toString(), new Configuration());
+  }
+
+  /** Appends lines named {@code writer-i} from each writer thread at once; returns what history then reads. */
+  static List<String> appendConcurrently(RetrainRoot root, int writers, int each) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      List<Callable<Void>> tasks = new ArrayList<>();
+      for (int w = 0; w < writers; w++) {
+        String name = "writer" + w;
+        tasks.add(() -> {
+          appendLines(root, name, each);
+          return null;
+        });
+      }
+      for (Future<Void> f : pool.invokeAll(tasks)) {
+        f.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return new History(root).read().stream().map(HistoryEntry::reason).toList();
+  }
+
+  static void appendLines(RetrainRoot root, String writer, int n) throws IOException {
+    History history = new History(root);
+    for (int i = 0; i < n; i++) {
+      history.append(HistoryEntry.now("20261125T0930" + String.format("%02d", i % 60) + "Z", null, null, null,
+          History.FAILED, writer + "-" + i));
+    }
+  }
+
+  static List<String> expected(int writers, int each) {
+    List<String> lines = new ArrayList<>();
+    for (int w = 0; w < writers; w++) {
+      for (int i = 0; i < each; i++) {
+        lines.add("writer" + w + "-" + i);
+      }
+    }
+    return lines;
+  }
+
+  /**
+   * A child JVM's entry point: appends {@code args[2]} lines as writer {@code args[1]} to the root
+   * {@code args[0]}, once the file {@code args[0]/go} exists (so that the writers overlap).
+   */
+  public static void main(String[] args) throws Exception {
+    RetrainRoot root = RetrainRoot.open(args[0], new Configuration());
+    Files.writeString(Path.of(args[0], "ready-" + args[1]), "");
+    while (!Files.exists(Path.of(args[0], "go"))) {
+      Thread.sleep(5);
+    }
+    appendLines(root, args[1], Integer.parseInt(args[2]));
+  }
+
+  @Test
+  void twoThreadsAppendingAtOnceKeepEveryLine() throws Exception {
+    List<String> lines = appendConcurrently(root, 2, 50);
+    assertThat(lines).hasSize(100).containsExactlyInAnyOrderElementsOf(expected(2, 50));
+    // each writer's lines in its own order
+    assertThat(lines.stream().filter(l -> l.startsWith("writer0-")).toList()).isEqualTo(expected(1, 50));
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY);
+  }
+
+  @Test
+  void twoProcessesAppendingAtOnceKeepEveryLine() throws Exception {
+    List<Process> children = new ArrayList<>();
+    for (int w = 0; w < 2; w++) {
+      List<String> cmd = RetrainIntegrationTest.java(HistoryTest.class.getName());
+      cmd.addAll(List.of(tmp.toString(), "writer" + w, "50"));
+      children.add(new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(tmp.resolve("writer" + w + ".log").toFile()).start());
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (!(Files.exists(tmp.resolve("ready-writer0")) && Files.exists(tmp.resolve("ready-writer1")))) {
+      assertThat(System.nanoTime()).as("children ready").isLessThan(deadline);
+      assertThat(children).as("children waiting; logs in %s", tmp).allMatch(Process::isAlive);
+      Thread.sleep(10);
+    }
+    Files.writeString(tmp.resolve("go"), "");
+    for (int w = 0; w < 2; w++) {
+      assertThat(children.get(w).waitFor(120, TimeUnit.SECONDS)).isTrue();
+      assertThat(children.get(w).exitValue()).as("exit code; log %s", Files.readString(tmp.resolve("writer" + w + ".log")))
+          .isZero();
+    }
+    assertThat(new History(root).read()).extracting(HistoryEntry::reason)
+        .hasSize(100).containsExactlyInAnyOrderElementsOf(expected(2, 50));
+  }
+
+  @Test
+  void mutexLeftByADeadAppenderIsBrokenAfterItStaysUnchanged() throws Exception {
+    Files.writeString(tmp.resolve(RetrainRoot.HISTORY_LOCK), "a-token process 4242 on elsewhere at 2026-11-25T02:00:00Z\n");
+    History history = new History(root, Duration.ofSeconds(1), Duration.ofSeconds(30));
+    long start = System.nanoTime();
+    history.append(HistoryEntry.now("20261125T093000Z", null, null, null, History.FAILED, "after"));
+    assertThat((System.nanoTime() - start) / 1e9).isBetween(0.9, 10.0);
+    assertThat(history.read()).extracting(HistoryEntry::reason).containsExactly("after");
+    // no mutex, no tombstone
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY);
+  }
+
+  @Test
+  void mutexHeldForTheWholeWaitFailsTheAppendAndWritesNothing() throws Exception {
+    Files.writeString(tmp.resolve(RetrainRoot.HISTORY_LOCK), "a-token process 4242 on elsewhere at 2026-11-25T02:00:00Z\n");
+    History history = new History(root, Duration.ofSeconds(60), Duration.ofSeconds(1));
+    assertThatThrownBy(() -> history.append(HistoryEntry.now("20261125T093000Z", null, null, null, History.FAILED, "x")))
+        .isInstanceOf(IOException.class)
+        .hasMessage(root.historyLock() + ": held for over 1 s by a-token process 4242 on elsewhere at "
+            + "2026-11-25T02:00:00Z; delete it if no retrain is running");
+    assertThat(tmp.resolve(RetrainRoot.HISTORY)).doesNotExist();
+    assertThat(tmp.resolve(RetrainRoot.HISTORY_LOCK)).exists();
+  }
+
+  @Test
+  void deleteLeftoversRemovesHalfWrittenCopiesAndOldTombstones() throws Exception {
+    History history = new History(root);
+    history.append(HistoryEntry.now("20261125T093000Z", null, null, null, History.FAILED, "kept"));
+    Files.writeString(tmp.resolve(".history.jsonl.tmp-1"), "half");
+    Files.writeString(tmp.resolve(".history.jsonl.lock.stale-0123456789abcdef"), "an old holder");
+    Files.writeString(tmp.resolve(".history.jsonl.lock.new-2"), "an appender's mutex being published");
+
+    assertThat(history.deleteLeftovers()).hasSize(2);
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY,
+        ".history.jsonl.lock.new-2");
+    assertThat(history.read()).extracting(HistoryEntry::reason).containsExactly("kept");
+  }
+}
