@@ -43,9 +43,9 @@ public final class Charts {
     return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
   }
 
-  /** Train loss against epoch, on a log axis. */
+  /** Train loss (mean over each epoch) and validation loss (after it) against epoch, on a log axis. */
   public static byte[] loss(StudySummary s) throws IOException {
-    XYChart chart = chart(s, "Train loss per epoch (log scale)", "Train loss (mean over the epoch)");
+    XYChart chart = chart(s, "Loss per epoch (log scale)", "Cross-entropy: train (mean over the epoch), validation (dashed)");
     chart.getStyler().setYAxisLogarithmic(true);
     // decades only: labelling every minor tick crowded the axis and rounded 0.0005 to "0"
     chart.getStyler().setYAxisLogarithmicDecadeOnly(true);
@@ -54,7 +54,8 @@ public final class Charts {
     double high = 0;
     for (ScalingSummary x : s.scalings()) {
       add(chart, x, x.trainLoss());
-      for (Band b : x.trainLoss()) {
+      add(chart, x, epochAxis(x.validationLoss().size()), x.validationLoss(), x.scaling() + " validation", true);
+      for (Band b : concat(x.trainLoss(), x.validationLoss())) {
         low = plottable(b.min()) ? Math.min(low, b.min()) : low;
         high = plottable(b.max()) ? Math.max(high, b.max()) : high;
       }
@@ -65,6 +66,58 @@ public final class Charts {
       chart.getStyler().setYAxisMax(niceAbove(high));
     }
     return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /**
+   * Validation accuracy at every check against {@code axis}: images fitted (millions) or training
+   * seconds, so that scalings are compared by data seen and by time spent.
+   */
+  public static byte[] curve(StudySummary s, CurveAxis axis) throws IOException {
+    XYChart chart = chart(s, "Validation accuracy at every check", "Validation accuracy");
+    chart.setXAxisTitle(axis.title);
+    chart.getStyler().setXAxisMin(null);
+    chart.getStyler().setXAxisMax(null);
+    chart.setCustomXAxisTickLabelsFormatter(v -> String.format(Locale.ROOT, axis.format, v));
+    chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.1f%%", y * 100));
+    double low = 1;
+    for (ScalingSummary x : s.scalings()) {
+      List<Double> xs = x.checks().stream().map(c -> axis == CurveAxis.IMAGES ? c.images() / 1e6 : c.seconds()).toList();
+      List<Band> acc = x.checks().stream().map(ScalingSummary.Check::accuracy).toList();
+      add(chart, x, xs, acc, legend(x), false);
+      low = Math.min(low, acc.stream().skip(Math.min(2, acc.size() - 1)).mapToDouble(Band::min).min().orElse(1));
+    }
+    // the first checks (near 90%) would squash where the scalings differ
+    chart.getStyler().setYAxisMin(Math.floor(low * 100) / 100);
+    chart.getStyler().setYAxisMax(1.0);
+    return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+  }
+
+  /** The x axis of {@link #curve}. */
+  public enum CurveAxis {
+    IMAGES("Training images fitted (millions)", "%.1f"),
+    SECONDS("Training seconds (validation excluded)", "%.0f");
+
+    private final String title;
+    private final String format;
+
+    CurveAxis(String title, String format) {
+      this.title = title;
+      this.format = format;
+    }
+  }
+
+  private static List<Double> epochAxis(int epochs) {
+    List<Double> xs = new ArrayList<>();
+    for (int e = 1; e <= epochs; e++) {
+      xs.add((double) e);
+    }
+    return xs;
+  }
+
+  private static List<Band> concat(List<Band> a, List<Band> b) {
+    List<Band> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
   }
 
   /** The largest of 1, 2, 5 x 10^k at or below {@code v > 0}. */
@@ -119,14 +172,23 @@ public final class Charts {
     return x -> Math.abs(x - Math.rint(x)) < 1e-9 ? String.valueOf(Math.round(x)) : "";
   }
 
-  /** The mean line and, with two or more seeds, the min–max band of one scaling. */
+  /** The mean line and, with two or more seeds, the min–max band of one scaling, one point per epoch. */
   private static void add(XYChart chart, ScalingSummary x, List<Band> bands) {
+    add(chart, x, epochAxis(bands.size()), bands, legend(x), false);
+  }
+
+  /**
+   * The mean line of {@code bands} at {@code xs} and, with two or more seeds, their min–max band;
+   * dashed for a second quantity of the same scaling (validation loss beside train loss).
+   */
+  private static void add(XYChart chart, ScalingSummary x, List<Double> xs, List<Band> bands, String name,
+      boolean dashed) {
     Color color = COLORS.getOrDefault(x.scaling(), Color.DARK_GRAY);
     List<Double> epochs = new ArrayList<>();
     List<Double> means = new ArrayList<>();
     for (int e = 0; e < bands.size(); e++) {
       if (plottable(bands.get(e).mean())) {
-        epochs.add(e + 1.0);
+        epochs.add(xs.get(e));
         means.add(bands.get(e).mean());
       }
     }
@@ -139,28 +201,30 @@ public final class Charts {
       List<Double> py = new ArrayList<>();
       for (int e = 0; e < bands.size(); e++) {
         if (plottable(bands.get(e).max())) {
-          px.add(e + 1.0);
+          px.add(xs.get(e));
           py.add(bands.get(e).max());
         }
       }
       for (int e = bands.size() - 1; e >= 0; e--) {
         if (plottable(bands.get(e).min())) {
-          px.add(e + 1.0);
+          px.add(xs.get(e));
           py.add(bands.get(e).min());
         }
       }
-      XYSeries band = chart.addSeries(x.scaling() + " min–max", px, py);
+      XYSeries band = chart.addSeries(name + " min–max", px, py);
       band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
       band.setFillColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 50));
       band.setLineColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 0));
       band.setMarker(SeriesMarkers.NONE);
       band.setShowInLegend(false);
     }
-    XYSeries line = chart.addSeries(legend(x), epochs, means);
+    XYSeries line = chart.addSeries(name, epochs, means);
     line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     line.setLineColor(color);
-    line.setLineStyle(new BasicStroke(2.5f));
-    line.setMarker(SeriesMarkers.CIRCLE);
+    line.setLineStyle(dashed
+        ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f)
+        : new BasicStroke(2.5f));
+    line.setMarker(dashed ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
     line.setMarkerColor(color);
   }
 

@@ -141,7 +141,42 @@ public final class Conclusion {
     } else {
       b.append(" After epoch ").append(last).append(" the ranges over seeds overlap: the remaining difference is within the seed spread.");
     }
+    b.append(' ').append(peaks(n, o));
     return Optional.of(b.toString());
+  }
+
+  /**
+   * Each curve's peak (mean over seeds) and whether the baseline ever reached the other's peak:
+   * the question of whether more epochs close the gap, asked of the whole run rather than of one
+   * epoch, since runs stopped early end at different epochs.
+   */
+  static String peaks(ScalingSummary n, ScalingSummary o) {
+    int np = peakEpoch(n);
+    int op = peakEpoch(o);
+    double oPeak = o.validationAccuracy().get(op - 1).mean();
+    StringBuilder b = new StringBuilder("Over the whole runs, ").append(n.scaling())
+        .append("'s mean validation accuracy peaked at ").append(Format.percent(n.validationAccuracy().get(np - 1).mean()))
+        .append(" (epoch ").append(np).append("), ").append(o.scaling()).append("'s at ").append(Format.percent(oPeak))
+        .append(" (epoch ").append(op).append("); ").append(n.scaling());
+    OptionalInt reached = n.epochReaching(oPeak);
+    if (reached.isPresent()) {
+      b.append(" first reached ").append(o.scaling()).append("'s peak at epoch ").append(reached.getAsInt()).append('.');
+    } else {
+      b.append(" never reached it within ").append(Format.epochs(n.epochs())).append(", ending ")
+          .append(Format.points(oPeak - n.lastValidationAccuracy().mean())).append(" points below it.");
+    }
+    return b.toString();
+  }
+
+  /** The 1-based epoch of the highest mean validation accuracy (the first, on ties). */
+  private static int peakEpoch(ScalingSummary x) {
+    int best = 0;
+    for (int e = 1; e < x.epochs(); e++) {
+      if (x.validationAccuracy().get(e).mean() > x.validationAccuracy().get(best).mean()) {
+        best = e;
+      }
+    }
+    return best + 1;
   }
 
   /** Mean seconds per epoch, and whether scaling measurably changed them. */

@@ -14,6 +14,11 @@ import java.util.OptionalInt;
 public final class Report {
   public static final String ACCURACY_PNG = "accuracy.png";
   public static final String LOSS_PNG = "loss.png";
+  public static final String CURVE_IMAGES_PNG = "accuracy-vs-images.png";
+  public static final String CURVE_SECONDS_PNG = "accuracy-vs-seconds.png";
+
+  /** The plots as PNG bytes, embedded by the HTML report. */
+  public record Images(byte[] accuracy, byte[] loss, byte[] curveImages, byte[] curveSeconds) {}
 
   private Report() {}
 
@@ -42,14 +47,17 @@ public final class Report {
     b.append("## Validation accuracy per epoch\n\n");
     b.append("![Validation accuracy per epoch](").append(ACCURACY_PNG).append(")\n\n");
     markdownTable(b, c.validation());
-    b.append("\n## Train loss per epoch\n\n");
-    b.append("![Train loss per epoch](").append(LOSS_PNG).append(")\n\n");
+    b.append("\n## Validation accuracy at every check, by images fitted and by training time\n\n");
+    b.append("![Validation accuracy against images fitted](").append(CURVE_IMAGES_PNG).append(")\n\n");
+    b.append("![Validation accuracy against training seconds](").append(CURVE_SECONDS_PNG).append(")\n\n");
+    b.append("## Loss per epoch\n\n");
+    b.append("![Train and validation loss per epoch](").append(LOSS_PNG).append(")\n\n");
     markdownTable(b, c.loss());
     b.append('\n').append(c.definitions()).append('\n');
     return b.toString();
   }
 
-  public static String html(StudySummary s, String updatedAt, byte[] accuracyPng, byte[] lossPng) {
+  public static String html(StudySummary s, String updatedAt, Images images) {
     Content c = content(s, updatedAt);
     StringBuilder b = new StringBuilder();
     b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
@@ -71,10 +79,13 @@ public final class Report {
     htmlTable(b, c.results());
     b.append("<p>").append(escape(c.resultsNote())).append("</p>\n");
     b.append("<h2>Validation accuracy per epoch</h2>\n");
-    image(b, accuracyPng, "Validation accuracy per epoch");
+    image(b, images.accuracy(), "Validation accuracy per epoch");
     htmlTable(b, c.validation());
-    b.append("<h2>Train loss per epoch</h2>\n");
-    image(b, lossPng, "Train loss per epoch");
+    b.append("<h2>Validation accuracy at every check, by images fitted and by training time</h2>\n");
+    image(b, images.curveImages(), "Validation accuracy against images fitted");
+    image(b, images.curveSeconds(), "Validation accuracy against training seconds");
+    b.append("<h2>Loss per epoch</h2>\n");
+    image(b, images.loss(), "Train and validation loss per epoch");
     htmlTable(b, c.loss());
     b.append("<p>").append(escape(c.definitions())).append("</p>\n</body>\n</html>\n");
     return b.toString();
@@ -91,9 +102,7 @@ public final class Report {
             + "; seeds " + joinNumbers(plan.seeds()) + "; " + Format.epochs(plan.epochs()) + " per run.",
         "Data: " + plan.dataset() + ", " + d.trainImages() + " training, " + d.validationImages() + " validation and "
             + d.testImages() + " test images.",
-        "Training: master " + d.master() + ", " + d.partitions() + " partitions, minibatches of " + o.get("batch-size-per-worker")
-            + " per worker, averaging every " + o.get("averaging-frequency") + " minibatches, Adam learning rate "
-            + o.get("learning-rate") + ".",
+        training(d, o),
         "Results as of " + (updatedAt == null ? "(none)" : updatedAt) + "; every number here comes from results.json beside this report.");
 
     List<String> header = new ArrayList<>(List.of("scaling", "seeds", "test accuracy mean", "min", "max"));
@@ -118,10 +127,33 @@ public final class Report {
     String resultsNote = "Test accuracy is the saved network's (the best validation check's with keep-best-validation), on the whole test set. \"Epoch reaching\" is the first "
         + "epoch after which the validation accuracy averaged over seeds reached the threshold; in brackets each seed's own. "
         + "Seconds per epoch count training only (validation excluded), averaged over epochs and seeds.";
+    List<String> stops = new ArrayList<>();
+    for (ScalingSummary x : s.scalings()) {
+      x.stoppedEarly().forEach(why -> stops.add(x.scaling() + ", " + why));
+    }
+    if (!stops.isEmpty()) {
+      resultsNote += " Runs that stopped before their last epoch: " + String.join("; ", stops) + ". After a seed "
+          + "stops, the bands and means of later epochs are over the seeds still running.";
+    }
     String definitions = "Bands and brackets give the minimum and maximum over seeds. Train loss is the mean "
-        + "minibatch loss over the epoch (with --trainer dl4j, DL4J's loss of the epoch's last averaging round).";
+        + "minibatch loss over the epoch (with --trainer dl4j, DL4J's loss of the epoch's last averaging round); "
+        + "validation loss is the mean cross-entropy on the validation split after the epoch.";
     return new Content("Normalization study: " + plan.dataset(), intro, Conclusion.paragraphs(s), results, resultsNote,
         perEpoch(s, true), perEpoch(s, false), definitions);
+  }
+
+  /** How the runs trained: the trainer, minibatches, the optimizer and early stopping. */
+  private static String training(StudySummary.Data d, Map<String, Object> o) {
+    String optimizer = "sgd".equals(o.get("optimizer")) ? "plain SGD" : "Adam";
+    String how = "single-jvm".equals(o.get("trainer"))
+        ? "one JVM, plain fit without Spark or averaging (the Keras script's setting), minibatches of "
+            + o.get("batch-size-per-worker")
+        : "master " + d.master() + ", " + d.partitions() + " partitions, minibatches of " + o.get("batch-size-per-worker")
+            + " per worker, averaging every " + o.get("averaging-frequency") + " minibatches";
+    Object patience = o.get("early-stop-patience");
+    String stop = patience == null || "0".equals(String.valueOf(patience)) ? ""
+        : "; a run stops when its epoch-end validation accuracy has not improved for " + patience + " epochs";
+    return "Training: " + how + ", " + optimizer + " learning rate " + o.get("learning-rate") + stop + ".";
   }
 
   /** "2 (per seed: 2, 2, 3)", or just "2" with one seed. */
@@ -149,6 +181,10 @@ public final class Report {
     for (int e = 0; e < epochs; e++) {
       List<String> row = new ArrayList<>(List.of(String.valueOf(e + 1)));
       for (ScalingSummary x : s.scalings()) {
+        if (e >= x.epochs()) {
+          row.add("—");
+          continue;
+        }
         Band b = (accuracy ? x.validationAccuracy() : x.trainLoss()).get(e);
         String cell = accuracy ? Format.percent(b.mean()) : Format.loss(b.mean());
         if (x.seeds().size() > 1) {

@@ -78,6 +78,11 @@ public record RunRecord(
     return epochs.stream().mapToDouble(EpochStats::trainLoss).toArray();
   }
 
+  /** Validation loss after each epoch, in epoch order; NaN where the trainer did not measure it. */
+  public double[] validationLoss() {
+    return epochs.stream().mapToDouble(e -> e.validationLoss() == null ? Double.NaN : e.validationLoss()).toArray();
+  }
+
   /** Mean wall seconds of this run's epochs (training only, validation excluded). */
   public double meanSecondsPerEpoch() {
     return epochs.stream().mapToDouble(EpochStats::seconds).average().orElse(Double.NaN);

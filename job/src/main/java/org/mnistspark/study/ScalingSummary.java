@@ -3,6 +3,7 @@ package org.mnistspark.study;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import org.mnistspark.train.ValidationPoint;
 
 /**
  * One scaling's runs, aggregated over seeds. Pure: built from run records, no Spark.
@@ -14,6 +15,9 @@ import java.util.OptionalInt;
  * @param testAccuracy of the final networks, mean/min/max over seeds
  * @param secondsPerEpoch of the runs' own mean epoch times, mean/min/max over seeds
  * @param validationPerSeed each seed's validation accuracy per epoch, in the order of {@code seeds}
+ * @param validationLoss per epoch, mean/min/max over seeds (NaN where a trainer does not measure it)
+ * @param checks every validation check (validations-per-epoch per epoch), over the seeds that ran it
+ * @param stoppedEarly "seed S: why" for each seed that stopped before its last epoch
  */
 public record ScalingSummary(
     String scaling,
@@ -24,7 +28,16 @@ public record ScalingSummary(
     Band testAccuracy,
     Band secondsPerEpoch,
     double samplesPerSecond,
-    List<double[]> validationPerSeed) {
+    List<double[]> validationPerSeed,
+    List<Band> validationLoss,
+    List<Check> checks,
+    List<String> stoppedEarly) {
+
+  /**
+   * One validation check over seeds: where the seeds were (means of images fitted and training
+   * seconds; the same schedule makes them nearly equal) and the accuracy they had.
+   */
+  public record Check(double epoch, double images, double seconds, Band accuracy) {}
 
   /**
    * Returns the summary of {@code runs}, all of one scaling.
@@ -44,9 +57,11 @@ public record ScalingSummary(
     int epochs = runs.stream().mapToInt(r -> r.epochs().size()).max().orElseThrow();
     List<Band> validation = new ArrayList<>();
     List<Band> loss = new ArrayList<>();
+    List<Band> validationLoss = new ArrayList<>();
     for (int e = 0; e < epochs; e++) {
       validation.add(Band.of(valuesAt(runs, e, RunRecord::validationAccuracy)));
       loss.add(Band.of(valuesAt(runs, e, RunRecord::trainLoss)));
+      validationLoss.add(Band.of(valuesAt(runs, e, RunRecord::validationLoss)));
     }
     return new ScalingSummary(
         scaling,
@@ -57,7 +72,24 @@ public record ScalingSummary(
         Band.of(runs.stream().mapToDouble(RunRecord::testAccuracy).toArray()),
         Band.of(runs.stream().mapToDouble(RunRecord::meanSecondsPerEpoch).toArray()),
         runs.stream().mapToDouble(RunRecord::meanSamplesPerSecond).average().orElseThrow(),
-        runs.stream().map(RunRecord::validationAccuracy).toList());
+        runs.stream().map(RunRecord::validationAccuracy).toList(),
+        List.copyOf(validationLoss),
+        checks(runs),
+        runs.stream().filter(r -> r.stoppedEarly() != null).map(r -> "seed " + r.seed() + ": " + r.stoppedEarly()).toList());
+  }
+
+  private static List<Check> checks(List<RunRecord> runs) {
+    int n = runs.stream().mapToInt(r -> r.curve() == null ? 0 : r.curve().size()).max().orElse(0);
+    List<Check> out = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      int check = k;
+      List<ValidationPoint> at = runs.stream().filter(r -> r.curve() != null && r.curve().size() > check)
+          .map(r -> r.curve().get(check)).toList();
+      out.add(new Check(at.get(0).epoch(), at.stream().mapToDouble(ValidationPoint::imagesFitted).average().orElseThrow(),
+          at.stream().mapToDouble(ValidationPoint::trainSeconds).average().orElseThrow(),
+          Band.of(at.stream().mapToDouble(ValidationPoint::accuracy).toArray())));
+    }
+    return List.copyOf(out);
   }
 
   /** Epoch {@code e}'s (0-based) value of every run that ran that epoch. */

@@ -89,12 +89,14 @@ public final class StudyRunner {
       return;
     }
     StudySummary summary = StudySummary.of(plan, results);
-    byte[] accuracy = Charts.accuracy(summary);
-    byte[] loss = Charts.loss(summary);
-    folder.write(Report.ACCURACY_PNG, accuracy);
-    folder.write(Report.LOSS_PNG, loss);
+    Report.Images images = new Report.Images(Charts.accuracy(summary), Charts.loss(summary),
+        Charts.curve(summary, Charts.CurveAxis.IMAGES), Charts.curve(summary, Charts.CurveAxis.SECONDS));
+    folder.write(Report.ACCURACY_PNG, images.accuracy());
+    folder.write(Report.LOSS_PNG, images.loss());
+    folder.write(Report.CURVE_IMAGES_PNG, images.curveImages());
+    folder.write(Report.CURVE_SECONDS_PNG, images.curveSeconds());
     folder.write(StudyFolder.REPORT_MD, Report.markdown(summary, results.updatedAt()).getBytes(StandardCharsets.UTF_8));
     folder.write(StudyFolder.REPORT_HTML,
-        Report.html(summary, results.updatedAt(), accuracy, loss).getBytes(StandardCharsets.UTF_8));
+        Report.html(summary, results.updatedAt(), images).getBytes(StandardCharsets.UTF_8));
   }
 }

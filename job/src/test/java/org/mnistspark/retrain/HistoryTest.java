@@ -87,7 +87,7 @@ class HistoryTest {
     assertThat(lines).hasSize(100).containsExactlyInAnyOrderElementsOf(expected(2, 50));
     // each writer's lines in its own order
     assertThat(lines.stream().filter(l -> l.startsWith("writer0-")).toList()).isEqualTo(expected(1, 50));
-    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY);
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY, org.mnistspark.output.OutputFolder.MANIFEST);
   }
 
   @Test
@@ -124,7 +124,7 @@ class HistoryTest {
     assertThat((System.nanoTime() - start) / 1e9).isBetween(0.9, 10.0);
     assertThat(history.read()).extracting(HistoryEntry::reason).containsExactly("after");
     // no mutex, no tombstone
-    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY);
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY, org.mnistspark.output.OutputFolder.MANIFEST);
   }
 
   @Test
@@ -148,7 +148,7 @@ class HistoryTest {
     Files.writeString(tmp.resolve(".history.jsonl.lock.new-2"), "an appender's mutex being published");
 
     assertThat(history.deleteLeftovers()).hasSize(2);
-    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY,
+    assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY, org.mnistspark.output.OutputFolder.MANIFEST,
         ".history.jsonl.lock.new-2");
     assertThat(history.read()).extracting(HistoryEntry::reason).containsExactly("kept");
   }

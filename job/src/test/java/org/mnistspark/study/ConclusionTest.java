@@ -107,13 +107,16 @@ class ConclusionTest {
         seeds(MINMAX, HIGH, FAST_MINMAX, FAST_MINMAX, FAST_MINMAX));
     assertThat(Conclusion.catchingUp(s)).hasValue("Catching up: none's mean validation accuracy was 2.73 points below "
         + "minmax's after epoch 1 and 0.63 points below after epoch 4: the gap narrowed. After epoch 4 every none seed "
-        + "was still below every minmax seed: within 4 epochs none had not caught up.");
+        + "was still below every minmax seed: within 4 epochs none had not caught up. Over the whole runs, none's mean "
+        + "validation accuracy peaked at 98.47% (epoch 4), minmax's at 99.10% (epoch 4); none never reached it within "
+        + "4 epochs, ending 0.63 points below it.");
 
     StudySummary caughtUp = summary(2,
         seeds(NONE, new double[] {0.985, 0.986}, SLOW_NONE, new double[] {0.950, 0.975, 0.985, 0.9915}),
         seeds(MINMAX, new double[] {0.990, 0.991}, FAST_MINMAX, FAST_MINMAX));
     assertThat(Conclusion.catchingUp(caughtUp).orElseThrow())
-        .endsWith("After epoch 4 the ranges over seeds overlap: the remaining difference is within the seed spread.");
+        .contains("After epoch 4 the ranges over seeds overlap: the remaining difference is within the seed spread.")
+        .endsWith("none never reached it within 4 epochs, ending 0.32 points below it.");
 
     StudySummary noBaseline = summary(1, seeds(MINMAX, new double[] {0.99}, FAST_MINMAX),
         seeds(STANDARDIZE, new double[] {0.99}, FAST_MINMAX));

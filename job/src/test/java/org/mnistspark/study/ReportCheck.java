@@ -142,7 +142,7 @@ final class ReportCheck {
 
     // the per-epoch tables
     checkPerEpoch(table(md, "## Validation accuracy per epoch"), exp, true);
-    checkPerEpoch(table(md, "## Train loss per epoch"), exp, false);
+    checkPerEpoch(table(md, "## Loss per epoch"), exp, false);
 
     // the conclusion: every percentage, point difference and time is one the data gives
     String conclusion = section(md, "## Conclusion");

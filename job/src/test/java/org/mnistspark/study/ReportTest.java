@@ -7,6 +7,7 @@ import static org.mnistspark.scale.Scaling.NONE;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Base64;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,9 @@ class ReportTest {
     ReportCheck.assertMatches(md, json());
     assertThat(ReportCheck.section(md, "## Conclusion")).startsWith("\n\n" + ReportCheck.best(json()) + " had the highest");
     assertThat(md).contains("| none | 2 | 98.12% | 98.01% | 98.23% | 2 (per seed: 2, 3) | not reached (per seed: not reached, not reached) | 55.5 | 29 |");
-    assertThat(md).contains("![Validation accuracy per epoch](accuracy.png)").contains("![Train loss per epoch](loss.png)");
+    assertThat(md).contains("![Validation accuracy per epoch](accuracy.png)").contains("![Train and validation loss per epoch](loss.png)")
+        .contains("![Validation accuracy against images fitted](accuracy-vs-images.png)")
+        .contains("![Validation accuracy against training seconds](accuracy-vs-seconds.png)");
   }
 
   @Test
@@ -58,15 +61,18 @@ class ReportTest {
   }
 
   @Test
-  void htmlEmbedsBothPlotsAndEscapesText() throws Exception {
+  void htmlEmbedsEveryPlotInReadingOrderAndEscapesText() throws Exception {
     byte[] accuracy = {(byte) 0x89, 'P', 'N', 'G', 1};
     byte[] loss = {(byte) 0x89, 'P', 'N', 'G', 2};
-    String html = Report.html(StudySummary.of(plan, results), results.updatedAt(), accuracy, loss);
+    byte[] byImages = {(byte) 0x89, 'P', 'N', 'G', 3};
+    byte[] bySeconds = {(byte) 0x89, 'P', 'N', 'G', 4};
+    String html = Report.html(StudySummary.of(plan, results), results.updatedAt(),
+        new Report.Images(accuracy, loss, byImages, bySeconds));
     Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
-    assertThat(m.find()).isTrue();
-    assertThat(Base64.getDecoder().decode(m.group(1))).isEqualTo(accuracy);
-    assertThat(m.find()).isTrue();
-    assertThat(Base64.getDecoder().decode(m.group(1))).isEqualTo(loss);
+    for (byte[] png : List.of(accuracy, byImages, bySeconds, loss)) {
+      assertThat(m.find()).isTrue();
+      assertThat(Base64.getDecoder().decode(m.group(1))).isEqualTo(png);
+    }
     assertThat(m.find()).isFalse();
     assertThat(html).contains("<td>none</td><td>2</td><td>98.12%</td>").doesNotContain("accuracy.png");
     assertThat(Report.escape("a < b & \"c\"")).isEqualTo("a &lt; b &amp; &quot;c&quot;");

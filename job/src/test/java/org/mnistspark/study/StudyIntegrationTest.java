@@ -55,7 +55,7 @@ class StudyIntegrationTest {
     assertThat(first).matches(STDOUT).startsWith("study: ran 4 of 4 runs (0 already in results.json)");
     try (var files = Files.list(out)) {
       assertThat(files).extracting(p -> p.getFileName().toString()).as("all outputs, no temporary file left")
-          .containsExactlyInAnyOrder("results.json", "accuracy.png", "loss.png", "report.md", "report.html", "manifest.json");
+          .containsExactlyInAnyOrder("results.json", "accuracy.png", "loss.png", "report.md", "report.html", "manifest.json", "accuracy-vs-images.png", "accuracy-vs-seconds.png");
     }
 
     // results.json: every run with its per-epoch numbers, test accuracy and fitted scaler

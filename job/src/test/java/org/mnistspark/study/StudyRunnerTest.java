@@ -79,7 +79,8 @@ class StudyRunnerTest {
     assertThat(ex.closed).isEqualTo(1);
     assertThat(folder().readResults().orElseThrow().resultsOf(plan)).hasSize(4);
     assertThat(Files.list(tmp.resolve("study"))).extracting(p -> p.getFileName().toString())
-        .containsExactlyInAnyOrder("results.json", "accuracy.png", "loss.png", "report.md", "report.html", "manifest.json");
+        .containsExactlyInAnyOrder("results.json", "accuracy.png", "loss.png", "report.md", "report.html", "manifest.json",
+            "accuracy-vs-images.png", "accuracy-vs-seconds.png");
   }
 
   @Test

@@ -1,0 +1,283 @@
+package org.mnistspark.study;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.Stroke;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.ToDoubleFunction;
+import javax.imageio.ImageIO;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.Marker;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.mnistspark.train.LayerProbe;
+import org.mnistspark.train.NetworkProbe;
+
+/**
+ * The mechanism plot: what each input scaling does inside the LeNet over training, measured by
+ * {@link org.mnistspark.train.NetworkProber} on a fixed probe batch. Three panels side by side:
+ * <ol>
+ *   <li>the first layer's pre-activation |z| (mean, and max as a thin line), log scale;
+ *   <li>the fraction of dead ReLUs per layer (line style per layer);
+ *   <li>the gradient norm per layer (line style per layer), log scale.
+ * </ol>
+ * One colour per scaling, the same in every panel and as in {@link Charts}. Each scaling is drawn
+ * from <b>one representative run</b> (the caller picks it, e.g. the first seed), not a mean with a
+ * band over seeds: the scalings differ by orders of magnitude here, far more than seeds do, and
+ * three layers times three scalings of bands would hide the lines; every seed's probes belong in
+ * results.json, not in this picture. Values a log axis cannot show (0, NaN, infinite) are left out
+ * of the log panels. Pure: no Spark, no files.
+ */
+public final class MechanismChart {
+  static final int PANEL_WIDTH = 620;
+  static final int PANEL_HEIGHT = 520;
+  private static final int HEADER = 104;
+
+  /** The colours of {@link Charts}, so a scaling looks the same in every plot of the study. */
+  private static final Map<String, Color> COLORS = Map.of(
+      "none", new Color(0xD6, 0x27, 0x28),
+      "minmax", new Color(0x1F, 0x77, 0xB4),
+      "standardize", new Color(0x2C, 0xA0, 0x2C));
+  private static final Color[] OTHER_COLORS = {new Color(0x94, 0x67, 0xBD), new Color(0xFF, 0x7F, 0x0E), Color.DARK_GRAY};
+  private static final Map<String, String> MEANING = Map.of(
+      "none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std");
+  private static final BasicStroke[] LAYER_STROKES = {
+      new BasicStroke(2.5f),
+      new BasicStroke(2.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {9, 5}, 0),
+      new BasicStroke(2.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND, 10, new float[] {1, 5}, 0)};
+  private static final Marker[] LAYER_MARKERS = {SeriesMarkers.CIRCLE, SeriesMarkers.SQUARE, SeriesMarkers.DIAMOND};
+
+  private MechanismChart() {}
+
+  /**
+   * One PNG of the mechanism per scaling over training.
+   *
+   * @param probesByScaling scaling label ("none", "minmax", "standardize") to the probes of one
+   *     representative run of that scaling, in epoch order; drawn in the map's order
+   * @throws IllegalArgumentException if there is no probe at all
+   */
+  public static byte[] png(Map<String, List<NetworkProbe>> probesByScaling) throws IOException {
+    List<String> layers = layers(probesByScaling);
+    Map<String, Color> colors = colors(probesByScaling);
+    List<XYChart> panels = List.of(
+        preActivationPanel(probesByScaling, colors, layers.get(0)),
+        deadFractionPanel(probesByScaling, colors, layers),
+        gradientPanel(probesByScaling, colors, layers));
+    BufferedImage image = compose(panels, colors, layers);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    return out.toByteArray();
+  }
+
+  /** The layer names in network order, from the first probe. */
+  private static List<String> layers(Map<String, List<NetworkProbe>> probes) {
+    return probes.values().stream().flatMap(List::stream).findFirst()
+        .map(p -> p.layers().stream().map(LayerProbe::layer).toList())
+        .filter(l -> !l.isEmpty())
+        .orElseThrow(() -> new IllegalArgumentException("no probes to plot: " + probes.keySet()));
+  }
+
+  private static Map<String, Color> colors(Map<String, List<NetworkProbe>> probes) {
+    Map<String, Color> colors = new LinkedHashMap<>();
+    int other = 0;
+    for (String scaling : probes.keySet()) {
+      Color c = COLORS.get(scaling);
+      colors.put(scaling, c != null ? c : OTHER_COLORS[other++ % OTHER_COLORS.length]);
+    }
+    return colors;
+  }
+
+  private static XYChart preActivationPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, String first) {
+    XYChart chart = panel(first + " pre-activation |z| (log scale)", "|W*x + b|: mean (thick, \u25CF), max (thin, \u25B2)");
+    logAxis(chart);
+    for (var e : probes.entrySet()) {
+      Color color = colors.get(e.getKey());
+      line(chart, e.getKey() + " mean", e.getValue(), first, LayerProbe::preActivationMeanAbs, true)
+          .ifPresent(s -> style(s, color, LAYER_STROKES[0], SeriesMarkers.CIRCLE));
+      line(chart, e.getKey() + " max", e.getValue(), first, LayerProbe::preActivationMaxAbs, true)
+          .ifPresent(s -> style(s, color, new BasicStroke(1.2f), SeriesMarkers.TRIANGLE_UP));
+    }
+    fitLogAxis(chart);
+    return chart;
+  }
+
+  private static XYChart deadFractionPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
+    XYChart chart = panel("Dead ReLUs per layer", "share of units at 0 for every probe image");
+    chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.0f%%", y * 100));
+    perLayer(chart, probes, colors, layers, LayerProbe::deadFraction, false);
+    double high = chart.getSeriesMap().values().stream().flatMapToDouble(s -> Arrays.stream(s.getYData()))
+        .max().orElse(0);
+    chart.getStyler().setYAxisMin(0.0);
+    // a tenth above the highest point, in whole 10% steps, so small fractions are not squashed against 0
+    chart.getStyler().setYAxisMax(Math.min(1.0, Math.max(0.1, Math.ceil(high * 10 + 1e-9) / 10)));
+    return chart;
+  }
+
+  private static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
+    XYChart chart = panel("Gradient norm per layer (log scale)", "||d loss / d(W, b)||, mean cross-entropy");
+    logAxis(chart);
+    perLayer(chart, probes, colors, layers, LayerProbe::gradientNorm, true);
+    fitLogAxis(chart);
+    return chart;
+  }
+
+  private static void perLayer(XYChart chart, Map<String, List<NetworkProbe>> probes, Map<String, Color> colors,
+      List<String> layers, ToDoubleFunction<LayerProbe> value, boolean log) {
+    for (var e : probes.entrySet()) {
+      for (int k = 0; k < layers.size(); k++) {
+        BasicStroke stroke = LAYER_STROKES[k % LAYER_STROKES.length];
+        Marker marker = LAYER_MARKERS[k % LAYER_MARKERS.length];
+        line(chart, e.getKey() + " " + layers.get(k), e.getValue(), layers.get(k), value, log)
+            .ifPresent(s -> style(s, colors.get(e.getKey()), stroke, marker));
+      }
+    }
+  }
+
+  /** One series of {@code layer}'s value against epoch; empty when no point can be drawn. */
+  private static Optional<XYSeries> line(XYChart chart, String name, List<NetworkProbe> probes, String layer,
+      ToDoubleFunction<LayerProbe> value, boolean log) {
+    List<Double> x = new ArrayList<>();
+    List<Double> y = new ArrayList<>();
+    for (NetworkProbe p : probes) {
+      double v = p.layers().stream().filter(l -> l.layer().equals(layer)).mapToDouble(value).findFirst().orElse(Double.NaN);
+      if (Double.isFinite(v) && (!log || v > 0)) {
+        x.add(p.epoch());
+        y.add(v);
+      }
+    }
+    return x.isEmpty() ? Optional.empty() : Optional.of(chart.addSeries(name, x, y));
+  }
+
+  private static void style(XYSeries s, Color color, BasicStroke stroke, Marker marker) {
+    s.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
+    s.setLineColor(color);
+    s.setLineStyle(stroke);
+    s.setMarker(marker);
+    s.setMarkerColor(color);
+  }
+
+  private static XYChart panel(String title, String yTitle) {
+    XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
+        .title(title).xAxisTitle("epochs trained").yAxisTitle(yTitle).build();
+    XYStyler st = chart.getStyler();
+    st.setChartBackgroundColor(Color.WHITE);
+    st.setPlotBackgroundColor(Color.WHITE);
+    st.setChartTitleBoxVisible(false);
+    // one legend for all three panels is drawn above them
+    st.setLegendVisible(false);
+    st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 15));
+    st.setPlotGridLinesColor(new Color(0xE0, 0xE0, 0xE0));
+    st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    st.setXAxisMin(0.0);
+    st.setXAxisDecimalPattern("0.##");
+    return chart;
+  }
+
+  private static void logAxis(XYChart chart) {
+    chart.getStyler().setYAxisLogarithmic(true);
+    chart.getStyler().setYAxisLogarithmicDecadeOnly(true);
+    // a custom tick formatter would switch XChart back to a linear axis; a pattern keeps it logarithmic
+    chart.getStyler().setYAxisDecimalPattern("0.######");
+  }
+
+  /** Ends the log axis on labelled values (1, 2 or 5 x 10^k) around the drawn points. */
+  private static void fitLogAxis(XYChart chart) {
+    double low = Double.POSITIVE_INFINITY;
+    double high = 0;
+    for (XYSeries s : chart.getSeriesMap().values()) {
+      for (double v : s.getYData()) {
+        low = Math.min(low, v);
+        high = Math.max(high, v);
+      }
+    }
+    if (high > 0) {
+      chart.getStyler().setYAxisMin(Charts.niceBelow(low));
+      chart.getStyler().setYAxisMax(Charts.niceAbove(high));
+    }
+  }
+
+  /** The panels side by side under a title and one shared legend. */
+  private static BufferedImage compose(List<XYChart> panels, Map<String, Color> colors, List<String> layers) {
+    BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), HEADER + PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+      g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+      g.setColor(Color.WHITE);
+      g.fillRect(0, 0, image.getWidth(), image.getHeight());
+      header(g, image.getWidth(), colors, layers);
+      for (int i = 0; i < panels.size(); i++) {
+        g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), i * PANEL_WIDTH, HEADER, null);
+      }
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  private record LegendItem(Color color, Stroke stroke, String label, int gapBefore) {}
+
+  private static void header(Graphics2D g, int width, Map<String, Color> colors, List<String> layers) {
+    g.setColor(Color.BLACK);
+    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 19));
+    centered(g, "What input scaling does inside the LeNet during training", width, 28);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    centered(g, "measured on one fixed probe batch; one representative run per scaling; x: epochs trained (0 = before training)",
+        width, 50);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    List<LegendItem> items = new ArrayList<>();
+    colors.forEach((scaling, color) -> items.add(new LegendItem(color, LAYER_STROKES[0],
+        scaling + (MEANING.containsKey(scaling) ? " (" + MEANING.get(scaling) + ")" : ""), 24)));
+    items.add(new LegendItem(null, null, "layers (middle, right):", 40));
+    for (int k = 0; k < layers.size(); k++) {
+      items.add(new LegendItem(Color.DARK_GRAY, LAYER_STROKES[k % LAYER_STROKES.length], layers.get(k), 16));
+    }
+    FontMetrics fm = g.getFontMetrics();
+    int total = items.stream().mapToInt(i -> i.gapBefore + itemWidth(i, fm)).sum();
+    int x = (width - total) / 2;
+    for (LegendItem i : items) {
+      x += i.gapBefore;
+      legendItem(g, x, 82, i);
+      x += itemWidth(i, fm);
+    }
+  }
+
+  private static int itemWidth(LegendItem i, FontMetrics fm) {
+    return (i.stroke == null ? 0 : 40) + fm.stringWidth(i.label);
+  }
+
+  private static void legendItem(Graphics2D g, int x, int y, LegendItem i) {
+    int text = x;
+    if (i.stroke != null) {
+      g.setColor(i.color);
+      Stroke before = g.getStroke();
+      g.setStroke(i.stroke);
+      g.drawLine(x, y, x + 32, y);
+      g.setStroke(before);
+      text += 40;
+    }
+    g.setColor(i.stroke == null ? Color.DARK_GRAY : Color.BLACK);
+    g.drawString(i.label, text, y + 5);
+  }
+
+  private static void centered(Graphics2D g, String text, int width, int y) {
+    g.drawString(text, (width - g.getFontMetrics().stringWidth(text)) / 2, y);
+  }
+}

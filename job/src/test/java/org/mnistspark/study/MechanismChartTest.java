@@ -1,0 +1,77 @@
+package org.mnistspark.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.mnistspark.train.LayerProbe;
+import org.mnistspark.train.NetworkProbe;
+
+class MechanismChartTest {
+  private static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  /**
+   * Probes shaped like a real run: raw pixels start with |z| and gradients two to three decades
+   * above the scaled runs, and kill more ReLUs as training goes on.
+   */
+  static List<NetworkProbe> run(double zScale, double gradScale, double deadGrowth) {
+    List<NetworkProbe> probes = new ArrayList<>();
+    double[] epochs = {0, 0.25, 0.5, 1};
+    for (double e : epochs) {
+      List<LayerProbe> layers = new ArrayList<>();
+      String[] names = {"conv1", "conv2", "dense"};
+      for (int k = 0; k < 3; k++) {
+        double z = zScale * (1 + e) * (1 + k * 0.3);
+        layers.add(new LayerProbe(names[k], z, 18 * z, Math.min(1, 0.1 + k * 0.02 + deadGrowth * e * (k + 1)),
+            gradScale * Math.exp(-2 * e) * (1 + k)));
+      }
+      probes.add(new NetworkProbe(e, Math.round(e * 6000), layers));
+    }
+    return probes;
+  }
+
+  static Map<String, List<NetworkProbe>> threeScalings() {
+    Map<String, List<NetworkProbe>> m = new LinkedHashMap<>();
+    m.put("none", run(10.6, 220, 0.2));
+    m.put("minmax", run(0.042, 0.17, 0.03));
+    m.put("standardize", run(0.3, 1.2, 0.05));
+    return m;
+  }
+
+  @Test
+  void rendersOnePngOfThreePanelsAndWritesItForALook() throws Exception {
+    byte[] png = MechanismChart.png(threeScalings());
+
+    assertThat(Arrays.copyOf(png, 8)).isEqualTo(PNG_SIGNATURE);
+    assertThat(png.length).isGreaterThan(10_000);
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+    assertThat(image.getWidth()).isEqualTo(3 * MechanismChart.PANEL_WIDTH);
+    assertThat(image.getHeight()).isGreaterThan(MechanismChart.PANEL_HEIGHT);
+    Files.write(Path.of("target", "mechanism-chart-test.png"), png);
+  }
+
+  @Test
+  void aZeroGradientOrAnUnknownScalingStillDraws() throws Exception {
+    Map<String, List<NetworkProbe>> m = new LinkedHashMap<>();
+    List<LayerProbe> dead = List.of(new LayerProbe("conv1", 0, 0, 1, 0), new LayerProbe("conv2", 0, 0, 1, 0),
+        new LayerProbe("dense", 0, 0, 1, 0));
+    m.put("none", List.of(new NetworkProbe(0, 0, dead)));
+    m.put("other", run(1, 1, 0.1));
+    assertThat(MechanismChart.png(m)).startsWith(PNG_SIGNATURE);
+  }
+
+  @Test
+  void noProbesIsRefused() {
+    assertThatThrownBy(() -> MechanismChart.png(Map.of("none", List.of()))).isInstanceOf(IllegalArgumentException.class);
+  }
+}
