@@ -1,7 +1,9 @@
 package org.mnistspark;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
@@ -10,8 +12,11 @@ import org.mnistspark.output.RunMetrics;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.DistributedTrainer;
+import org.mnistspark.train.MechanismProbes;
 import org.mnistspark.train.MinibatchAssembler;
+import org.mnistspark.train.NetworkProbe;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * One training run on an already started Spark context: shard, scale, train, evaluate. Loading
@@ -39,16 +44,25 @@ public final class TrainingJob {
       // Scale: statistics from the training split only, applied as a distributed map while batching.
       PixelScaler scaler = PixelScaler.fit(config.scaling(), shards.train());
 
-      // Train with parameter averaging; validation runs on the executors during training.
+      // Train with parameter averaging; validation runs on the executors during training, and the
+      // network's insides are measured on a fixed probe batch now and then.
+      MechanismProbes probes = new MechanismProbes(probeBatch(shards, scaler), listener);
       DistributedTrainer.Result training = DistributedTrainer.of(sc, config)
-          .train(shards.train(), shards.validation(), shards.trainCount(), scaler, listener);
-      return evaluate(config, data, shards, scaler, training, shards.train().getNumPartitions(), start);
+          .train(shards.train(), shards.validation(), shards.trainCount(), scaler, probes);
+      return evaluate(config, data, shards, scaler, training, probes.measured(), start);
     }
+  }
+
+  /** The first validation images, scaled as training sees them: the same probe batch for every scaling and seed. */
+  private static DataSet probeBatch(Sharder.Shards shards, PixelScaler scaler) {
+    List<LabeledImage> images = shards.validation().take(MechanismProbes.PROBE_IMAGES);
+    return new MinibatchAssembler(scaler, images.size()).batch(images);
   }
 
   /** Evaluates on the driver over the whole test set and gathers the run's metrics. */
   private Outcome evaluate(JobConfig config, MnistData data, Sharder.Shards shards, PixelScaler scaler,
-      DistributedTrainer.Result training, int partitions, long start) {
+      DistributedTrainer.Result training, List<NetworkProbe> mechanism, long start) {
+    int partitions = shards.train().getNumPartitions();
 
     // Evaluate on the driver over the whole test set.
     Evaluation eval = Evaluator.evaluate(training.network(), new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(data.test()));
@@ -67,6 +81,7 @@ public final class TrainingJob {
             partitions, Map.copyOf(tasks.tasksPerExecutor())),
         training.rounds(),
         training.phases(),
+        mechanism,
         (System.nanoTime() - start) / 1e9,
         java.time.Instant.now().toString());
     return new Outcome(training, scaler, metrics, eval.stats());

@@ -6,6 +6,7 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.NetworkProbe;
 import org.mnistspark.train.ValidationPoint;
 
 /** Everything metrics.json holds about one run; Jackson writes it as is. */
@@ -21,6 +22,7 @@ public record RunMetrics(
     Spark spark,
     DistributedTrainer.RoundTimes averagingRound,
     Map<String, DistributedTrainer.PhaseTime> trainingPhases,
+    List<NetworkProbe> mechanism,
     double wallSeconds,
     String finishedAt) {
 

@@ -16,9 +16,16 @@ public final class Report {
   public static final String LOSS_PNG = "loss.png";
   public static final String CURVE_IMAGES_PNG = "accuracy-vs-images.png";
   public static final String CURVE_SECONDS_PNG = "accuracy-vs-seconds.png";
+  public static final String MECHANISM_PNG = "mechanism.png";
 
-  /** The plots as PNG bytes, embedded by the HTML report. */
-  public record Images(byte[] accuracy, byte[] loss, byte[] curveImages, byte[] curveSeconds) {}
+  /** The plots as PNG bytes, embedded by the HTML report; mechanism is null when no run measured it. */
+  public record Images(byte[] accuracy, byte[] loss, byte[] curveImages, byte[] curveSeconds, byte[] mechanism) {}
+
+  private static final String MECHANISM_TITLE = "Inside the network: pre-activation scale, dead ReLUs, gradient norms";
+  private static final String MECHANISM_NOTE = "Measured on the same 256 validation images before training and after "
+      + "epochs 1, 2, 4, 8, ... and the last, in each scaling's first seed: the first convolution's pre-activation "
+      + "|W*x + b| (mean, thick; max, thin), the share of ReLU units that output 0 for every probe image, and the L2 "
+      + "norm of the mean loss's gradient per layer. Every seed's numbers are in results.json (mechanism).";
 
   private Report() {}
 
@@ -29,7 +36,8 @@ public final class Report {
   private record Content(String title, List<String> intro, List<String> conclusion, Table results, String resultsNote,
       Table validation, Table loss, String definitions) {}
 
-  public static String markdown(StudySummary s, String updatedAt) {
+  /** The Markdown report, linking the PNGs beside it; the mechanism section only when {@code withMechanism}. */
+  public static String markdown(StudySummary s, String updatedAt, boolean withMechanism) {
     Content c = content(s, updatedAt);
     StringBuilder b = new StringBuilder();
     b.append("# ").append(c.title()).append("\n\n");
@@ -50,6 +58,11 @@ public final class Report {
     b.append("\n## Validation accuracy at every check, by images fitted and by training time\n\n");
     b.append("![Validation accuracy against images fitted](").append(CURVE_IMAGES_PNG).append(")\n\n");
     b.append("![Validation accuracy against training seconds](").append(CURVE_SECONDS_PNG).append(")\n\n");
+    if (withMechanism) {
+      b.append("## ").append(MECHANISM_TITLE).append("\n\n");
+      b.append("![").append(MECHANISM_TITLE).append("](").append(MECHANISM_PNG).append(")\n\n");
+      b.append(MECHANISM_NOTE).append("\n\n");
+    }
     b.append("## Loss per epoch\n\n");
     b.append("![Train and validation loss per epoch](").append(LOSS_PNG).append(")\n\n");
     markdownTable(b, c.loss());
@@ -84,6 +97,11 @@ public final class Report {
     b.append("<h2>Validation accuracy at every check, by images fitted and by training time</h2>\n");
     image(b, images.curveImages(), "Validation accuracy against images fitted");
     image(b, images.curveSeconds(), "Validation accuracy against training seconds");
+    if (images.mechanism() != null) {
+      b.append("<h2>").append(escape(MECHANISM_TITLE)).append("</h2>\n");
+      image(b, images.mechanism(), MECHANISM_TITLE);
+      b.append("<p>").append(escape(MECHANISM_NOTE)).append("</p>\n");
+    }
     b.append("<h2>Loss per epoch</h2>\n");
     image(b, images.loss(), "Train and validation loss per epoch");
     htmlTable(b, c.loss());

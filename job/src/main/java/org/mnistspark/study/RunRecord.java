@@ -7,6 +7,7 @@ import java.util.Objects;
 import org.mnistspark.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.NetworkProbe;
 import org.mnistspark.train.ValidationPoint;
 
 /**
@@ -20,6 +21,7 @@ import org.mnistspark.train.ValidationPoint;
  * @param partitions RDD partitions the training data was spread over
  * @param curve every validation check: fractional epoch, images fitted, training seconds, accuracy, loss
  * @param stoppedEarly why the run ended before its last epoch (early-stop-patience...), or null
+ * @param mechanism the network's insides on the probe batch before training and after some epochs
  */
 public record RunRecord(
     String scaling,
@@ -36,13 +38,15 @@ public record RunRecord(
     double wallSeconds,
     String finishedAt,
     List<ValidationPoint> curve,
-    String stoppedEarly) {
+    String stoppedEarly,
+    List<NetworkProbe> mechanism) {
 
   /** The record of a run from the metrics the training job returned. */
   public static RunRecord of(StudyPlan.Run run, RunMetrics m) {
     return new RunRecord(run.scaling().label(), run.seed(), optionsOf(run.config()), m.epochs(), m.test().accuracy(),
         m.test().examples(), m.scaling(), m.data().trainImages(), m.data().validationImages(), m.spark().master(),
-        m.spark().partitions(), m.wallSeconds(), m.finishedAt(), m.validationCurve(), m.stoppedEarly());
+        m.spark().partitions(), m.wallSeconds(), m.finishedAt(), m.validationCurve(), m.stoppedEarly(),
+        m.mechanism());
   }
 
   /** The options that identify a run: all effective options but the output folder. */

@@ -3,11 +3,14 @@ package org.mnistspark.study;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.mnistspark.train.DistributedTrainer;
+import org.mnistspark.train.NetworkProbe;
 
 /**
  * Runs a study's plan: every run not yet in results.json, one after another on one executor,
@@ -89,14 +92,30 @@ public final class StudyRunner {
       return;
     }
     StudySummary summary = StudySummary.of(plan, results);
+    Map<String, List<NetworkProbe>> mechanism = mechanismOfFirstSeeds(plan, results);
     Report.Images images = new Report.Images(Charts.accuracy(summary), Charts.loss(summary),
-        Charts.curve(summary, Charts.CurveAxis.IMAGES), Charts.curve(summary, Charts.CurveAxis.SECONDS));
+        Charts.curve(summary, Charts.CurveAxis.IMAGES), Charts.curve(summary, Charts.CurveAxis.SECONDS),
+        mechanism.isEmpty() ? null : MechanismChart.png(mechanism));
+    if (images.mechanism() != null) {
+      folder.write(Report.MECHANISM_PNG, images.mechanism());
+    }
     folder.write(Report.ACCURACY_PNG, images.accuracy());
     folder.write(Report.LOSS_PNG, images.loss());
     folder.write(Report.CURVE_IMAGES_PNG, images.curveImages());
     folder.write(Report.CURVE_SECONDS_PNG, images.curveSeconds());
-    folder.write(StudyFolder.REPORT_MD, Report.markdown(summary, results.updatedAt()).getBytes(StandardCharsets.UTF_8));
+    folder.write(StudyFolder.REPORT_MD, Report.markdown(summary, results.updatedAt(), images.mechanism() != null).getBytes(StandardCharsets.UTF_8));
     folder.write(StudyFolder.REPORT_HTML,
         Report.html(summary, results.updatedAt(), images).getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Each scaling's probes from its first seed that recorded any, in plan order. */
+  static Map<String, List<NetworkProbe>> mechanismOfFirstSeeds(StudyPlan plan, StudyResults results) {
+    Map<String, List<NetworkProbe>> out = new LinkedHashMap<>();
+    for (RunRecord r : results.resultsOf(plan)) {
+      if (r.mechanism() != null && !r.mechanism().isEmpty()) {
+        out.putIfAbsent(r.scaling(), r.mechanism());
+      }
+    }
+    return out;
   }
 }

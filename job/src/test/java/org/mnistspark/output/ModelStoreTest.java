@@ -22,7 +22,9 @@ import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
 import org.mnistspark.train.ValidationPoint;
+import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.LeNet;
+import org.mnistspark.train.NetworkProbe;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
@@ -71,6 +73,7 @@ class ModelStoreTest {
         new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)),
         new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10),
         Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
+        List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))),
         25.5,
         "2026-01-01T00:00:00Z");
   }

@@ -38,7 +38,7 @@ class ReportTest {
 
   @Test
   void everyNumberInTheMarkdownMatchesTheResults() throws Exception {
-    String md = Report.markdown(StudySummary.of(plan, results), results.updatedAt());
+    String md = Report.markdown(StudySummary.of(plan, results), results.updatedAt(), false);
     ReportCheck.assertMatches(md, json());
     assertThat(ReportCheck.section(md, "## Conclusion")).startsWith("\n\n" + ReportCheck.best(json()) + " had the highest");
     assertThat(md).contains("| none | 2 | 98.12% | 98.01% | 98.23% | 2 (per seed: 2, 3) | not reached (per seed: not reached, not reached) | 55.5 | 29 |");
@@ -49,7 +49,7 @@ class ReportTest {
 
   @Test
   void theNumberCheckCatchesAWrongNumber() throws Exception {
-    String md = Report.markdown(StudySummary.of(plan, results), results.updatedAt());
+    String md = Report.markdown(StudySummary.of(plan, results), results.updatedAt(), false);
     JsonNode json = json();
     for (String[] edit : new String[][] {{"| 98.12% |", "| 98.13% |"}, {"| 55.5 |", "| 57.0 |"},
         {"2 (per seed: 2, 3)", "3 (per seed: 2, 3)"}, {"97.70% (97.60–97.80%)", "97.70% (97.50–97.80%)"},
@@ -67,7 +67,7 @@ class ReportTest {
     byte[] byImages = {(byte) 0x89, 'P', 'N', 'G', 3};
     byte[] bySeconds = {(byte) 0x89, 'P', 'N', 'G', 4};
     String html = Report.html(StudySummary.of(plan, results), results.updatedAt(),
-        new Report.Images(accuracy, loss, byImages, bySeconds));
+        new Report.Images(accuracy, loss, byImages, bySeconds, null));
     Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
     for (byte[] png : List.of(accuracy, byImages, bySeconds, loss)) {
       assertThat(m.find()).isTrue();

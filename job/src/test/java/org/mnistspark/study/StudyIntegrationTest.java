@@ -32,20 +32,43 @@ class StudyIntegrationTest {
   static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
   static final Pattern STDOUT = Pattern.compile("study: ran (\\d+) of (\\d+) runs \\((\\d+) already in results.json\\); report: .*report.md\\R");
 
-  /** Runs the study command; returns its stdout, failing with its stderr when the exit code is not 0. */
+  /** Runs the tiny study; returns its stdout, failing with its stderr when the exit code is not 0. */
   private static String study(Path out) {
+    return study("--out", out.toString(), "--train-limit", "2000", "--epochs", "2", "--seeds", "2",
+        "--scalings", "none,minmax",
+        // small minibatches for 1,600 images: the defaults (2 x 64, averaging 16) give one round per epoch
+        "--batch-size-per-worker", "16", "--averaging-frequency", "10", "--learning-rate", "0.001");
+  }
+
+  private static String study(String... options) {
     assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
     CommandLine cl = MnistJob.commandLine();
     StringWriter stdout = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(stdout, true));
     cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute("study", "--master", "local[2]", "--data", MNIST, "--out", out.toString(),
-        "--train-limit", "2000", "--epochs", "2", "--seeds", "2", "--scalings", "none,minmax",
-        // small minibatches for 1,600 images: the defaults (2 x 64, averaging 16) give one round per epoch
-        "--batch-size-per-worker", "16", "--averaging-frequency", "10", "--learning-rate", "0.001");
+    List<String> args = new java.util.ArrayList<>(List.of("study", "--master", "local[2]", "--data", MNIST));
+    args.addAll(List.of(options));
+    int code = cl.execute(args.toArray(String[]::new));
     assertThat(code).as("exit code; stderr: %s", err).isZero();
     return stdout.toString();
+  }
+
+  @Test
+  void aRunWhoseValidationStopsImprovingStopsAfterThePatienceAndTheReportSaysWhy(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("study");
+    // Adam at rate 10 diverges at once: from then on the network answers one class, validation accuracy stays
+    // exactly the same, and patience 1 ends the run after epoch 2 of 6. Single-JVM: the seed's own setting.
+    study("--out", out.toString(), "--train-limit", "600", "--epochs", "6", "--seeds", "1", "--scalings", "minmax",
+        "--trainer", "single-jvm", "--batch-size-per-worker", "32", "--learning-rate", "10", "--early-stop-patience", "1");
+    JsonNode run = ModelStore.JSON.readTree(out.resolve("results.json").toFile()).get("runs").get(0);
+    assertThat(run.at("/options/trainer").asText()).isEqualTo("single-jvm");
+    assertThat(run.get("epochs")).hasSize(2);
+    assertThat(run.get("stoppedEarly").asText())
+        .startsWith("no validation improvement for 1 epochs at epoch 2 (early-stop-patience; best ");
+    assertThat(Files.readString(out.resolve("report.md")))
+        .contains("Runs that stopped before their last epoch: minmax, seed 42: no validation improvement for 1 epochs")
+        .contains("one JVM, plain fit without Spark or averaging");
   }
 
   @Test
@@ -55,7 +78,8 @@ class StudyIntegrationTest {
     assertThat(first).matches(STDOUT).startsWith("study: ran 4 of 4 runs (0 already in results.json)");
     try (var files = Files.list(out)) {
       assertThat(files).extracting(p -> p.getFileName().toString()).as("all outputs, no temporary file left")
-          .containsExactlyInAnyOrder("results.json", "accuracy.png", "loss.png", "report.md", "report.html", "manifest.json", "accuracy-vs-images.png", "accuracy-vs-seconds.png");
+          .containsExactlyInAnyOrder("results.json", "accuracy.png", "loss.png", "report.md", "report.html", "manifest.json",
+              "accuracy-vs-images.png", "accuracy-vs-seconds.png", "mechanism.png");
     }
 
     // results.json: every run with its per-epoch numbers, test accuracy and fitted scaler
@@ -79,7 +103,29 @@ class StudyIntegrationTest {
       assertThat(run.at("/scaler/divisor").asDouble()).isEqualTo(run.get("scaling").asText().equals("minmax") ? 255.0 : 1.0);
       assertThat(run.at("/options/train-limit").asInt()).isEqualTo(2000);
       assertThat(run.get("options").has("out")).as("the output folder does not identify a run").isFalse();
+
+      // 4 validation checks per epoch, each further into training than the last
+      JsonNode curve = run.get("curve");
+      assertThat(curve).hasSize(8);
+      for (int i = 1; i < curve.size(); i++) {
+        assertThat(curve.get(i).get("imagesFitted").asLong()).isGreaterThan(curve.get(i - 1).get("imagesFitted").asLong());
+        assertThat(curve.get(i).get("loss").asDouble()).isPositive();
+      }
+      assertThat(curve.get(7).get("epoch").asDouble()).isEqualTo(2.0);
+
+      // the mechanism: before training and after epochs 1 and 2, three ReLU layers each
+      JsonNode mechanism = run.get("mechanism");
+      assertThat(mechanism).extracting(p -> p.get("epoch").asDouble()).containsExactly(0.0, 1.0, 2.0);
+      for (JsonNode probe : mechanism) {
+        assertThat(probe.get("layers")).extracting(l -> l.get("layer").asText()).containsExactly("conv1", "conv2", "dense");
+        for (JsonNode layer : probe.get("layers")) {
+          assertThat(layer.get("deadFraction").asDouble()).isBetween(0.0, 1.0);
+          assertThat(layer.get("gradientNorm").asDouble()).isPositive().isFinite();
+        }
+      }
     }
+    // same seed, same initial weights, same probe images: raw pixels give the first layer 255x the pre-activation
+    assertThat(conv1Scale(results, "none", 42) / conv1Scale(results, "minmax", 42)).isBetween(254.0, 256.0);
     assertThat(runs).containsExactlyInAnyOrder("none/42", "none/43", "minmax/42", "minmax/43");
 
     // the plots decode as PNGs of the documented size
@@ -96,10 +142,11 @@ class StudyIntegrationTest {
     String best = ReportCheck.best(results);
     assertThat(ReportCheck.section(md, "## Conclusion").strip()).startsWith(best + " had the highest mean test accuracy");
 
-    // report.html embeds the same two PNGs
+    // report.html embeds the same PNGs, in reading order
     String html = Files.readString(out.resolve("report.html"));
     Matcher m = Pattern.compile("src=\"data:image/png;base64,([A-Za-z0-9+/=]+)\"").matcher(html);
-    for (String png : List.of("accuracy.png", "loss.png")) {
+    for (String png : List.of("accuracy.png", "accuracy-vs-images.png", "accuracy-vs-seconds.png", "mechanism.png",
+        "loss.png")) {
       assertThat(m.find()).as("html embeds %s", png).isTrue();
       assertThat(Base64.getDecoder().decode(m.group(1))).isEqualTo(Files.readAllBytes(out.resolve(png)));
     }
@@ -112,5 +159,15 @@ class StudyIntegrationTest {
     assertThat(Files.readAllBytes(out.resolve("results.json"))).isEqualTo(before);
     assertThat(Files.getLastModifiedTime(out.resolve("results.json"))).isEqualTo(modified);
     assertThat(Files.readString(out.resolve("report.md"))).as("the report is regenerated identically").isEqualTo(md);
+  }
+
+  /** The first convolution's mean |pre-activation| before training in the run of {@code scaling} and {@code seed}. */
+  private static double conv1Scale(JsonNode results, String scaling, long seed) {
+    for (JsonNode run : results.get("runs")) {
+      if (run.get("scaling").asText().equals(scaling) && run.get("seed").asLong() == seed) {
+        return run.at("/mechanism/0/layers/0/preActivationMeanAbs").asDouble();
+      }
+    }
+    throw new AssertionError("no run " + scaling + "/" + seed);
   }
 }
