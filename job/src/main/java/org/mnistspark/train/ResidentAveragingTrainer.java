@@ -61,6 +61,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
         long epochImages = 0;
         double epochLoss = 0;
         ValidateRound.Scores last = null;
+        progress.epochStarted();
         for (int r = 0; r < rounds; r++) {
           String round = "epoch " + e + "/" + config.epochs() + ", averaging round " + (r + 1) + "/" + rounds;
           log.debug(round);
@@ -78,6 +79,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
           epochNanos += end - start;
           epochImages += result.images;
           epochLoss += result.lossSum;
+          progress.stepDone(e, r + 1, rounds, "averaging rounds", epochImages, epochNanos / 1e9);
 
           if (TrainingProgress.checkDue(r + 1, rounds, config.validationsPerEpoch())) {
             sc.setJobDescription("epoch " + e + "/" + config.epochs() + ", validation after round " + (r + 1));

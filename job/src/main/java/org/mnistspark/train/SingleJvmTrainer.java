@@ -36,6 +36,7 @@ public final class SingleJvmTrainer {
       long epochNanos = 0;
       long epochImages = 0;
       double epochLoss = 0;
+      progress.epochStarted();
       for (int b = 0; b < batches; b++) {
         long start = System.nanoTime();
         List<LabeledImage> batch = plan.batch(train, order, b);
@@ -45,6 +46,7 @@ public final class SingleJvmTrainer {
         epochNanos += nanos;
         epochImages += batch.size();
         progress.trained(nanos, batch.size());
+        progress.stepDone(e, b + 1, batches, "minibatches", epochImages, epochNanos / 1e9);
         if (TrainingProgress.checkDue(b + 1, batches, config.validationsPerEpoch())) {
           ValidateRound.Scores s = ValidateRound.score(net, validationBatches);
           boolean stop = progress.validated(e - 1 + (b + 1) / (double) batches, s.evaluation.accuracy(), s.meanLoss(),

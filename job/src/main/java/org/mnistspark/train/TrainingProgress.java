@@ -3,6 +3,7 @@ package org.mnistspark.train;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.JobConfig;
@@ -26,11 +27,20 @@ final class TrainingProgress {
   private ModelState best;
   private ValidationPoint bestPoint;
   private ValidationPoint bestEpochEnd;
+  private final LongSupplier clock;
+  private long lastProgressNanos;
+  private double lastProgressFraction;
 
   TrainingProgress(JobConfig config, long trainCount, DistributedTrainer.EpochListener listener) {
+    this(config, trainCount, listener, System::nanoTime);
+  }
+
+  TrainingProgress(JobConfig config, long trainCount, DistributedTrainer.EpochListener listener, LongSupplier clock) {
     this.config = config;
     this.trainCount = trainCount;
     this.listener = listener;
+    this.clock = clock;
+    this.lastProgressNanos = clock.getAsLong();
   }
 
   /** Adds a stretch of training (not validation) time and the images it fitted. */
@@ -41,6 +51,35 @@ final class TrainingProgress {
 
   double trainSeconds() {
     return trainNanos / 1e9;
+  }
+
+  /**
+   * Logs where an epoch is after {@code done} of its {@code steps} averaging rounds (or minibatches):
+   * at least every 10% of the epoch, and no more often than every 15 s, so a long epoch on a real
+   * cluster says how it is doing without flooding a short one's log.
+   *
+   * @return the line logged, or null when none was due
+   */
+  String stepDone(int epoch, int done, int steps, String unit, long epochImages, double epochSeconds) {
+    double fraction = done / (double) steps;
+    long now = clock.getAsLong();
+    if (done == steps || fraction - lastProgressFraction < 0.1 - 1e-9 || now - lastProgressNanos < 15_000_000_000L) {
+      return null;
+    }
+    lastProgressNanos = now;
+    lastProgressFraction = fraction;
+    double perSecond = epochImages / epochSeconds;
+    double epochEta = epochSeconds / fraction - epochSeconds;
+    double runEta = epochEta + (config.epochs() - epoch) * epochSeconds / fraction;
+    String line = String.format(Locale.ROOT, "epoch %d/%d: %d of %d %s (%.0f%%), %.0f samples/s, ETA %.0f s for the "
+        + "epoch, %.0f s for the run", epoch, config.epochs(), done, steps, unit, 100 * fraction, perSecond, epochEta, runEta);
+    log.info(line);
+    return line;
+  }
+
+  /** A new epoch: progress lines count from its start. */
+  void epochStarted() {
+    lastProgressFraction = 0;
   }
 
   /**

@@ -41,4 +41,22 @@ class TrainingProgressTest {
     }
     assertThat(off.stoppedEarly()).isNull();
   }
+
+  @Test
+  void progressInsideAnEpochEveryTenPercentButNotMoreOftenThanEvery15Seconds() {
+    long[] now = {0};
+    JobConfig config = JobConfig.load(null, Map.of("epochs", 2));
+    TrainingProgress p = new TrainingProgress(config, 100, (stats, epochs) -> {}, () -> now[0]);
+    long second = 1_000_000_000L;
+    now[0] = 10 * second;
+    assertThat(p.stepDone(1, 20, 100, "averaging rounds", 2000, 10)).as("20% but only 10 s").isNull();
+    now[0] = 16 * second;
+    assertThat(p.stepDone(1, 25, 100, "averaging rounds", 2500, 16)).isEqualTo("epoch 1/2: 25 of 100 averaging rounds "
+        + "(25%), 156 samples/s, ETA 48 s for the epoch, 112 s for the run");
+    now[0] = 40 * second;
+    assertThat(p.stepDone(1, 30, 100, "averaging rounds", 3000, 40)).as("24 s later but only 5% further").isNull();
+    now[0] = 41 * second;
+    assertThat(p.stepDone(1, 35, 100, "averaging rounds", 3500, 41)).startsWith("epoch 1/2: 35 of 100");
+    assertThat(p.stepDone(1, 100, 100, "averaging rounds", 10000, 90)).as("the epoch line says the rest").isNull();
+  }
 }
