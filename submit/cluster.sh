@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Submits the training job to a Spark cluster with the spark-submit jar (Spark and Hadoop come
 # from the cluster; DL4J, ND4J's linux-x86_64 natives and the job travel in the jar).
-#   submit/cluster.sh --master URL [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]
+#   submit/cluster.sh --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]
 # URL is spark://host:7077, yarn, k8s://https://host:443, ... Job options (--help lists them) go
-# to the train command on top of conf/cluster.conf; Spark settings come from
-# conf/spark-cluster.properties (or FILE), each --spark-conf overriding one of them.
+# to the train command on top of conf/cluster.conf. Spark settings: the site's spark-defaults.conf
+# ($SPARK_CONF_DIR, else $SPARK_HOME/conf) as spark-submit loads it, then
+# conf/spark-cluster.properties (or FILE), then with --secure conf/spark-secure.properties, then
+# each --spark-conf. A security setting the site makes (authentication, encryption, Kerberos, event
+# log, TLS, ACLs) is never replaced by our files. On a standalone master, --secure needs the
+# cluster's secret in the file $MNIST_SPARK_SECRET_FILE names (docs/security.md).
 # With SPARK_HOME set, uses $SPARK_HOME/bin/spark-submit. Without it, runs Spark's own launcher
 # and org.apache.spark.deploy.SparkSubmit from the Maven classpath (a stand-in SPARK_HOME), which
 # is what bin/spark-submit does. The driver runs here (client mode) and the exit code is the job's:
@@ -12,7 +16,7 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-master="" props="$ROOT/conf/spark-cluster.properties"
+master="" props="$ROOT/conf/spark-cluster.properties" secure=false
 spark_confs=() job_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -20,18 +24,30 @@ while [ $# -gt 0 ]; do
     --master=*) master="${1#*=}"; shift ;;
     --properties-file) props="${2:-}"; shift 2 ;;
     --properties-file=*) props="${1#*=}"; shift ;;
+    --secure) secure=true; shift ;;
     --spark-conf) spark_confs+=(--conf "${2:-}"); shift 2 ;;
     --spark-conf=*) spark_confs+=(--conf "${1#*=}"); shift ;;
     *) job_args+=("$1"); shift ;;
   esac
 done
 if [ -z "$master" ] && [[ " ${job_args[*]} " != *" --help "* ]]; then
-  echo "usage: $(basename "$0") --master URL [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]" >&2
+  echo "usage: $(basename "$0") --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]" >&2
   exit 2
 fi
 [ -f "$props" ] || { log "--properties-file: no such file: $props"; exit 2; }
 cd "$ROOT"
 ensure_built
+
+# Our settings as --conf options over the site's spark-defaults.conf, which spark-submit then
+# still loads: given --properties-file, Spark 3.5 would read our file instead of the site's and
+# drop the cluster's security settings. The merge reads the site's file to keep those.
+layers=("$props")
+[ "$secure" = false ] || layers+=("$ROOT/conf/spark-secure.properties")
+mapfile -d '' defaults < <(java -Xmx64m -cp "$JOB_JAR" org.mnistspark.submit.SiteDefaultsMerge confs "$(basename "$0")" "${layers[@]}"
+                           printf '%d\0' $?)
+merge_rc="${defaults[${#defaults[@]}-1]}"
+unset 'defaults[${#defaults[@]}-1]'
+[ "$merge_rc" = 0 ] || exit "$merge_rc"
 
 # One native thread per task core: a task claims --threads-per-task cores and runs that many.
 threads="$(option_value --threads-per-task "${job_args[@]}")"
@@ -46,7 +62,7 @@ export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=${LOG4J_CONF:-$ROOT/conf/lo
 export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}"
 
 mapfile -t train_args < <(with_conf "$ROOT/conf/cluster.conf" "${job_args[@]}")
-submit_args=(--master "${master:-local[1]}" --properties-file "$props" "${spark_confs[@]}"
+submit_args=(--master "${master:-local[1]}" "${defaults[@]}" "${spark_confs[@]}"
   --class org.mnistspark.MnistJob "$SUBMIT_JAR" train "${train_args[@]}")
 
 if [ -n "${SPARK_HOME:-}" ]; then
@@ -55,8 +71,8 @@ if [ -n "${SPARK_HOME:-}" ]; then
 fi
 
 # What bin/spark-class does: Spark's launcher prints any messages line by line, then a NUL and a
-# newline, then the driver's command (memory, JVM options and classpath taken from the properties
-# file) NUL-separated, and the loop below appends the launcher's own exit code.
+# newline, then the driver's command (memory, JVM options and classpath taken from the settings)
+# NUL-separated, and the loop below appends the launcher's own exit code.
 home="$(stand_in_spark_home)"
 export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12
 cmd=() delim=$'\n' in_cmd=false

@@ -3,10 +3,14 @@
 # Worker JVMs bound to 127.0.0.1, started from the Maven classpath (a stand-in SPARK_HOME whose
 # jars/ links Spark's jars). PID files, logs and the workers' folders go under $STANDALONE_DIR
 # (default target/standalone).
-#   submit/standalone.sh start [--workers N] [--cores C] [--memory M] [--port P] [--webui-port P]
+#   submit/standalone.sh start [--secure] [--workers N] [--cores C] [--memory M] [--port P] [--webui-port P]
 #       Starts the cluster, waits until every worker has registered, and prints the master URL
 #       (the value for --master) as the only line on stdout. Defaults: 2 workers with 1 core and
 #       2g each, master on port 7077 and web UI on 8080 (the next free port if taken).
+#       --secure: authentication and encryption on (conf/spark-secure.properties over the site's
+#       spark-defaults.conf), with the secret from the file $MNIST_SPARK_SECRET_FILE names; submit
+#       with cluster.sh --secure and the same variable. Master and Workers read their settings
+#       from a mode-600 copy in $STANDALONE_DIR that stop removes.
 #   submit/standalone.sh status
 #       Prints the master URL and which recorded processes are alive. Exits 0 when the master and
 #       every worker are alive, 1 when only some are, 3 when none is.
@@ -18,9 +22,10 @@ source "$(dirname "$0")/lib.sh"
 RUN="${STANDALONE_DIR:-$ROOT/target/standalone}"
 MASTER_CLASS=org.apache.spark.deploy.master.Master
 WORKER_CLASS=org.apache.spark.deploy.worker.Worker
+DAEMON_PROPS=spark-daemons.properties
 
 usage() {
-  echo "usage: $(basename "$0") start [--workers N] [--cores C] [--memory M] [--port P] [--webui-port P] | status | stop" >&2
+  echo "usage: $(basename "$0") start [--secure] [--workers N] [--cores C] [--memory M] [--port P] [--webui-port P] | status | stop" >&2
   exit 2
 }
 
@@ -50,9 +55,10 @@ launch() {
 }
 
 start() {
-  local workers=2 cores=1 memory=2g port=7077 webui=8080
+  local workers=2 cores=1 memory=2g port=7077 webui=8080 secure=false
   while [ $# -gt 0 ]; do
     case "$1" in
+      --secure) secure=true; shift ;;
       --workers) workers="$2"; shift 2 ;;
       --cores) cores="$2"; shift 2 ;;
       --memory) memory="$2"; shift 2 ;;
@@ -70,13 +76,21 @@ start() {
   local home
   home="$(stand_in_spark_home)"
   mkdir -p "$RUN"
-  rm -rf "$RUN"/worker-* "$RUN"/master.log "$RUN"/master-url "$RUN"/master-webui
+  rm -rf "$RUN"/worker-* "$RUN"/master.log "$RUN"/master-url "$RUN"/master-webui "$RUN/$DAEMON_PROPS"
+  # Master and Worker read one properties file instead of spark-defaults.conf, so it holds the
+  # site's defaults with the secure settings and the secret laid over them.
+  local settings=()
+  if [ "$secure" = true ]; then
+    java -Xmx64m -cp "$JOB_JAR" org.mnistspark.submit.SiteDefaultsMerge daemon-file "$(basename "$0")" \
+      "$RUN/$DAEMON_PROPS" "$ROOT/conf/spark-secure.properties" || exit $?
+    settings=(--properties-file "$RUN/$DAEMON_PROPS")
+  fi
   export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1
   # shellcheck disable=SC2086
   local java=(java $JAVA17_OPENS -cp "$home/jars/*")
 
   launch "$RUN/master.log" "$RUN/master.pid" "${java[@]}" -Xmx512m "$MASTER_CLASS" \
-    --host 127.0.0.1 --port "$port" --webui-port "$webui"
+    --host 127.0.0.1 --port "$port" --webui-port "$webui" "${settings[@]}"
   local master_pid
   master_pid="$(pid_of "$RUN/master.pid")"
   if ! wait_for_log "$RUN/master.log" 60 "I have been elected leader" "$master_pid"; then
@@ -93,7 +107,7 @@ start() {
   for ((i = 1; i <= workers; i++)); do
     mkdir -p "$RUN/worker-$i"
     launch "$RUN/worker-$i.log" "$RUN/worker-$i.pid" "${java[@]}" -Xmx256m "$WORKER_CLASS" \
-      --host 127.0.0.1 --cores "$cores" --memory "$memory" --webui-port 0 --work-dir "$RUN/worker-$i" "$url"
+      --host 127.0.0.1 --cores "$cores" --memory "$memory" --webui-port 0 --work-dir "$RUN/worker-$i" "${settings[@]}" "$url"
   done
   for ((i = 1; i <= workers; i++)); do
     if ! wait_for_log "$RUN/worker-$i.log" 60 "Successfully registered with master" "$(pid_of "$RUN/worker-$i.pid")"; then
@@ -101,7 +115,9 @@ start() {
       exit 1
     fi
   done
-  log "master $url (web UI $(cat "$RUN/master-webui")), $workers workers with $cores core(s) and $memory each; logs in $RUN"
+  local mode=""
+  [ "$secure" = false ] || mode=", authentication and encryption on"
+  log "master $url (web UI $(cat "$RUN/master-webui")), $workers workers with $cores core(s) and $memory each$mode; logs in $RUN"
   echo "$url"
 }
 
@@ -123,6 +139,7 @@ stop() {
     fi
     rm -f "$f"
   done
+  rm -f "$RUN/$DAEMON_PROPS"
   log "stopped $stopped process(es) recorded in $RUN"
 }
 

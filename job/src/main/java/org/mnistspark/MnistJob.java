@@ -6,6 +6,7 @@ import org.mnistspark.bench.BenchCommand;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.retrain.RetrainCommand;
 import org.mnistspark.study.StudyCommand;
+import org.mnistspark.submit.SparkSettingException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,6 +50,7 @@ public final class MnistJob {
   }
 
   static boolean isBadInput(Throwable e) {
-    return e instanceof InvalidOptionException || e instanceof InvalidInputException || e instanceof ConfigException;
+    return e instanceof InvalidOptionException || e instanceof InvalidInputException || e instanceof ConfigException
+        || e instanceof SparkSettingException;
   }
 }

@@ -16,6 +16,8 @@ import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
+import org.mnistspark.submit.SparkSecret;
+import org.mnistspark.submit.SparkSettingException;
 import org.mnistspark.train.LeNet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,6 +36,7 @@ public final class SparkSetup {
     } else if (!conf.contains("spark.master")) {
       conf.setMaster("local[*]");
     }
+    supplySecret(conf, System.getenv());
     String threads = String.valueOf(config.threadsPerTask());
     String executorOptions = "-D" + LeNet.HELPERS_DISABLED_PROPERTY + "=false"
         // DL4J's training stats otherwise ask pool.ntp.org for the time, which an offline cluster cannot reach
@@ -55,17 +58,64 @@ public final class SparkSetup {
         .set("spark.ui.showConsoleProgress", "false");
   }
 
+  /**
+   * Gives the driver of an authenticated standalone cluster the cluster's secret from the file
+   * {@link SparkSecret#ENV} names, so that it appears on no command line. Only for spark:// masters:
+   * YARN, Kubernetes and local mode make a secret per application and ignore this one (and YARN
+   * would copy a set spark.authenticate.secret into the application's staging folder).
+   *
+   * @throws SparkSettingException if authentication is on for a standalone master and neither the
+   *     file nor the setting gives a secret, or the file is unusable
+   */
+  static void supplySecret(SparkConf conf, Map<String, String> env) {
+    String master = conf.get("spark.master", "");
+    if (!conf.getBoolean("spark.authenticate", false) || !master.startsWith("spark://")) {
+      return;
+    }
+    String file = env.get(SparkSecret.ENV);
+    if (file != null && !file.isEmpty()) {
+      conf.set("spark.authenticate.secret", SparkSecret.read(file));
+    } else if (!conf.contains("spark.authenticate.secret")) {
+      throw new SparkSettingException("spark.authenticate is on and " + master + " is a standalone master, which needs"
+          + " the cluster's shared secret: set " + SparkSecret.ENV + " to the file that holds it (docs/security.md)");
+    }
+  }
+
   /** The Hadoop settings spark-submit would give the job (spark.hadoop.*), usable before Spark starts. */
   public static Configuration hadoopConf(SparkConf conf) {
     return SparkHadoopUtil.get().newConfiguration(conf);
   }
 
+  /**
+   * Starts Spark.
+   *
+   * @throws TrainingFailedException if a standalone master did not accept the application: it is
+   *     not reachable, or it refused this driver's authentication
+   */
   public static JavaSparkContext start(SparkConf conf, TaskCounter counter) {
     JavaSparkContext sc = new JavaSparkContext(conf);
+    if (sc.master().startsWith("spark://") && !acceptedByMaster(sc)) {
+      // Spark then stops the context from another thread while the job goes on; the job's first
+      // broadcast races that stop and waits forever for a block lock (seen with a wrong secret).
+      sc.stop();
+      throw new TrainingFailedException("the standalone master " + sc.master() + " did not accept the application"
+          + " (\"All masters are unresponsive\" above): it is not running there, or it refused this driver, which with"
+          + " spark.authenticate on must have the cluster's secret (docs/security.md); nothing was run", null);
+    }
     sc.sc().addSparkListener(counter);
     log.info("Spark {} started: master {}, application {}, default parallelism {}",
         sc.version(), sc.master(), sc.sc().applicationId(), sc.defaultParallelism());
     return sc;
+  }
+
+  /**
+   * Whether a standalone master registered the application. The context's constructor waits for
+   * the master's answer or for Spark to give up (3 attempts, 20 s apart); an accepted application
+   * has the id the master gave it (app-...), a refused one the driver's placeholder
+   * (spark-application-...).
+   */
+  static boolean acceptedByMaster(JavaSparkContext sc) {
+    return !sc.sc().isStopped() && sc.sc().applicationId().startsWith("app-");
   }
 
   /**

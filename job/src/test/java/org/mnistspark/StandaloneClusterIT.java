@@ -2,11 +2,17 @@ package org.mnistspark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.mnistspark.SubmitScripts.MNIST;
+import static org.mnistspark.SubmitScripts.ROOT;
+import static org.mnistspark.SubmitScripts.SMALL_RUN;
+import static org.mnistspark.SubmitScripts.finish;
+import static org.mnistspark.SubmitScripts.freePort;
+import static org.mnistspark.SubmitScripts.logOf;
+import static org.mnistspark.SubmitScripts.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +34,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.mnistspark.output.ModelStore;
+import org.mnistspark.SubmitScripts.Result;
 
 /**
  * The job as users run it on a cluster: submit/standalone.sh starts a real standalone cluster (a
@@ -39,13 +45,9 @@ import org.mnistspark.output.ModelStore;
 @Tag("cluster")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterIT {
-  static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
   static final Path RUN_DIR = ROOT.resolve("job/target/standalone-it");
   static final Path WORK = ROOT.resolve("job/target/cluster-it");
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
-  /** 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16 (the last round 2 x 5). */
-  static final List<String> SMALL_RUN = List.of("--data", MNIST, "--train-limit", "3000", "--epochs", "1",
-      "--batch-size-per-worker", "16", "--averaging-frequency", "10");
+  static final SubmitScripts SCRIPTS = new SubmitScripts(RUN_DIR, WORK);
   /** The phase in which the fault tests kill an executor: the third of 8 averaging rounds. */
   static final String MID_TRAINING = "epoch 1/1, averaging round 3/8";
 
@@ -59,23 +61,23 @@ class StandaloneClusterIT {
     // the driver logs each averaging round at DEBUG, so a test can act in the middle of training
     Files.writeString(WORK.resolve("log4j2.properties"), Files.readString(ROOT.resolve("conf/log4j2.properties"))
         + "logger.rounds.name = org.mnistspark.train.ResidentAveragingTrainer\nlogger.rounds.level = debug\n");
-    script(60, "submit/standalone.sh", "stop"); // leftovers of an interrupted earlier run
+    SCRIPTS.script(60, "submit/standalone.sh", "stop"); // leftovers of an interrupted earlier run
     int port = freePort();
-    Result start = script(180, "submit/standalone.sh", "start", "--workers", "2", "--port", String.valueOf(port),
+    Result start = SCRIPTS.script(180, "submit/standalone.sh", "start", "--workers", "2", "--port", String.valueOf(port),
         "--webui-port", String.valueOf(freePort()));
-    assertThat(start.code).as("start; stderr: %s", start.err).isZero();
-    master = start.out.trim();
+    assertThat(start.code()).as("start; stderr: %s", start.err()).isZero();
+    master = start.out().trim();
     assertThat(master).isEqualTo("spark://127.0.0.1:" + port);
 
-    Result status = script(30, "submit/standalone.sh", "status");
-    assertThat(status.code).as(status.out).isZero();
-    assertThat(status.out).contains("master " + master + ": alive", "workers alive: 2 of 2",
+    Result status = SCRIPTS.script(30, "submit/standalone.sh", "status");
+    assertThat(status.code()).as(status.out()).isZero();
+    assertThat(status.out()).contains("master " + master + ": alive", "workers alive: 2 of 2",
         "registered with the master: 2 alive worker(s), 2 core(s)");
   }
 
   @AfterAll
   static void stopCluster() throws Exception {
-    script(60, "submit/standalone.sh", "stop");
+    SCRIPTS.script(60, "submit/standalone.sh", "stop");
   }
 
   @Test
@@ -83,7 +85,7 @@ class StandaloneClusterIT {
   void aSubmittedRunTrainsOnBothWorkersExecutors() throws Exception {
     Path out = WORK.resolve("normal");
     Result run = submit(out, List.of());
-    assertThat(run.code).as("cluster.sh exit code; stderr:\n%s", run.err).isZero();
+    assertThat(run.code()).as("cluster.sh exit code; stderr:\n%s", run.err()).isZero();
 
     JsonNode m = metrics(out);
     assertThat(m.at("/spark/master").asText()).isEqualTo(master);
@@ -108,13 +110,13 @@ class StandaloneClusterIT {
   void anExecutorKilledMidTrainingIsReplacedAndTheRunFinishesNormally() throws Exception {
     Path out = WORK.resolve("executor-killed");
     Killed killed = submitAndKillAnExecutor(out, List.of());
-    assertThat(killed.run.code).as("cluster.sh exit code; stderr:\n%s", killed.run.err).isZero();
+    assertThat(killed.run.code()).as("cluster.sh exit code; stderr:\n%s", killed.run.err()).isZero();
 
     // the task that was running on it was lost and rerun, and the job said so
-    assertThat(killed.run.err).containsPattern("Lost task \\S+ in stage \\S+ \\(TID \\d+\\) \\(127.0.0.1 executor "
+    assertThat(killed.run.err()).containsPattern("Lost task \\S+ in stage \\S+ \\(TID \\d+\\) \\(127.0.0.1 executor "
         + killed.executorId + "\\): ExecutorLostFailure");
-    assertThat(killed.run.err).contains("SparkSetup: executor " + killed.executorId + " lost (Command exited with code 137)");
-    assertThat(killed.run.err).contains("saved model.zip, metrics.json and evaluation.txt to " + out);
+    assertThat(killed.run.err()).contains("SparkSetup: executor " + killed.executorId + " lost (Command exited with code 137)");
+    assertThat(killed.run.err()).contains("saved model.zip, metrics.json and evaluation.txt to " + out);
 
     JsonNode m = metrics(out);
     Map<String, Long> executors = executors(m);
@@ -132,8 +134,8 @@ class StandaloneClusterIT {
   void whenSparkGivesUpOnALostTaskTheRunFailsCleanlyAndWritesNothing() throws Exception {
     Path out = WORK.resolve("aborted");
     Killed killed = submitAndKillAnExecutor(out, List.of("--spark-conf", "spark.task.maxFailures=1"));
-    assertThat(killed.run.code).as("exit code FAILED; stderr:\n%s", killed.run.err).isEqualTo(MnistJob.FAILED);
-    assertThat(killed.run.err).contains("mnist-job: failed: " + TrainingFailedException.class.getName()
+    assertThat(killed.run.code()).as("exit code FAILED; stderr:\n%s", killed.run.err()).isEqualTo(MnistJob.FAILED);
+    assertThat(killed.run.err()).contains("mnist-job: failed: " + TrainingFailedException.class.getName()
         + ": Spark aborted the training", "; nothing was written to " + out, "ExecutorLostFailure");
     assertThat(out).doesNotExist();
     try (Stream<Path> s = Files.list(WORK)) {
@@ -154,9 +156,9 @@ class StandaloneClusterIT {
     assertThat(recorded).allSatisfy(pid -> assertThat(running(pid)).as("pid %d running", pid).isTrue());
 
     List<String> workers = workerAddresses();
-    Result stop = script(90, "submit/standalone.sh", "stop");
-    assertThat(stop.code).isZero();
-    assertThat(stop.err).contains("stopped 3 process(es)");
+    Result stop = SCRIPTS.script(90, "submit/standalone.sh", "stop");
+    assertThat(stop.code()).isZero();
+    assertThat(stop.err()).contains("stopped 3 process(es)");
     for (long pid : recorded) {
       assertThat(running(pid)).as("pid %d still running", pid).isFalse();
     }
@@ -165,15 +167,13 @@ class StandaloneClusterIT {
           .as("executors of worker %s", worker).isEmpty();
     }
 
-    Result again = script(60, "submit/standalone.sh", "stop");
-    assertThat(again.code).isZero();
-    assertThat(again.err).contains("stopped 0 process(es)");
-    assertThat(script(30, "submit/standalone.sh", "status").code).as("status of a stopped cluster").isEqualTo(3);
+    Result again = SCRIPTS.script(60, "submit/standalone.sh", "stop");
+    assertThat(again.code()).isZero();
+    assertThat(again.err()).contains("stopped 0 process(es)");
+    assertThat(SCRIPTS.script(30, "submit/standalone.sh", "status").code()).as("status of a stopped cluster").isEqualTo(3);
   }
 
   // --- helpers -------------------------------------------------------------------------------
-
-  record Result(int code, String out, String err) {}
 
   record Killed(Result run, String executorId) {}
 
@@ -184,14 +184,10 @@ class StandaloneClusterIT {
   }
 
   private static Process startSubmit(Path out, List<String> extra) throws IOException {
-    deleteRecursively(out);
-    List<String> cmd = new ArrayList<>(List.of("bash", "submit/cluster.sh", "--master", master, "--out", out.toString()));
-    cmd.addAll(SMALL_RUN);
-    cmd.addAll(extra);
-    ProcessBuilder pb = processBuilder(cmd);
-    pb.environment().put("LOG4J_CONF", WORK.resolve("log4j2.properties").toString());
-    pb.redirectOutput(logOf(out, "out").toFile()).redirectError(logOf(out, "err").toFile());
-    return pb.start();
+    List<String> args = new ArrayList<>(List.of("--master", master));
+    args.addAll(SMALL_RUN);
+    args.addAll(extra);
+    return SCRIPTS.env("LOG4J_CONF", WORK.resolve("log4j2.properties").toString()).startSubmit(out, args);
   }
 
   /**
@@ -232,47 +228,6 @@ class StandaloneClusterIT {
     } finally {
       driver.destroyForcibly();
     }
-  }
-
-  private static Result finish(Process p, Path out, int seconds) throws Exception {
-    boolean done = p.waitFor(seconds, TimeUnit.SECONDS);
-    if (!done) {
-      p.destroyForcibly();
-    }
-    String stderr = Files.readString(logOf(out, "err"));
-    assertThat(done).as("finished within %d s; stderr:\n%s", seconds, stderr).isTrue();
-    return new Result(p.exitValue(), Files.readString(logOf(out, "out")), stderr);
-  }
-
-  private static Result script(int seconds, String... cmd) throws Exception {
-    Path out = Files.createTempFile(WORK, "script", ".out");
-    Path err = Files.createTempFile(WORK, "script", ".err");
-    List<String> full = new ArrayList<>(List.of("bash"));
-    full.addAll(List.of(cmd));
-    Process p = processBuilder(full).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-    assertThat(p.waitFor(seconds, TimeUnit.SECONDS)).as("%s within %d s", String.join(" ", cmd), seconds).isTrue();
-    Result r = new Result(p.exitValue(), Files.readString(out), Files.readString(err));
-    Files.delete(out);
-    Files.delete(err);
-    return r;
-  }
-
-  private static ProcessBuilder processBuilder(List<String> cmd) {
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
-    pb.environment().put("STANDALONE_DIR", RUN_DIR.toString());
-    // the build under test has just made the jars; never start a nested Maven build
-    pb.environment().put("SKIP_BUILD", "1");
-    // always the Maven-classpath path of cluster.sh, whatever the developer's shell has
-    pb.environment().remove("SPARK_HOME");
-    return pb;
-  }
-
-  private static Path logOf(Path out, String stream) {
-    return out.resolveSibling(out.getFileName() + ".std" + stream);
-  }
-
-  private static JsonNode metrics(Path out) throws IOException {
-    return ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
   }
 
   private static Map<String, Long> executors(JsonNode m) {
@@ -356,22 +311,5 @@ class StandaloneClusterIT {
     int i = args.indexOf(option);
     assertThat(i).as("%s in the command line of %d", option, pid).isNotNegative();
     return args.get(i + 1);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    }
-  }
-
-  private static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(q);
-      }
-    }
   }
 }
