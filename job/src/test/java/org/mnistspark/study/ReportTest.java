@@ -77,4 +77,16 @@ class ReportTest {
     assertThat(html).contains("<td>none</td><td>2</td><td>98.12%</td>").doesNotContain("accuracy.png");
     assertThat(Report.escape("a < b & \"c\"")).isEqualTo("a &lt; b &amp; &quot;c&quot;");
   }
+
+  @Test
+  void aScalingWhoseRunsStoppedEarlyLeavesItsLaterEpochsEmpty() {
+    StudyPlan plan = Runs.plan(3, 1, org.mnistspark.scale.Scaling.NONE, org.mnistspark.scale.Scaling.MINMAX);
+    StudyPlan.Run none = Runs.run(plan, org.mnistspark.scale.Scaling.NONE, 0);
+    StudyPlan.Run minmax = Runs.run(plan, org.mnistspark.scale.Scaling.MINMAX, 0);
+    StudyResults r = StudyResults.empty(plan)
+        .with(none, Runs.record(none, 0.98, 1, 0.96, 0.97, 0.975), "t1")
+        .with(minmax, Runs.record(minmax, 0.99, 1, 0.98, 0.985), "t2");
+    String md = Report.markdown(StudySummary.of(plan, r), "t2", false);
+    assertThat(md).contains("| 3 | 97.50% | — |");
+  }
 }
