@@ -17,8 +17,9 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 /**
  * Scores images on the executors: each partition borrows its executor's loaded model, scores its
  * images a minibatch at a time and sends back its part file's text, which the driver writes. So
- * the driver holds the whole output once (about 150 bytes per image as CSV), bounded by
- * spark.driver.maxResultSize (1 GB by default: some 6 million images per run).
+ * the driver holds the whole output once (about 180 bytes per image as CSV, where the source path
+ * repeats on every line), bounded by spark.driver.maxResultSize (1 GB by default: some 5 million
+ * images per run).
  */
 final class DistributedPrediction {
   private DistributedPrediction() {}

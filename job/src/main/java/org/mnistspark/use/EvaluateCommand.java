@@ -104,7 +104,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   private static void write(OutputFolder out, EvaluationMetrics metrics, Evaluation eval) throws IOException {
     TestMetrics test = metrics.test();
     byte[] chart = ConfusionMatrixChart.png(test.confusionMatrix(), String.format(Locale.ROOT,
-        "Confusion matrix: %d images, accuracy %.4f", test.examples(), test.accuracy()));
+        "Confusion matrix: %d images, accuracy %.4f (colour on a log scale)", test.examples(), test.accuracy()));
     out.replace(staging -> {
       try (OutputStream o = staging.create(ModelStore.METRICS)) {
         ModelStore.JSON.writeValue(o, metrics);
