@@ -4,9 +4,12 @@ import com.typesafe.config.ConfigException;
 import java.io.PrintWriter;
 import org.mnistspark.bench.BenchCommand;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.output.OutputFolder;
 import org.mnistspark.retrain.RetrainCommand;
 import org.mnistspark.study.StudyCommand;
 import org.mnistspark.submit.SparkSettingException;
+import org.mnistspark.use.EvaluateCommand;
+import org.mnistspark.use.PredictCommand;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +17,8 @@ import picocli.CommandLine.Command;
 /** Entry point for spark-submit and the submit/ scripts. */
 @Command(name = "mnist-job", mixinStandardHelpOptions = true,
     description = "Distributed LeNet training on MNIST with Spark and DL4J.",
-    subcommands = {TrainCommand.class, BenchCommand.class, RetrainCommand.class, StudyCommand.class})
+    subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, RetrainCommand.class,
+        StudyCommand.class})
 public final class MnistJob {
   /** Exit code for bad options or bad input data. */
   public static final int BAD_INPUT = 2;
@@ -51,6 +55,6 @@ public final class MnistJob {
 
   static boolean isBadInput(Throwable e) {
     return e instanceof InvalidOptionException || e instanceof InvalidInputException || e instanceof ConfigException
-        || e instanceof SparkSettingException;
+        || e instanceof SparkSettingException || e instanceof OutputFolder.NotAsWrittenException;
   }
 }

@@ -58,30 +58,97 @@ public final class MnistLoader {
    * @throws IOException if the file system fails
    */
   public MnistData load(String folder) throws IOException {
-    Path dir = path(folder);
-    FileSystem fs = fileSystem(dir, folder);
-    checkFolder(fs, dir, folder);
-    Reading reading = new Reading(fs, dir);
-    LabeledImages train = reading.pair(TRAIN_IMAGES, TRAIN_LABELS);
-    LabeledImages test = reading.pair(TEST_IMAGES, TEST_LABELS);
+    Folder dir = folder(folder);
+    Reading reading = new Reading();
+    LabeledImages train = reading.pair(dir, TRAIN_IMAGES, TRAIN_LABELS);
+    LabeledImages test = reading.pair(dir, TEST_IMAGES, TEST_LABELS);
     return new MnistData(train, test, List.copyOf(reading.files));
   }
 
-  private static Path path(String folder) throws InvalidInputException {
-    try {
-      return new Path(folder);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(folder, "is not a valid path (" + e.getMessage() + ")");
+  /** A labelled set from one IDX pair, and the two files as read (images first). */
+  public record LabeledSet(LabeledImages images, List<MnistData.InputFile> files) {}
+
+  /** The images of one IDX file, image after image, and the file as read. */
+  public record ImageFile(byte[] pixels, MnistData.InputFile file) {
+    public int count() {
+      return pixels.length / LabeledImages.PIXELS;
     }
   }
 
-  private FileSystem fileSystem(Path dir, String folder) throws IOException {
+  /**
+   * The test set in {@code folder} (t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, raw or .gz);
+   * the training files need not be there. Checked as {@link #load} checks it.
+   */
+  public LabeledSet loadTest(String folder) throws IOException {
+    Reading reading = new Reading();
+    return new LabeledSet(reading.pair(folder(folder), TEST_IMAGES, TEST_LABELS), List.copyOf(reading.files));
+  }
+
+  /** The labelled set in two IDX files named by path, each raw or gzipped, checked as {@link #load} checks them. */
+  public LabeledSet loadPair(String imagesFile, String labelsFile) throws IOException {
+    Reading reading = new Reading();
+    Read images = reading.read(file(imagesFile), true);
+    Read labels = reading.read(file(labelsFile), false);
+    return new LabeledSet(Reading.matched(images, labels), List.copyOf(reading.files));
+  }
+
+  /** The images of one IDX image file named by path, raw or gzipped, checked as {@link #load} checks it. */
+  public ImageFile loadImages(String imagesFile) throws IOException {
+    Reading reading = new Reading();
+    Read images = reading.read(file(imagesFile), true);
+    return new ImageFile(images.data, reading.files.get(0));
+  }
+
+  private static Path path(String location) throws InvalidInputException {
     try {
-      return dir.getFileSystem(hadoop);
+      return new Path(location);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidInputException(location, "is not a valid path (" + e.getMessage() + ")");
+    }
+  }
+
+  private FileSystem fileSystem(Path p, String location) throws IOException {
+    try {
+      return p.getFileSystem(hadoop);
     } catch (UnsupportedFileSystemException e) {
-      throw new InvalidInputException(folder, "unknown file system scheme '" + dir.toUri().getScheme()
+      throw new InvalidInputException(location, "unknown file system scheme '" + p.toUri().getScheme()
           + "' (expected e.g. file://, hdfs:// or s3a://)");
     }
+  }
+
+  /** A data folder, checked to exist. */
+  private record Folder(FileSystem fs, Path dir) {
+    /** The raw file if present, else its .gz. */
+    Source locate(String name) throws IOException {
+      return new Source(fs, MnistLoader.locate(fs, dir, name));
+    }
+  }
+
+  /** One file to read. */
+  private record Source(FileSystem fs, Path file) {}
+
+  private Folder folder(String folder) throws IOException {
+    Path dir = path(folder);
+    FileSystem fs = fileSystem(dir, folder);
+    checkFolder(fs, dir, folder);
+    return new Folder(fs, dir);
+  }
+
+  private Source file(String location) throws IOException {
+    Path p = path(location);
+    FileSystem fs = fileSystem(p, location);
+    boolean isFile;
+    try {
+      isFile = fs.getFileStatus(p).isFile();
+    } catch (FileNotFoundException e) {
+      throw new InvalidInputException(fs.makeQualified(p).toString(), "missing");
+    } catch (IOException e) {
+      throw new InvalidInputException(location, "cannot be read: " + e.getMessage());
+    }
+    if (!isFile) {
+      throw new InvalidInputException(fs.makeQualified(p).toString(), "is a folder, expected an IDX file");
+    }
+    return new Source(fs, p);
   }
 
   private static void checkFolder(FileSystem fs, Path dir, String folder) throws InvalidInputException {
@@ -100,21 +167,18 @@ public final class MnistLoader {
 
   private record Read(String path, byte[] data) {}
 
-  /** One load of a folder: what was read, and how much more data the heap may take. */
+  /** One load: what was read, and how much more data the heap may take. */
   private final class Reading {
-    private final FileSystem fs;
-    private final Path dir;
     private final List<MnistData.InputFile> files = new ArrayList<>();
     private long bytesLeft = maxDataBytes;
 
-    Reading(FileSystem fs, Path dir) {
-      this.fs = fs;
-      this.dir = dir;
+    LabeledImages pair(Folder dir, String imagesName, String labelsName) throws IOException {
+      Read images = read(dir.locate(imagesName), true);
+      Read labels = read(dir.locate(labelsName), false);
+      return matched(images, labels);
     }
 
-    LabeledImages pair(String imagesName, String labelsName) throws IOException {
-      Read images = read(imagesName, true);
-      Read labels = read(labelsName, false);
+    static LabeledImages matched(Read images, Read labels) throws InvalidInputException {
       if ((long) labels.data.length * LabeledImages.PIXELS != images.data.length) {
         throw new InvalidInputException(labels.path, "holds " + labels.data.length + " labels but "
             + images.path + " holds " + images.data.length / LabeledImages.PIXELS + " images");
@@ -122,19 +186,20 @@ public final class MnistLoader {
       return new LabeledImages(images.data, labels.data);
     }
 
-    private Read read(String name, boolean images) throws IOException {
-      Path file = locate(fs, dir, name);
+    Read read(Source source, boolean images) throws IOException {
+      FileSystem fs = source.fs();
+      Path file = source.file();
       String path = fs.makeQualified(file).toString();
       long length = fs.getFileStatus(file).getLen();
       MessageDigest sha = sha256();
-      try (InputStream stored = new BufferedInputStream(new DigestInputStream(open(file, path), sha))) {
+      try (InputStream stored = new BufferedInputStream(new DigestInputStream(open(fs, file, path), sha))) {
         byte[] data = isGzip(stored) ? gunzip(path, stored, images) : idx(path, stored, length, images);
         files.add(new MnistData.InputFile(path, length, HexFormat.of().formatHex(sha.digest())));
         return new Read(path, data);
       }
     }
 
-    private InputStream open(Path file, String path) throws IOException {
+    private InputStream open(FileSystem fs, Path file, String path) throws IOException {
       try {
         return fs.open(file);
       } catch (FileNotFoundException | AccessControlException e) {

@@ -61,6 +61,20 @@ public final class Sharder {
     return new Shards(train, validation, trainCount, split.validation(), block);
   }
 
+  /** All of {@code images} as records, in order, for scoring; closing releases the broadcast. */
+  public record Spread(JavaRDD<LabeledImage> records, Broadcast<LabeledImages> images) implements AutoCloseable {
+    @Override
+    public void close() {
+      images.destroy(false);
+    }
+  }
+
+  /** Spreads {@code images} as {@link #shard} spreads a part: one broadcast, cut into contiguous slices. */
+  public Spread spread(LabeledImages images) {
+    Broadcast<LabeledImages> block = sc.broadcast(images);
+    return new Spread(slices(block, 0, images.size()).setName("records"), block);
+  }
+
   /** Images {@code from} to {@code to} of the broadcast, cut into {@code partitions} contiguous slices. */
   private JavaRDD<LabeledImage> slices(Broadcast<LabeledImages> block, int from, int to) {
     List<int[]> bounds = new ArrayList<>();

@@ -85,13 +85,32 @@ public final class ModelStore {
    * (which may run code), so a model changed or replaced since is refused.
    */
   public Loaded load(String modelZip) throws IOException {
+    return deserialize(readModel(modelZip), modelZip, true);
+  }
+
+  /**
+   * The bytes of {@code modelZip}, checked against its manifest as {@link #load} does, for callers
+   * that ship them elsewhere (executors) before deserializing.
+   *
+   * @throws OutputFolder.NotAsWrittenException if they are not what this job wrote there
+   */
+  public byte[] readModel(String modelZip) throws IOException {
     Path p = new Path(modelZip);
-    byte[] verified = OutputFolder.at("model", p.getParent().toString(), KIND, hadoop).readVerified(p.getName());
-    try (InputStream in = new java.io.ByteArrayInputStream(verified)) {
-      Pair<MultiLayerNetwork, Normalizer> pair = ModelSerializer.restoreMultiLayerNetworkAndNormalizer(in, true);
+    return OutputFolder.at("model", p.getParent().toString(), KIND, hadoop).readVerified(p.getName());
+  }
+
+  /**
+   * The network and scaler in model.zip's {@code bytes}, already verified by {@link #readModel}.
+   *
+   * @param name where the bytes came from, for messages
+   * @param withUpdater whether to restore the optimizer state too (only training needs it)
+   */
+  public static Loaded deserialize(byte[] bytes, String name, boolean withUpdater) throws IOException {
+    try (InputStream in = new java.io.ByteArrayInputStream(bytes)) {
+      Pair<MultiLayerNetwork, Normalizer> pair = ModelSerializer.restoreMultiLayerNetworkAndNormalizer(in, withUpdater);
       return new Loaded(pair.getFirst(), pair.getSecond());
     } catch (IOException | RuntimeException e) {
-      throw new IOException(modelZip + ": not a loadable model (" + e.getMessage() + ")", e);
+      throw new IOException(name + ": not a loadable model (" + e.getMessage() + ")", e);
     }
   }
 

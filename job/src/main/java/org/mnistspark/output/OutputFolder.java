@@ -249,9 +249,23 @@ public final class OutputFolder {
     }
   }
 
-  /** Reads {@code name} after checking it against the manifest: size and SHA-256 as written. */
+  /**
+   * A file that is not what this job wrote there, or that no manifest vouches for: bad input rather
+   * than a failure, since a person changed, replaced or copied it without its manifest.
+   */
+  public static final class NotAsWrittenException extends IOException {
+    NotAsWrittenException(String message) {
+      super(message);
+    }
+  }
+
+  /**
+   * Reads {@code name} after checking it against the manifest: size and SHA-256 as written.
+   *
+   * @throws NotAsWrittenException if the folder has no manifest or the file differs from it
+   */
   public byte[] readVerified(String name) throws IOException {
-    Manifest manifest = readManifest().orElseThrow(() -> new IOException(
+    Manifest manifest = readManifest().orElseThrow(() -> new NotAsWrittenException(
         dir + " has no " + MANIFEST + " recording what was written, so " + name + " cannot be checked"));
     byte[] content;
     try (InputStream in = fs.open(new Path(dir, name))) {
@@ -259,7 +273,7 @@ public final class OutputFolder {
     }
     String sha = DigestUtils.sha256Hex(content);
     if (manifest.files().stream().noneMatch(e -> e.name().equals(name) && e.sha256().equals(sha))) {
-      throw new IOException(new Path(dir, name) + " is not what was written there (SHA-256 " + sha
+      throw new NotAsWrittenException(new Path(dir, name) + " is not what was written there (SHA-256 " + sha
           + " is not the one in " + MANIFEST + "); refusing to use it");
     }
     return content;

@@ -10,10 +10,6 @@ import org.mnistspark.data.MnistLoader;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.RunMetrics;
-import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
-import org.mnistspark.train.MinibatchAssembler;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,10 +99,7 @@ public record ProductionBaseline(String run, double accuracy, String note) {
 
   /** Accuracy of a stored model on raw test pixels passed through its own stored scaler. */
   static double evaluate(ModelStore.Loaded model, LabeledImages test, int evalBatchSize) {
-    List<DataSet> batches = new MinibatchAssembler(new PixelScaler(Scaling.NONE, 0, 1), evalBatchSize).assemble(test);
-    if (model.normalizer() instanceof DataNormalization normalizer) {
-      batches.forEach(normalizer::transform);
-    }
-    return Evaluator.evaluate(model.network(), batches).accuracy();
+    return Evaluator.evaluateRaw(model.network(), (DataNormalization) model.normalizer(), test.all().iterator(),
+        evalBatchSize).accuracy();
   }
 }

@@ -49,7 +49,7 @@ public final class LeNet {
 
   /** As {@link #configuration(long, double)} with {@code optimizer} "adam" or "sgd" (plain, no momentum). */
   public static MultiLayerConfiguration configuration(long seed, double learningRate, String optimizer) {
-    System.setProperty(HELPERS_DISABLED_PROPERTY, "false");
+    useOneDnnHelpers();
     IUpdater updater = switch (optimizer) {
       case "adam" -> new Adam(learningRate);
       case "sgd" -> new Sgd(learningRate);
@@ -76,6 +76,14 @@ public final class LeNet {
             .nOut(MinibatchAssembler.CLASSES).activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutional(28, 28, 1))
         .build();
+  }
+
+  /**
+   * Turns DL4J's oneDNN helpers on in this JVM. A layer reads the property when it is built, so a
+   * JVM that only deserializes a saved model (an executor scoring with it) must call this first.
+   */
+  public static void useOneDnnHelpers() {
+    System.setProperty(HELPERS_DISABLED_PROPERTY, "false");
   }
 
   private static SubsamplingLayer maxPool() {

@@ -7,6 +7,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.scale.PixelScaler;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -57,25 +58,35 @@ public final class MinibatchAssembler implements FlatMapFunction<Iterator<Labele
     return out;
   }
 
-  /** One minibatch; a lookup table makes scaling one array read per pixel. */
+  /** One minibatch with one-hot labels. */
   public DataSet batch(List<LabeledImage> images) {
+    int n = images.size();
+    float[] labels = new float[n * CLASSES];
+    for (int i = 0; i < n; i++) {
+      labels[i * CLASSES + images.get(i).label()] = 1f;
+    }
+    return new DataSet(features(images.stream().map(LabeledImage::pixels).toList()),
+        Nd4j.create(labels, new long[] {n, CLASSES}, 'c'));
+  }
+
+  /**
+   * The scaled [n, 1, 28, 28] features of raw 784-byte images (unlabelled ones too); a lookup table
+   * makes scaling one array read per pixel.
+   */
+  public INDArray features(List<byte[]> images) {
     float[] table = new float[256];
     for (int v = 0; v < 256; v++) {
       table[v] = scaler.apply(v);
     }
     int n = images.size();
     float[] features = new float[n * LabeledImages.PIXELS];
-    float[] labels = new float[n * CLASSES];
     for (int i = 0; i < n; i++) {
-      LabeledImage image = images.get(i);
-      byte[] p = image.pixels();
+      byte[] p = images.get(i);
       int base = i * LabeledImages.PIXELS;
       for (int j = 0; j < p.length; j++) {
         features[base + j] = table[p[j] & 0xff];
       }
-      labels[i * CLASSES + image.label()] = 1f;
     }
-    return new DataSet(
-        Nd4j.create(features, new long[] {n, 1, 28, 28}, 'c'), Nd4j.create(labels, new long[] {n, CLASSES}, 'c'));
+    return Nd4j.create(features, new long[] {n, 1, 28, 28}, 'c');
   }
 }

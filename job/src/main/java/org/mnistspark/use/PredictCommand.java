@@ -1,0 +1,99 @@
+package org.mnistspark.use;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.JobConfig;
+import org.mnistspark.SparkSetup;
+import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.output.OutputFolder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** Batch scoring of unlabelled images with a saved model, distributed over Spark executors. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+    description = {"Score unlabelled images with a saved model.zip and the scaler stored in it, distributed over "
+        + "Spark executors: an IDX image file, or a folder of 28x28 8-bit grayscale PNGs.",
+        "Writes one record per image (source, index or file, predicted class, p0..p9) to --out as part-00000.csv, "
+            + "part-00001.csv, ... (one per partition) or .jsonl, plus _SUCCESS and manifest.json, all or nothing."})
+public final class PredictCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(PredictCommand.class);
+  /** The kind of output folder predict writes, as its manifest records it. */
+  public static final String KIND = "predict";
+  /** Spark's marker of a complete output, for tools that wait for it; the manifest is what this job checks. */
+  public static final String SUCCESS = "_SUCCESS";
+
+  @Mixin UseOptions use;
+  @Spec CommandSpec spec;
+
+  @Option(names = "--images", required = true, paramLabel = "PATH", description = "An IDX image file (raw or .gz) or "
+      + "a folder of 28x28 8-bit grayscale PNG files, any Hadoop path. Other PNGs are refused, naming the file.")
+  String images;
+
+  @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
+      description = "csv (with a header line in each part file) or jsonl (default: ${DEFAULT-VALUE}).")
+  String format;
+
+  @Override
+  public Integer call() throws Exception {
+    PredictionFormat output = PredictionFormat.parse(format);
+    JobConfig config = use.resolve(Map.of());
+    SparkConf sparkConf = SparkSetup.sparkConf(config).setAppName("mnist-predict");
+    Configuration hadoop = SparkSetup.hadoopConf(sparkConf);
+
+    // The options, the model and an IDX file are checked here, before Spark starts; PNGs are checked where they are read.
+    OutputFolder out = OutputFolder.open("--out", use.out, KIND, hadoop);
+    StoredModel model = StoredModel.read(use.model, hadoop);
+    PredictionInput input = PredictionInput.open(images, hadoop);
+    log.info("predicting {} images of {} with {} (scaling {})", input.count(), input.location(), model.path(),
+        model.scaling());
+
+    List<PartitionOutput> parts;
+    double seconds;
+    try (JavaSparkContext sc = SparkSetup.start(sparkConf, new SparkSetup.TaskCounter())) {
+      long start = System.nanoTime();
+      parts = DistributedPrediction.predict(sc, model, input, config.partitions() > 0 ? config.partitions()
+          : sc.defaultParallelism(), config.evalBatchSize(), output);
+      seconds = (System.nanoTime() - start) / 1e9;
+    }
+    refuseBadFiles(parts);
+    write(out, parts, output);
+    report(input, parts.size(), seconds, out);
+    return 0;
+  }
+
+  /** @throws InvalidInputException naming the first file (in name order) that could not be scored */
+  private static void refuseBadFiles(List<PartitionOutput> parts) throws InvalidInputException {
+    List<PartitionOutput> refused = parts.stream().filter(p -> p.problem != null).toList();
+    if (!refused.isEmpty()) {
+      String more = refused.size() > 1 ? " (and at least " + (refused.size() - 1) + " more bad file(s))" : "";
+      throw new InvalidInputException(refused.get(0).refusedFile, refused.get(0).problem + more + "; nothing was written");
+    }
+  }
+
+  private static void write(OutputFolder out, List<PartitionOutput> parts, PredictionFormat format) throws IOException {
+    out.replace(staging -> {
+      for (PartitionOutput p : parts) {
+        staging.write(format.partFile(p.partition), p.text);
+      }
+      staging.write(SUCCESS, new byte[0]);
+    });
+  }
+
+  private void report(PredictionInput input, int partFiles, double seconds, OutputFolder out) {
+    var stdout = spec.commandLine().getOut();
+    stdout.printf(Locale.ROOT, "predict: scored %d images of %s in %.1f s (%.0f images/s); wrote %d part file(s) to %s%n",
+        input.count(), input.location(), seconds, input.count() / seconds, partFiles, out);
+    stdout.flush();
+  }
+}

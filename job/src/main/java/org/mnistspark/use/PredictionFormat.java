@@ -1,0 +1,95 @@
+package org.mnistspark.use;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.mnistspark.InvalidOptionException;
+
+/**
+ * How predict writes one record per image. Probabilities are written as Java writes a float
+ * (the shortest text that reads back to the same float), so nothing is lost to rounding.
+ */
+enum PredictionFormat {
+  /** RFC 4180, with a header line in every part file, as Spark's CSV writer does with header=true. */
+  CSV("csv") {
+    @Override
+    String header(String idColumn) {
+      StringBuilder b = new StringBuilder("source,").append(idColumn).append(",predicted");
+      for (int c = 0; c < CLASSES; c++) {
+        b.append(",p").append(c);
+      }
+      return b.append('\n').toString();
+    }
+
+    @Override
+    String line(ImageToScore image, int predicted, float[] probabilities) {
+      StringBuilder b = new StringBuilder(quoted(image.source)).append(',')
+          .append(image.file == null ? String.valueOf(image.index) : quoted(image.file)).append(',').append(predicted);
+      for (float p : probabilities) {
+        b.append(',').append(p);
+      }
+      return b.append('\n').toString();
+    }
+  },
+  /** One JSON object per line: source, index or file, predicted, probabilities (p0..p9 as an array). */
+  JSONL("jsonl") {
+    @Override
+    String header(String idColumn) {
+      return "";
+    }
+
+    @Override
+    String line(ImageToScore image, int predicted, float[] probabilities) {
+      Map<String, Object> record = new LinkedHashMap<>();
+      record.put("source", image.source);
+      if (image.file == null) {
+        record.put("index", image.index);
+      } else {
+        record.put("file", image.file);
+      }
+      record.put("predicted", predicted);
+      record.put("probabilities", probabilities);
+      try {
+        return JSON.writeValueAsString(record) + "\n";
+      } catch (JsonProcessingException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+  };
+
+  private static final int CLASSES = 10;
+  private static final ObjectMapper JSON = new ObjectMapper();
+  final String extension;
+
+  PredictionFormat(String extension) {
+    this.extension = extension;
+  }
+
+  /** What a part file starts with. */
+  abstract String header(String idColumn);
+
+  abstract String line(ImageToScore image, int predicted, float[] probabilities);
+
+  /** @throws InvalidOptionException for anything but csv or jsonl */
+  static PredictionFormat parse(String value) {
+    for (PredictionFormat f : values()) {
+      if (f.extension.equals(value.trim().toLowerCase(Locale.ROOT))) {
+        return f;
+      }
+    }
+    throw new InvalidOptionException("--format", value, "must be one of csv, jsonl");
+  }
+
+  /** The part file of partition {@code p}, named as Spark names its own. */
+  String partFile(int p) {
+    return String.format(Locale.ROOT, "part-%05d.%s", p, extension);
+  }
+
+  private static String quoted(String field) {
+    boolean plain = field.chars().noneMatch(c -> c == ',' || c == '"' || c == '\n' || c == '\r');
+    return plain ? field : '"' + field.replace("\"", "\"\"") + '"';
+  }
+}
