@@ -422,30 +422,10 @@ class RetrainIntegrationTest {
 
   /** The command line that runs {@code mainClass} in a new JVM with this test's classpath and module flags. */
   static List<String> java(String mainClass) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect")
-          || a.startsWith("-Dio.netty")) {
-        cmd.add(a);
-      }
-    }
-    String root = System.getProperty("project.root", ".");
-    cmd.addAll(List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2G",
-        "-Dlog4j2.configurationFile=" + Path.of(root, "conf", "log4j2.properties"),
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
-    return cmd;
+    return org.mnistspark.ChildJvm.java(List.of(), mainClass);
   }
 
   static void waitForLine(Process p, Path log, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (System.nanoTime() < deadline) {
-      String s = Files.exists(log) ? Files.readString(log) : "";
-      if (s.contains(text)) {
-        return;
-      }
-      assertThat(p.isAlive()).as("child exited early (%s); log:\n%s", p.isAlive() ? "" : p.exitValue(), s).isTrue();
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no '" + text + "' in the child's log within 180 s:\n" + Files.readString(log));
+    org.mnistspark.ChildJvm.waitForLine(p, log, text, 180);
   }
 }
