@@ -63,7 +63,7 @@ class RetrainIntegrationTest {
     firstRun = new String(Files.readAllBytes(template.resolve(RetrainRoot.PRODUCTION))).trim();
   }
 
-  /** Runs the retrain command in this JVM on local[2], one epoch. */
+  /** Runs the retrain command in this JVM on local[2], one epoch unless {@code options} say otherwise. */
   static Result retrain(Path root, Path dataDir, String... options) {
     var cl = MnistJob.commandLine();
     StringWriter out = new StringWriter();
@@ -71,7 +71,10 @@ class RetrainIntegrationTest {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     List<String> args = new ArrayList<>(List.of("retrain", "--root", root.toString(), "--master", "local[2]",
-        "--data", dataDir.toString(), "--epochs", "1"));
+        "--data", dataDir.toString()));
+    if (!Arrays.asList(options).contains("--epochs")) {
+      args.addAll(List.of("--epochs", "1"));
+    }
     args.addAll(Arrays.asList(options));
     return new Result(cl.execute(args.toArray(String[]::new)), out.toString(), err.toString());
   }
