@@ -27,6 +27,16 @@ public final class InvalidOptionException extends RuntimeException {
     return new InvalidOptionException(source + ": unknown key " + key + " (did you mean " + closest + "?)");
   }
 
+  /**
+   * A checkpoint this run cannot continue from.
+   *
+   * @param checkpoint where it is
+   * @param why what stands in the way, and what to do
+   */
+  public static InvalidOptionException cannotResume(String checkpoint, String why) {
+    return new InvalidOptionException("cannot resume from " + checkpoint + ": " + why);
+  }
+
   private static String asFlag(String option) {
     return option.startsWith("-") ? option : "--" + option;
   }

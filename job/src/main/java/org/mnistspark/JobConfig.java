@@ -41,7 +41,9 @@ public record JobConfig(
     double maxTrainSeconds,
     boolean keepBestValidation,
     String optimizer,
-    int earlyStopPatience)
+    int earlyStopPatience,
+    int checkpointEveryEpochs,
+    int keepCheckpoints)
     implements Serializable {
 
   static final String ROOT = "mnist";
@@ -124,7 +126,9 @@ public record JobConfig(
         nonNegative(c, "max-train-seconds"),
         c.getBoolean("keep-best-validation"),
         oneOf(c, "optimizer", "adam", "sgd"),
-        atLeast(c, "early-stop-patience", 0));
+        atLeast(c, "early-stop-patience", 0),
+        atLeast(c, "checkpoint-every-epochs", 0),
+        atLeast(c, "keep-checkpoints", 1));
     if (config.trainLimit() == 1) {
       throw new InvalidOptionException("train-limit", "1", "need at least 2 images to hold some out");
     }
@@ -165,6 +169,8 @@ public record JobConfig(
     m.put("keep-best-validation", keepBestValidation);
     m.put("optimizer", optimizer);
     m.put("early-stop-patience", earlyStopPatience);
+    m.put("checkpoint-every-epochs", checkpointEveryEpochs);
+    m.put("keep-checkpoints", keepCheckpoints);
     return m;
   }
 

@@ -93,6 +93,13 @@ public final class JobOptions {
       description = "Stop when epoch-end validation accuracy has not improved for this many epochs; 0 = off.")
   Integer earlyStopPatience;
 
+  @Option(names = "--checkpoint-every-epochs", paramLabel = "N",
+      description = "Write a checkpoint beside --out (OUT.checkpoints/epoch-NNNN) after every N epochs; 0 = off (resident and single-jvm trainers).")
+  Integer checkpointEveryEpochs;
+
+  @Option(names = "--keep-checkpoints", paramLabel = "K", description = "Checkpoints kept, the newest K (>= 1).")
+  Integer keepCheckpoints;
+
   /**
    * Returns the effective configuration: built-in defaults, then {@code --conf}, then every other
    * option given on the command line.

@@ -6,12 +6,14 @@ import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.data.MnistData;
+import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** load -> shard -> scale -> train -> evaluate -> save, once. */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -21,9 +23,15 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Mixin JobOptions options;
 
+  @Option(names = "--resume", description = "Continue the unfinished run at --out from its newest checkpoint "
+      + "(OUT.checkpoints/): the same options except epochs, out, data (same content), master, threads-per-task, "
+      + "checkpoint-every-epochs and keep-checkpoints; exit 2 naming the first difference, or when there is none.")
+  boolean resume;
+
   @Override
   public Integer call() throws Exception {
-    trainAndSave(options.resolve());
+    JobConfig config = options.resolve();
+    trainAndSave(config, resume ? new Resumption.Request(Checkpoints.locationBeside(config.out()), true) : null);
     return 0;
   }
 
@@ -40,6 +48,17 @@ public final class TrainCommand implements Callable<Integer> {
    * @throws IOException if reading or saving fails
    */
   public static Trained trainAndSave(JobConfig config) throws IOException {
+    return trainAndSave(config, null);
+  }
+
+  /**
+   * As the other {@code trainAndSave}, continuing from the newest checkpoint {@code resume} names
+   * ({@link Resumption#plan}); checkpoints are written beside {@code config.out()} as training goes
+   * and deleted, with those resumed from, once the outputs are saved.
+   *
+   * @param resume what to continue from; null to start from scratch
+   */
+  public static Trained trainAndSave(JobConfig config, Resumption.Request resume) throws IOException {
     SparkConf sparkConf = SparkSetup.sparkConf(config);
     var hadoop = SparkSetup.hadoopConf(sparkConf);
     ModelStore store = new ModelStore(hadoop);
@@ -48,13 +67,14 @@ public final class TrainCommand implements Callable<Integer> {
     // before Spark starts, so bad input fails fast.
     OutputFolder out = store.folder("--out", config.out());
     MnistData data = TrainingInput.load(hadoop, List.of(config));
+    Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
 
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = SparkSetup.start(sparkConf, tasks)) {
       // Shard, scale, train, evaluate.
       TrainingJob.Outcome outcome;
       try {
-        outcome = new TrainingJob(sc, tasks).run(config, data, (stats, epochs) -> {});
+        outcome = new TrainingJob(sc, tasks).run(config, data, (stats, epochs) -> {}, plan);
       } catch (Exception e) {
         throw SparkSetup.explainAbort(e, tasks, config.out());
       }
@@ -64,6 +84,7 @@ public final class TrainCommand implements Callable<Integer> {
       store.save(out, outcome.training().network(), outcome.scaler().toNormalizer(),
           outcome.metrics(), outcome.evaluation());
       log.info("saved model.zip, metrics.json and evaluation.txt to {}", config.out());
+      plan.deleteAfterSave();
       return new Trained(data, outcome);
     }
   }

@@ -8,9 +8,11 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.eval.TestMetrics;
+import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.Checkpointing;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.MechanismProbes;
 import org.mnistspark.train.MinibatchAssembler;
@@ -35,6 +37,11 @@ public final class TrainingJob {
   public record Outcome(DistributedTrainer.Result training, PixelScaler scaler, RunMetrics metrics, String evaluation) {}
 
   public Outcome run(JobConfig config, MnistData data, DistributedTrainer.EpochListener listener) {
+    return run(config, data, listener, Resumption.Plan.NONE);
+  }
+
+  /** As the other {@code run}, continuing from the plan's checkpoint if it has one and writing checkpoints to its target. */
+  public Outcome run(JobConfig config, MnistData data, DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
     long start = System.nanoTime();
     // Shard: hold out the last part of the training file, spread both parts as compact records.
     // Released after training: a study runs many of these on one context.
@@ -42,14 +49,24 @@ public final class TrainingJob {
         .shard(data.train(), config.trainLimit(), config.validationFraction())) {
 
       // Scale: statistics from the training split only, applied as a distributed map while batching.
-      PixelScaler scaler = PixelScaler.fit(config.scaling(), shards.train());
+      // A resumed run takes its checkpoint's: refitted on a cluster, the sums could come in another order.
+      Checkpoint from = plan.from() == null ? null : plan.from().checkpoint();
+      PixelScaler scaler = from != null ? from.scaler() : PixelScaler.fit(config.scaling(), shards.train());
+      int partitions = shards.train().getNumPartitions();
+      plan.checkPartitions(partitions);
 
-      // Train with parameter averaging; validation runs on the executors during training, and the
-      // network's insides are measured on a fixed probe batch now and then.
+      // Train with parameter averaging; validation runs on the executors during training, the
+      // network's insides are measured on a fixed probe batch now and then, and the state is
+      // checkpointed after every checkpoint-every-epochs epochs.
       MechanismProbes probes = new MechanismProbes(probeBatch(shards, scaler), listener);
-      DistributedTrainer.Result training = DistributedTrainer.of(sc, config)
-          .train(shards.train(), shards.validation(), shards.trainCount(), scaler, probes);
-      return evaluate(config, data, shards, scaler, training, probes.measured(), start);
+      if (from != null) {
+        probes.resumeWith(from.mechanism());
+      }
+      EpochCheckpointer checkpoints = new EpochCheckpointer(plan.target(), config, data, scaler, partitions, probes);
+      DistributedTrainer.Result training = DistributedTrainer.of(sc, config).train(shards.train(), shards.validation(),
+          shards.trainCount(), scaler, probes, new Checkpointing(from == null ? null : from.training(), checkpoints));
+      return evaluate(config, data, shards, scaler, training, probes.measured(),
+          new Checkpointed(plan.resumed(), checkpoints.cost()), start);
     }
   }
 
@@ -60,8 +77,11 @@ public final class TrainingJob {
   }
 
   /** Evaluates on the driver over the whole test set and gathers the run's metrics. */
+  /** What metrics.json says about checkpoints: where the run resumed from, what writing them cost. */
+  private record Checkpointed(RunMetrics.Resumed resumedFrom, RunMetrics.CheckpointCost cost) {}
+
   private Outcome evaluate(JobConfig config, MnistData data, Sharder.Shards shards, PixelScaler scaler,
-      DistributedTrainer.Result training, List<NetworkProbe> mechanism, long start) {
+      DistributedTrainer.Result training, List<NetworkProbe> mechanism, Checkpointed checkpointed, long start) {
     int partitions = shards.train().getNumPartitions();
 
     // Evaluate on the driver over the whole test set.
@@ -82,6 +102,8 @@ public final class TrainingJob {
         training.rounds(),
         training.phases(),
         mechanism,
+        checkpointed.resumedFrom(),
+        checkpointed.cost(),
         (System.nanoTime() - start) / 1e9,
         java.time.Instant.now().toString());
     return new Outcome(training, scaler, metrics, eval.stats());

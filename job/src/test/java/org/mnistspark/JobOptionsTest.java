@@ -138,7 +138,7 @@ class JobOptionsTest {
   void referenceDefaults() {
     JobConfig c = resolve("train");
     assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 64, 16,
-        2, 42, 0.002, 1, "MEMORY_ONLY_SER", 500, "resident", 4, 0.0, 0.0, true, "adam", 0));
+        2, 42, 0.002, 1, "MEMORY_ONLY_SER", 500, "resident", 4, 0.0, 0.0, true, "adam", 0, 1, 2));
   }
 
   @Test
@@ -176,7 +176,7 @@ class JobOptionsTest {
     assertThat(c.dataset()).isEqualTo("mnist");
 
     assertThat(c).isEqualTo(new JobConfig("local[3]", "mnist", "file:///d", "out/latest", 3, Scaling.STANDARDIZE, 600,
-        0.2, 0, 16, 16, 2, 9, 0.005, 1, "MEMORY_ONLY", 500, "resident", 4, 0.0, 0.0, true, "adam", 0));
+        0.2, 0, 16, 16, 2, 9, 0.005, 1, "MEMORY_ONLY", 500, "resident", 4, 0.0, 0.0, true, "adam", 0, 1, 2));
   }
 
   @Test
@@ -192,6 +192,6 @@ class JobOptionsTest {
     JobConfig c = resolve("train", "--epochs", "2", "--scaling", "none");
     assertThat(c.with("epochs", 2)).isEqualTo(c);
     assertThat(c.with("epochs", 5).epochs()).isEqualTo(5);
-    assertThat(c.asMap()).containsEntry("scaling", "none").containsEntry("epochs", 2).hasSize(24);
+    assertThat(c.asMap()).containsEntry("scaling", "none").containsEntry("epochs", 2).hasSize(26);
   }
 }

@@ -89,6 +89,22 @@ public final class OutputFolder {
    */
   public static OutputFolder claimContainer(String option, String location, String kind, Configuration hadoop,
       java.util.function.Predicate<Set<String>> ownedWithoutManifest) throws IOException {
+    OutputFolder folder = checkContainer(option, location, kind, hadoop, ownedWithoutManifest);
+    if (folder.readManifest().isEmpty()) {
+      folder.fs.mkdirs(folder.dir);
+      folder.writeManifest(Manifest.of(kind, List.of()));
+    }
+    return folder;
+  }
+
+  /**
+   * The checks of {@link #claimContainer} without creating anything, so a run can refuse a
+   * location before it starts and create it only when it first writes there.
+   *
+   * @throws InvalidOptionException if the path cannot be used or holds something else
+   */
+  public static OutputFolder checkContainer(String option, String location, String kind, Configuration hadoop,
+      java.util.function.Predicate<Set<String>> ownedWithoutManifest) throws IOException {
     OutputFolder folder = resolve(option, location, kind, hadoop, true);
     folder.checkUsable();
     if (folder.readManifest().isEmpty()) {
@@ -100,8 +116,6 @@ public final class OutputFolder {
         throw folder.refuse("holds files this job did not write (no " + MANIFEST + "); move them away or choose "
             + "another " + option);
       }
-      folder.fs.mkdirs(folder.dir);
-      folder.writeManifest(Manifest.of(kind, List.of()));
     }
     return folder;
   }

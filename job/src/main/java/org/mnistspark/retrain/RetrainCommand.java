@@ -13,9 +13,11 @@ import java.util.concurrent.Callable;
 import org.mnistspark.InvalidOptionException;
 import org.mnistspark.JobConfig;
 import org.mnistspark.JobOptions;
+import org.mnistspark.Resumption;
 import org.mnistspark.SparkSetup;
 import org.mnistspark.TrainCommand;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.slf4j.Logger;
@@ -88,8 +90,10 @@ public final class RetrainCommand implements Callable<Integer> {
     HistoryEntry entry;
     RetrainGate.Decision decision;
     try {
-      // Train the candidate into runs/<run> with the train command's own flow.
-      TrainCommand.Trained candidate = TrainCommand.trainAndSave(job.with("out", root.run(run).toString()));
+      // Train the candidate into runs/<run> with the train command's own flow, continuing an
+      // interrupted candidate's training if its options and data are this run's.
+      TrainCommand.Trained candidate = TrainCommand.trainAndSave(job.with("out", root.run(run).toString()),
+          interruptedCandidate(root));
       double accuracy = candidate.outcome().metrics().test().accuracy();
 
       // Production's accuracy on the candidate's test set.
@@ -139,6 +143,35 @@ public final class RetrainCommand implements Callable<Integer> {
     out.flush();
     log.info("{} {}: {}", entry.decision(), run, entry.reason());
     return decision.promote() ? PROMOTED : KEPT;
+  }
+
+  /**
+   * The checkpoints of the newest candidate that stopped before it finished, to continue from if
+   * they match this run ({@link Resumption#plan} decides, and starts from scratch if not); null if
+   * there is none. Older ones, and those of a candidate whose outputs were saved, are deleted: they
+   * will never be continued.
+   */
+  private static Resumption.Request interruptedCandidate(RetrainRoot root) throws IOException {
+    List<String> runs = root.checkpointedRuns();
+    Resumption.Request newest = null;
+    for (int i = runs.size() - 1; i >= 0; i--) {
+      String location = Checkpoints.locationBeside(root.run(runs.get(i)).toString());
+      Checkpoints checkpoints;
+      try {
+        checkpoints = Checkpoints.at(location, root.hadoop());
+      } catch (InvalidOptionException e) {
+        log.warn("left {} alone: {}", location, e.getMessage());
+        continue;
+      }
+      if (newest == null && !root.exists(root.run(runs.get(i)))) {
+        newest = new Resumption.Request(location, false);
+        log.info("candidate {} stopped before it finished; continuing it if its checkpoints match", runs.get(i));
+      } else {
+        checkpoints.deleteAll();
+        log.info("deleted the checkpoints of candidate {}, which will not be continued", runs.get(i));
+      }
+    }
+    return newest;
   }
 
   /**

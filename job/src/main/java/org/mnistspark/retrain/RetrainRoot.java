@@ -26,6 +26,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.mnistspark.InvalidOptionException;
+import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.OutputFolder;
 
 /**
@@ -33,6 +34,7 @@ import org.mnistspark.output.OutputFolder;
  * matters, on the local file system and on HDFS alike:
  * <pre>
  *   ROOT/runs/20261125T093000Z/   model.zip, metrics.json, evaluation.txt of one run
+ *   ROOT/runs/20261125T093000Z.checkpoints/   a candidate's checkpoints while it trains (see Checkpoints)
  *   ROOT/production               the production run's name, one line
  *   ROOT/history.jsonl            one JSON line per run
  *   ROOT/history.jsonl.lock       present for the moment of one append (see History)
@@ -257,6 +259,23 @@ public final class RetrainRoot {
     for (FileStatus s : fs.listStatus(runs())) {
       if (s.isDirectory() && RunName.isRunName(s.getPath().getName())) {
         names.add(s.getPath().getName());
+      }
+    }
+    names.sort(null);
+    return names;
+  }
+
+  /**
+   * Returns the names of the runs in runs/ that have checkpoints beside them ({@code RUN.checkpoints}),
+   * oldest first: candidates that stopped before they finished.
+   */
+  public List<String> checkpointedRuns() throws IOException {
+    List<String> names = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(runs())) {
+      String name = s.getPath().getName();
+      if (s.isDirectory() && name.endsWith(Checkpoints.SUFFIX)
+          && RunName.isRunName(name.substring(0, name.length() - Checkpoints.SUFFIX.length()))) {
+        names.add(name.substring(0, name.length() - Checkpoints.SUFFIX.length()));
       }
     }
     names.sort(null);

@@ -70,15 +70,24 @@ public interface DistributedTrainer {
    * Returns the network after {@code config.epochs()} passes over {@code train} (or fewer when
    * {@code stop-at-validation-accuracy} is reached), validating on {@code validation}.
    */
+  default Result train(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, long trainCount, PixelScaler scaler,
+      EpochListener listener) {
+    return train(train, validation, trainCount, scaler, listener, Checkpointing.NONE);
+  }
+
+  /**
+   * As the other {@code train}, continuing from {@code checkpointing}'s state if it has one and
+   * showing it the state after every epoch (the dl4j trainer does neither: it cannot resume).
+   */
   Result train(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, long trainCount, PixelScaler scaler,
-      EpochListener listener);
+      EpochListener listener, Checkpointing checkpointing);
 
   /** The trainer the configuration names. */
   static DistributedTrainer of(JavaSparkContext sc, JobConfig config) {
     return switch (config.trainer()) {
       case "dl4j" -> new Dl4jAveragingTrainer(sc, config);
-      case "single-jvm" -> (train, validation, trainCount, scaler, listener) ->
-          new SingleJvmTrainer(config).train(train.collect(), validation.collect(), scaler, listener);
+      case "single-jvm" -> (train, validation, trainCount, scaler, listener, checkpointing) ->
+          new SingleJvmTrainer(config).train(train.collect(), validation.collect(), scaler, listener, checkpointing);
       default -> new ResidentAveragingTrainer(sc, config);
     };
   }

@@ -27,7 +27,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * compare with the resident trainer: it rebuilds the network on every worker each round, runs
  * three stages per round with a repartition, and fits at most {@code averaging-frequency}
  * minibatches per worker per split, so some images can go unfitted in an epoch (counted from its
- * training stats, which are therefore always on).
+ * training stats, which are therefore always on). It writes no checkpoints: DL4J's master keeps
+ * Adam's state inside its own network and workers, and the comparison it serves needs none.
  */
 final class Dl4jAveragingTrainer implements DistributedTrainer {
   private final JavaSparkContext sc;
@@ -40,7 +41,10 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
 
   @Override
   public Result train(JavaRDD<LabeledImage> records, JavaRDD<LabeledImage> validationRecords, long trainCount,
-      PixelScaler scaler, EpochListener listener) {
+      PixelScaler scaler, EpochListener listener, Checkpointing checkpointing) {
+    if (checkpointing.resumeFrom() != null) {
+      throw new IllegalArgumentException("the dl4j trainer cannot resume from a checkpoint");
+    }
     JavaRDD<DataSet> train = records.mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
     JavaRDD<DataSet> validation = validationRecords.mapPartitions(new MinibatchAssembler(scaler, config.evalBatchSize()));
     MultiLayerNetwork net = LeNet.network(config);

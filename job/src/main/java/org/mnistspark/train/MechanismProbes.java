@@ -46,6 +46,11 @@ public final class MechanismProbes implements DistributedTrainer.EpochListener {
     return e == 0 || Integer.bitCount(e) == 1 || e == epochs;
   }
 
+  /** Continues a resumed run's measurements after those its checkpoint holds. */
+  public void resumeWith(List<NetworkProbe> earlier) {
+    measured.addAll(earlier);
+  }
+
   public List<NetworkProbe> measured() {
     return List.copyOf(measured);
   }

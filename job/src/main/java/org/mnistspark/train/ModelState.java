@@ -1,6 +1,8 @@
 package org.mnistspark.train;
 
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.ByteBuffer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -49,6 +51,50 @@ public final class ModelState implements Serializable {
   public void applyParamsTo(MultiLayerNetwork net) {
     net.params().assign(Nd4j.createFromArray(params).reshape(net.params().shape()));
   }
+
+  /**
+   * The state as bytes for a checkpoint: a format tag, the iteration, both lengths, then the floats
+   * big-endian. Raw floats rather than ND4J's or Java's serialization, so a checkpoint can be read
+   * back bit for bit by any later version of this job.
+   */
+  public byte[] toBytes() {
+    ByteBuffer b = ByteBuffer.allocate(16 + 4 * (params.length + updater.length));
+    b.putInt(FORMAT).putInt(iteration).putInt(params.length).putInt(updater.length);
+    b.asFloatBuffer().put(params).put(updater);
+    return b.array();
+  }
+
+  /**
+   * Reads what {@link #toBytes} wrote.
+   *
+   * @throws IOException if {@code bytes} is not a model state of this format
+   */
+  public static ModelState fromBytes(byte[] bytes) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    if (bytes.length < 16 || b.getInt() != FORMAT) {
+      throw new IOException("not a model state written by this job");
+    }
+    int iteration = b.getInt();
+    int params = b.getInt();
+    int updater = b.getInt();
+    if (params < 0 || updater < 0 || bytes.length != 16 + 4L * (params + (long) updater)) {
+      throw new IOException("model state of " + bytes.length + " bytes does not hold the " + params + " + " + updater
+          + " floats its header declares");
+    }
+    float[] p = new float[params];
+    float[] u = new float[updater];
+    b.asFloatBuffer().get(p).get(u);
+    return new ModelState(p, u, iteration);
+  }
+
+  /** Whether {@code other} holds the same parameters, updater state and iteration, bit for bit. */
+  public boolean sameAs(ModelState other) {
+    return this == other || iteration == other.iteration && java.util.Arrays.equals(params, other.params)
+        && java.util.Arrays.equals(updater, other.updater);
+  }
+
+  /** "MST1": changes if the layout of {@link #toBytes} does. */
+  private static final int FORMAT = 0x4d535431;
 
   public int iteration() {
     return iteration;

@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>Each partition is one worker. Every epoch each worker shuffles its partition and fits all of
  * it, {@code averaging-frequency} minibatches per round ({@link EpochPlan}), so every training
  * image is fitted exactly once per epoch.
+ *
+ * <p>After every epoch the averaged state is all there is: the workers' networks are overwritten
+ * by the next round's broadcast, so resuming from a checkpoint of it, even in another driver,
+ * continues bit for bit as the uninterrupted run.
  */
 final class ResidentAveragingTrainer implements DistributedTrainer {
   private static final Logger log = LoggerFactory.getLogger(ResidentAveragingTrainer.class);
@@ -36,7 +40,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
 
   @Override
   public Result train(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, long trainCount,
-      PixelScaler scaler, EpochListener listener) {
+      PixelScaler scaler, EpochListener listener, Checkpointing checkpointing) {
     String runId = UUID.randomUUID().toString();
     MultiLayerNetwork net = LeNet.network(config);
     String json = net.getLayerWiseConfigurations().toJson();
@@ -50,13 +54,18 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
         .mapToInt(Integer::intValue).max().orElse(0);
     int rounds = plan.rounds(largest);
     TrainingProgress progress = new TrainingProgress(config, trainCount, listener);
-    progress.started(() -> net);
+    TrainingState from = checkpointing.resumeFrom();
+    ModelState state = from == null ? ModelState.of(net) : from.model();
+    if (from == null) {
+      progress.started(() -> net);
+    } else {
+      progress.resume(from);
+    }
     RoundClock clock = new RoundClock();
-    ModelState state = ModelState.of(net);
     Broadcast<ModelState> current = sc.broadcast(state);
     try {
       epochs:
-      for (int e = 1; e <= config.epochs(); e++) {
+      for (int e = from == null ? 1 : from.epoch() + 1; e <= config.epochs(); e++) {
         long epochNanos = 0;
         long epochImages = 0;
         double epochLoss = 0;
@@ -100,6 +109,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
             }
           }
         }
+        checkpointing.epochDone().accept(progress.state(e, state));
       }
     } finally {
       current.destroy(false);

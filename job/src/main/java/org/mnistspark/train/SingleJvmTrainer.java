@@ -23,15 +23,27 @@ public final class SingleJvmTrainer {
   /** Trains on {@code train} (shuffled every epoch as one partition), validating on {@code validation}. */
   public DistributedTrainer.Result train(List<LabeledImage> train, List<LabeledImage> validation, PixelScaler scaler,
       DistributedTrainer.EpochListener listener) {
+    return train(train, validation, scaler, listener, Checkpointing.NONE);
+  }
+
+  /** As the other {@code train}, continuing from and reporting to {@code checkpointing}. */
+  public DistributedTrainer.Result train(List<LabeledImage> train, List<LabeledImage> validation, PixelScaler scaler,
+      DistributedTrainer.EpochListener listener, Checkpointing checkpointing) {
     MultiLayerNetwork net = LeNet.network(config);
     EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), 1, config.seed());
     MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
     List<DataSet> validationBatches = new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(validation);
     int batches = plan.batches(train.size());
     TrainingProgress progress = new TrainingProgress(config, train.size(), listener);
-    progress.started(() -> net);
+    TrainingState from = checkpointing.resumeFrom();
+    if (from == null) {
+      progress.started(() -> net);
+    } else {
+      from.model().applyTo(net);
+      progress.resume(from);
+    }
     epochs:
-    for (int e = 1; e <= config.epochs(); e++) {
+    for (int e = from == null ? 1 : from.epoch() + 1; e <= config.epochs(); e++) {
       int[] order = plan.order(train.size(), e, 0);
       long epochNanos = 0;
       long epochImages = 0;
@@ -60,6 +72,7 @@ public final class SingleJvmTrainer {
           }
         }
       }
+      checkpointing.epochDone().accept(progress.state(e, ModelState.of(net)));
     }
     progress.restoreBest(net);
     return new DistributedTrainer.Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), null,

@@ -168,6 +168,29 @@ final class TrainingProgress {
     listener.networkAt(epoch, imagesFitted, network);
   }
 
+  /** The state after epoch {@code epoch} with {@code model}, for a checkpoint. */
+  TrainingState state(int epoch, ModelState model) {
+    return new TrainingState(epoch, model, best,
+        new ProgressState(curve, epochs, trainNanos, imagesFitted, bestPoint, bestEpochEnd));
+  }
+
+  /**
+   * Continues from a checkpoint's state: later checks, early stops and the kept parameters are
+   * decided as in the run that wrote it. Logs where it resumes.
+   */
+  void resume(TrainingState from) {
+    ProgressState p = from.progress();
+    curve.addAll(p.curve());
+    epochs.addAll(p.epochs());
+    trainNanos = p.trainNanos();
+    imagesFitted = p.imagesFitted();
+    best = from.best();
+    bestPoint = p.bestPoint();
+    bestEpochEnd = p.bestEpochEnd();
+    log.info(String.format(Locale.ROOT, "resuming after epoch %d/%d: %.1f s of training and %d images fitted so far",
+        from.epoch(), config.epochs(), trainSeconds(), imagesFitted));
+  }
+
   List<EpochStats> epochs() {
     return List.copyOf(epochs);
   }

@@ -4,19 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
+import org.mnistspark.ChildJvm;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
@@ -51,18 +47,11 @@ class DriverKilledMidWriteTest {
     Path log = tmp.resolve("driver.log");
     Process driver = startDriver(out, marker, log);
     try {
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-      while (!Files.exists(marker)) {
-        assertThat(driver.isAlive()).as("driver still running; its log:\n%s", readQuietly(log)).isTrue();
-        assertThat(System.nanoTime()).as("driver reached model.zip within 240 s").isLessThan(deadline);
-        Thread.sleep(100);
-      }
+      ChildJvm.waitForFile(driver, log, marker, 240);
     } finally {
-      driver.destroyForcibly();
-      driver.waitFor(30, TimeUnit.SECONDS);
+      assertThat(ChildJvm.kill(driver)).as("killed by SIGKILL").isEqualTo(128 + 9);
     }
-    assertThat(driver.exitValue()).as("killed by SIGKILL").isEqualTo(128 + 9);
-    assertThat(readQuietly(log)).contains("TrainCommand: test: TestMetrics{");
+    assertThat(ChildJvm.read(log)).contains("TrainCommand: test: TestMetrics{");
 
     // --out still holds the earlier run, whole: all three files, its metrics, its loadable model.
     assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION,
@@ -73,7 +62,9 @@ class DriverKilledMidWriteTest {
 
     // The half-written model sits only in a hidden sibling, as the kill left it.
     List<String> siblings = names(tmp);
-    assertThat(siblings).containsExactlyInAnyOrder("run", "stalled", "driver.log", only(siblings, ".run.tmp-"));
+    // and the checkpoint after the run's only epoch, from which --resume would finish it
+    assertThat(siblings).containsExactlyInAnyOrder("run", "run.checkpoints", "stalled", "driver.log",
+        only(siblings, ".run.tmp-"));
     Path partial = tmp.resolve(only(siblings, ".run.tmp-"));
     assertThat(names(partial)).containsExactly(ModelStore.MODEL);
     assertThat(Files.size(partial.resolve(ModelStore.MODEL))).isEqualTo(StallingLocalFileSystem.STALL_AFTER);
@@ -83,22 +74,9 @@ class DriverKilledMidWriteTest {
 
   /** The train command in its own JVM (this test's classpath and Java 17 flags). */
   private static Process startDriver(Path out, Path marker, Path log) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions")
-          || a.startsWith("-Djdk.reflect") || a.startsWith("-Dio.netty")) {
-        cmd.add(a);
-      }
-    }
-    cmd.addAll(List.of("-Xmx2g",
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-        "-Dspark.hadoop.fs.file.impl=" + StallingLocalFileSystem.class.getName(),
-        "-Dstall.marker=" + marker,
-        "-Dlog4j2.configurationFile=" + Paths.get(System.getProperty("project.root", "."), "conf", "log4j2.properties"),
-        MnistJob.class.getName(), "train", "--master", "local[2]", "--data", MNIST, "--out", out.toString(),
-        "--train-limit", "1000", "--epochs", "1"));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return ChildJvm.startJob(log, List.of("-Dspark.hadoop.fs.file.impl=" + StallingLocalFileSystem.class.getName(),
+        "-Dstall.marker=" + marker), "train", "--master", "local[2]", "--data", MNIST, "--out", out.toString(),
+        "--train-limit", "1000", "--epochs", "1");
   }
 
   private static String only(List<String> names, String prefix) {
@@ -110,14 +88,6 @@ class DriverKilledMidWriteTest {
   private static List<String> names(Path dir) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
-    }
-  }
-
-  private static String readQuietly(Path p) {
-    try {
-      return Files.readString(p);
-    } catch (Exception e) {
-      return "(unreadable: " + e + ")";
     }
   }
 }

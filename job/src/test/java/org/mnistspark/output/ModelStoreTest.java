@@ -74,6 +74,8 @@ class ModelStoreTest {
         new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10),
         Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
         List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))),
+        new RunMetrics.Resumed("file:/o/run.checkpoints/epoch-0001", 1),
+        new RunMetrics.CheckpointCost(1, 1, 0.2, 15_000_000, 0),
         25.5,
         "2026-01-01T00:00:00Z");
   }

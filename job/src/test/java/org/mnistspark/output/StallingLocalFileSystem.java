@@ -14,7 +14,8 @@ import org.apache.hadoop.util.Progressable;
 
 /**
  * The local file system for a driver JVM that a test will kill mid-write (set with
- * {@code -Dspark.hadoop.fs.file.impl=} this class). Writing any {@code model.zip} stalls after
+ * {@code -Dspark.hadoop.fs.file.impl=} this class). Writing any {@code model.zip} (or the file
+ * named by {@code -Dstall.name}, in a folder whose name contains {@code -Dstall.within}) stalls after
  * {@link #STALL_AFTER} bytes: the bytes so far reach the disk, the file named by
  * {@code -Dstall.marker} is created, and the writing thread sleeps until the JVM is killed.
  * Everything else behaves as the normal local file system.
@@ -41,7 +42,9 @@ public final class StallingLocalFileSystem extends LocalFileSystem {
     }
 
     private FSDataOutputStream stallIfModel(Path f, FSDataOutputStream out) throws IOException {
-      if (!f.getName().equals(ModelStore.MODEL)) {
+      String within = System.getProperty("stall.within", "");
+      if (!f.getName().equals(System.getProperty("stall.name", ModelStore.MODEL))
+          || !f.getParent().getName().contains(within)) {
         return out;
       }
       return new FSDataOutputStream(new Stalling(out), statistics);

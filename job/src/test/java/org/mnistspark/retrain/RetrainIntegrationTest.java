@@ -63,7 +63,7 @@ class RetrainIntegrationTest {
     firstRun = new String(Files.readAllBytes(template.resolve(RetrainRoot.PRODUCTION))).trim();
   }
 
-  /** Runs the retrain command in this JVM on local[2], one epoch. */
+  /** Runs the retrain command in this JVM on local[2], one epoch unless {@code options} say otherwise. */
   static Result retrain(Path root, Path dataDir, String... options) {
     var cl = MnistJob.commandLine();
     StringWriter out = new StringWriter();
@@ -71,7 +71,10 @@ class RetrainIntegrationTest {
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
     List<String> args = new ArrayList<>(List.of("retrain", "--root", root.toString(), "--master", "local[2]",
-        "--data", dataDir.toString(), "--epochs", "1"));
+        "--data", dataDir.toString()));
+    if (!Arrays.asList(options).contains("--epochs")) {
+      args.addAll(List.of("--epochs", "1"));
+    }
     args.addAll(Arrays.asList(options));
     return new Result(cl.execute(args.toArray(String[]::new)), out.toString(), err.toString());
   }
@@ -422,30 +425,10 @@ class RetrainIntegrationTest {
 
   /** The command line that runs {@code mainClass} in a new JVM with this test's classpath and module flags. */
   static List<String> java(String mainClass) {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-    for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect")
-          || a.startsWith("-Dio.netty")) {
-        cmd.add(a);
-      }
-    }
-    String root = System.getProperty("project.root", ".");
-    cmd.addAll(List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.maxbytes=2G",
-        "-Dlog4j2.configurationFile=" + Path.of(root, "conf", "log4j2.properties"),
-        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")), mainClass));
-    return cmd;
+    return org.mnistspark.ChildJvm.java(List.of(), mainClass);
   }
 
   static void waitForLine(Process p, Path log, String text) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
-    while (System.nanoTime() < deadline) {
-      String s = Files.exists(log) ? Files.readString(log) : "";
-      if (s.contains(text)) {
-        return;
-      }
-      assertThat(p.isAlive()).as("child exited early (%s); log:\n%s", p.isAlive() ? "" : p.exitValue(), s).isTrue();
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no '" + text + "' in the child's log within 180 s:\n" + Files.readString(log));
+    org.mnistspark.ChildJvm.waitForLine(p, log, text, 180);
   }
 }
