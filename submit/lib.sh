@@ -56,6 +56,9 @@ run_job() {
   threads="$(option_value --threads-per-task "$@")"
   export OMP_NUM_THREADS="${threads:-${OMP_NUM_THREADS:-1}}"
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+  # the default outputs (conf/local.conf: out/latest, out/study, ...) live in out/; the job itself
+  # only writes into folders whose parent exists, so a fresh clone needs it created
+  mkdir -p "$ROOT/out"
   # shellcheck disable=SC2086
   exec java $JAVA17_OPENS ${DRIVER_JAVA_OPTS:--Xmx4g -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=10G} \
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
