@@ -36,6 +36,8 @@ if [ -z "$master" ] && [[ " ${job_args[*]} " != *" --help "* ]]; then
 fi
 [ -f "$props" ] || { log "--properties-file: no such file: $props"; exit 2; }
 cd "$ROOT"
+# conf/cluster.conf writes to out/cluster; the job only writes into folders whose parent exists
+mkdir -p out
 ensure_built
 
 # Our settings as --conf options over the site's spark-defaults.conf, which spark-submit then
