@@ -69,7 +69,7 @@ public final class Charts {
   }
 
   /**
-   * Validation accuracy at every check against {@code axis}: images fitted (millions) or training
+   * Validation accuracy at every check against {@code axis}: images fitted (thousands) or training
    * seconds, so that scalings are compared by data seen and by time spent.
    */
   public static byte[] curve(StudySummary s, CurveAxis axis) throws IOException {
@@ -81,7 +81,7 @@ public final class Charts {
     chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.1f%%", y * 100));
     double low = 1;
     for (ScalingSummary x : s.scalings()) {
-      List<Double> xs = x.checks().stream().map(c -> axis == CurveAxis.IMAGES ? c.images() / 1e6 : c.seconds()).toList();
+      List<Double> xs = x.checks().stream().map(c -> axis == CurveAxis.IMAGES ? c.images() / 1e3 : c.seconds()).toList();
       List<Band> acc = x.checks().stream().map(ScalingSummary.Check::accuracy).toList();
       add(chart, x, xs, acc, legend(x), false);
       low = Math.min(low, acc.stream().skip(Math.min(2, acc.size() - 1)).mapToDouble(Band::min).min().orElse(1));
@@ -94,7 +94,7 @@ public final class Charts {
 
   /** The x axis of {@link #curve}. */
   public enum CurveAxis {
-    IMAGES("Training images fitted (millions)", "%.1f"),
+    IMAGES("Training images fitted (thousands)", "%.0f"),
     SECONDS("Training seconds (validation excluded)", "%.0f");
 
     private final String title;

@@ -49,10 +49,16 @@ public record RunRecord(
         m.mechanism());
   }
 
-  /** The options that identify a run: all effective options but the output folder. */
+  /**
+   * The options that identify a run: all effective options but the output folder and the checkpoint
+   * settings, which study runs do not use (results.json files written before they existed lack
+   * them, and their runs must still count as done).
+   */
   public static Map<String, Object> optionsOf(JobConfig config) {
     Map<String, Object> m = new LinkedHashMap<>(config.asMap());
     m.remove("out");
+    m.remove("checkpoint-every-epochs");
+    m.remove("keep-checkpoints");
     return m;
   }
 

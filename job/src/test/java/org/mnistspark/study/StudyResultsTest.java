@@ -33,6 +33,10 @@ class StudyResultsTest {
     }
     StudyPlan elsewhere = new StudyPlan(plan.base().with("out", "/somewhere/else"), plan.scalings(), 2);
     assertThat(r.isResultOf(Runs.run(elsewhere, MINMAX, 1))).as("the output folder does not matter").isTrue();
+    StudyPlan checkpointed = new StudyPlan(plan.base().with("checkpoint-every-epochs", 3).with("keep-checkpoints", 5),
+        plan.scalings(), 2);
+    assertThat(r.isResultOf(Runs.run(checkpointed, MINMAX, 1))).as("nor do checkpoint settings, which a study does not use")
+        .isTrue();
   }
 
   @Test
