@@ -61,6 +61,11 @@ class StandaloneClusterIT {
     // the driver logs each averaging round at DEBUG, so a test can act in the middle of training
     Files.writeString(WORK.resolve("log4j2.properties"), Files.readString(ROOT.resolve("conf/log4j2.properties"))
         + "logger.rounds.name = org.mnistspark.train.ResidentAveragingTrainer\nlogger.rounds.level = debug\n");
+    startCluster();
+  }
+
+  /** A new cluster of a Master and 2 Workers, after stopping whatever this test's folder recorded. */
+  static void startCluster() throws Exception {
     SCRIPTS.script(60, "submit/standalone.sh", "stop"); // leftovers of an interrupted earlier run
     int port = freePort();
     Result start = SCRIPTS.script(180, "submit/standalone.sh", "start", "--workers", "2", "--port", String.valueOf(port),
@@ -173,7 +178,88 @@ class StandaloneClusterIT {
     assertThat(SCRIPTS.script(30, "submit/standalone.sh", "status").code()).as("status of a stopped cluster").isEqualTo(3);
   }
 
+  @Test
+  @Order(5)
+  void aWholeWorkerKilledMidTrainingLeavesTheRunToTheOther() throws Exception {
+    startCluster();
+    Path out = WORK.resolve("worker-killed");
+    Process driver = startSubmit(out, List.of());
+    Result run;
+    String executorId;
+    try {
+      String app = midTraining(driver, out);
+      // the second worker and its executor at once, as when its machine goes away
+      String worker = workerAddresses().get(1);
+      List<Long> executor = processesWith("CoarseGrainedExecutorBackend", "--app-id\0" + app + "\0",
+          "spark://Worker@" + worker + "\0");
+      assertThat(executor).as("executor of worker 2").hasSize(1);
+      executorId = argAfter(executor.get(0), "--executor-id");
+      ProcessHandle.of(Long.parseLong(Files.readString(RUN_DIR.resolve("worker-2.pid")).trim()))
+          .ifPresent(ProcessHandle::destroyForcibly);
+      ProcessHandle.of(executor.get(0)).ifPresent(ProcessHandle::destroyForcibly);
+      run = finish(driver, out, 400);
+      assertThat(run.code()).as("cluster.sh exit code; stderr:\n%s", run.err()).isZero();
+      assertThat(run.err()).contains("SparkSetup: executor " + executorId + " lost");
+    } finally {
+      driver.destroyForcibly();
+    }
+    assertThat(run.err()).contains("saved model.zip, metrics.json and evaluation.txt to " + out);
+    assertThat(SCRIPTS.script(30, "submit/standalone.sh", "status").out()).contains("workers alive: 1 of 2");
+
+    // no worker had a free core for a replacement: the remaining executor ran both partitions
+    JsonNode m = metrics(out);
+    assertThat(m.at("/spark/partitions").asInt()).isEqualTo(2);
+    assertThat(executors(m)).containsKey(executorId).hasSize(2);
+    double accuracy = m.at("/test/accuracy").asDouble();
+    assertThat(accuracy).as("test accuracy after losing a worker").isGreaterThan(0.9);
+    if (!Double.isNaN(normalAccuracy)) {
+      assertThat(accuracy).as("accuracy vs the undisturbed run").isCloseTo(normalAccuracy, within(0.02));
+    }
+  }
+
+  @Test
+  @Order(6)
+  void theMasterKilledMidTrainingLeavesTheRunningApplicationToFinish() throws Exception {
+    startCluster();
+    Path out = WORK.resolve("master-killed");
+    Process driver = startSubmit(out, List.of());
+    Result run;
+    try {
+      midTraining(driver, out);
+      long masterPid = Long.parseLong(Files.readString(RUN_DIR.resolve("master.pid")).trim());
+      ProcessHandle.of(masterPid).ifPresent(ProcessHandle::destroyForcibly);
+      run = finish(driver, out, 400);
+    } finally {
+      driver.destroyForcibly();
+    }
+    // the executors talk to the driver, not the master: training goes on without it
+    assertThat(run.code()).as("cluster.sh exit code; stderr:\n%s", run.err()).isZero();
+    assertThat(run.err()).contains("Disconnected from Spark cluster! Waiting for reconnection...",
+        "saved model.zip, metrics.json and evaluation.txt to " + out);
+    JsonNode m = metrics(out);
+    assertThat(executors(m)).containsOnlyKeys("0", "1");
+    assertThat(m.at("/test/accuracy").asDouble()).isGreaterThan(0.9);
+    // but the cluster takes no new application until a master is back
+    Result status = SCRIPTS.script(30, "submit/standalone.sh", "status");
+    assertThat(status.code()).isNotZero();
+    assertThat(status.out()).contains("master spark://127.0.0.1:", ": not running", "workers alive: 2 of 2");
+  }
+
   // --- helpers -------------------------------------------------------------------------------
+
+  /** Waits until the submitted run is in its third averaging round; returns its application id. */
+  private static String midTraining(Process driver, Path out) throws Exception {
+    Path err = logOf(out, "err");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (!Files.readString(err).contains(MID_TRAINING)) {
+      assertThat(driver.isAlive()).as("driver alive; stderr:\n%s", Files.readString(err)).isTrue();
+      assertThat(System.nanoTime()).as("training reached round 3 in 300 s").isLessThan(deadline);
+      Thread.sleep(50);
+    }
+    Matcher app = Pattern.compile("application (app-[0-9-]+)").matcher(Files.readString(err));
+    assertThat(app.find()).as("application id in the driver log").isTrue();
+    return app.group(1);
+  }
 
   record Killed(Result run, String executorId) {}
 
@@ -196,29 +282,22 @@ class StandaloneClusterIT {
    */
   private static Killed submitAndKillAnExecutor(Path out, List<String> extra) throws Exception {
     Process driver = startSubmit(out, extra);
-    Path err = logOf(out, "err");
     try {
+      String app = midTraining(driver, out);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
-      while (!Files.readString(err).contains(MID_TRAINING)) {
-        assertThat(driver.isAlive()).as("driver alive; stderr:\n%s", Files.readString(err)).isTrue();
-        assertThat(System.nanoTime()).as("training reached round 3 in 300 s").isLessThan(deadline);
-        Thread.sleep(50);
-      }
-      Matcher app = Pattern.compile("application (app-[0-9-]+)").matcher(Files.readString(err));
-      assertThat(app.find()).as("application id in the driver log").isTrue();
       List<Long> pids = new ArrayList<>();
       for (String worker : workerAddresses()) {
         // app ids are only unique per master, so match this cluster's workers too
-        pids.addAll(processesWith("CoarseGrainedExecutorBackend", "--app-id\0" + app.group(1) + "\0",
+        pids.addAll(processesWith("CoarseGrainedExecutorBackend", "--app-id\0" + app + "\0",
             "spark://Worker@" + worker + "\0"));
       }
-      assertThat(pids).as("executor JVMs of %s", app.group(1)).hasSize(2);
+      assertThat(pids).as("executor JVMs of %s", app).hasSize(2);
       long victim = pids.get(0);
       String executorId = argAfter(victim, "--executor-id");
       assertThat(environment(victim)).as("executor environment").contains("OMP_NUM_THREADS=1");
 
       // kill it while it runs a task: its log shows a task started and not yet finished
-      Path executorLog = findExecutorLog(app.group(1), executorId);
+      Path executorLog = findExecutorLog(app, executorId);
       while (!runningTask(Files.readString(executorLog))) {
         assertThat(System.nanoTime()).as("executor %s started a task", executorId).isLessThan(deadline);
         Thread.sleep(20);
