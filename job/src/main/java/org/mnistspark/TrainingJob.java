@@ -76,10 +76,10 @@ public final class TrainingJob {
     return new MinibatchAssembler(scaler, images.size()).batch(images);
   }
 
-  /** Evaluates on the driver over the whole test set and gathers the run's metrics. */
   /** What metrics.json says about checkpoints: where the run resumed from, what writing them cost. */
   private record Checkpointed(RunMetrics.Resumed resumedFrom, RunMetrics.CheckpointCost cost) {}
 
+  /** Evaluates on the driver over the whole test set and gathers the run's metrics. */
   private Outcome evaluate(JobConfig config, MnistData data, Sharder.Shards shards, PixelScaler scaler,
       DistributedTrainer.Result training, List<NetworkProbe> mechanism, Checkpointed checkpointed, long start) {
     int partitions = shards.train().getNumPartitions();
