@@ -19,6 +19,7 @@ public interface DistributedTrainer {
 
   /** Told after each epoch; lets a caller (the study) report its own progress. */
   interface EpochListener {
+    /** {@code epochs}: the run's last epoch, the planned one or, for a run that stops early, this one. */
     void epochDone(EpochStats stats, int epochs);
 
     /**

@@ -164,7 +164,8 @@ final class TrainingProgress {
         "epoch %d/%d: train loss %.4f, validation accuracy %.4f, %.1f s, %d images, %.0f samples/s, ETA %.0f s",
         epoch, config.epochs(), trainLoss, validationAccuracy, seconds, fitted, s.samplesPerSecond(),
         meanSeconds * (config.epochs() - epoch)));
-    listener.epochDone(s, config.epochs());
+    // a run that stops early ends here, so listeners that act on the last epoch (the probes) see it as last
+    listener.epochDone(s, stoppedEarly == null ? config.epochs() : epoch);
     listener.networkAt(epoch, imagesFitted, network);
   }
 

@@ -58,16 +58,18 @@ class StudyIntegrationTest {
   void aRunWhoseValidationStopsImprovingStopsAfterThePatienceAndTheReportSaysWhy(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("study");
     // Adam at rate 10 diverges at once: from then on the network answers one class, validation accuracy stays
-    // exactly the same, and patience 1 ends the run after epoch 2 of 6. Single-JVM: the seed's own setting.
+    // exactly the same, and patience 2 ends the run after epoch 3 of 6. Single-JVM: the seed's own setting.
     study("--out", out.toString(), "--train-limit", "600", "--epochs", "6", "--seeds", "1", "--scalings", "minmax",
-        "--trainer", "single-jvm", "--batch-size-per-worker", "32", "--learning-rate", "10", "--early-stop-patience", "1");
+        "--trainer", "single-jvm", "--batch-size-per-worker", "32", "--learning-rate", "10", "--early-stop-patience", "2");
     JsonNode run = ModelStore.JSON.readTree(out.resolve("results.json").toFile()).get("runs").get(0);
     assertThat(run.at("/options/trainer").asText()).isEqualTo("single-jvm");
-    assertThat(run.get("epochs")).hasSize(2);
+    assertThat(run.get("epochs")).hasSize(3);
     assertThat(run.get("stoppedEarly").asText())
-        .startsWith("no validation improvement for 1 epochs at epoch 2 (early-stop-patience; best ");
+        .startsWith("no validation improvement for 2 epochs at epoch 3 (early-stop-patience; best ");
+    // the network the run ended with is probed too, although 3 is neither a power of two nor the planned last epoch
+    assertThat(run.get("mechanism")).extracting(p -> p.get("epoch").asDouble()).containsExactly(0.0, 1.0, 2.0, 3.0);
     assertThat(Files.readString(out.resolve("report.md")))
-        .contains("Runs that stopped before their last epoch: minmax, seed 42: no validation improvement for 1 epochs")
+        .contains("Runs that stopped before their last epoch: minmax, seed 42: no validation improvement for 2 epochs")
         .contains("one JVM, plain fit without Spark or averaging");
   }
 
