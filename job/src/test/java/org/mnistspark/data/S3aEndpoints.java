@@ -7,7 +7,12 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -61,6 +66,89 @@ public final class S3aEndpoints {
       exchange.sendResponseHeaders(200, -1);
       exchange.close();
     });
+  }
+
+  /**
+   * A read-only bucket holding {@code objects} (key to content), answering the three requests
+   * S3A reads with: HEAD and ranged GET of an object, and version 2 listings of a prefix. Anything
+   * else is S3's 404 NoSuchKey.
+   */
+  public static HttpServer serving(Map<String, byte[]> objects) throws IOException {
+    return serve(exchange -> {
+      URI uri = exchange.getRequestURI();
+      String key = uri.getPath().replaceFirst("^/[^/]+/?", "");
+      Map<String, String> query = query(uri);
+      if (query.containsKey("list-type")) {
+        respond(exchange, 200, listing(objects, query.getOrDefault("prefix", "")));
+      } else if (objects.containsKey(key)) {
+        sendObject(exchange, objects.get(key));
+      } else {
+        respond(exchange, 404, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+            + "<Message>The specified key does not exist.</Message><Key>" + key + "</Key></Error>");
+      }
+    });
+  }
+
+  private static Map<String, String> query(URI uri) {
+    Map<String, String> q = new TreeMap<>();
+    if (uri.getRawQuery() != null) {
+      for (String pair : uri.getRawQuery().split("&")) {
+        String[] kv = pair.split("=", 2);
+        q.put(kv[0], kv.length == 2 ? URLDecoder.decode(kv[1], StandardCharsets.UTF_8) : "");
+      }
+    }
+    return q;
+  }
+
+  private static String listing(Map<String, byte[]> objects, String prefix) {
+    StringBuilder contents = new StringBuilder();
+    int count = 0;
+    for (var e : new TreeMap<>(objects).entrySet()) {
+      if (e.getKey().startsWith(prefix)) {
+        count++;
+        contents.append("<Contents><Key>").append(e.getKey()).append("</Key><LastModified>")
+            .append("2022-10-12T17:50:30.000Z</LastModified><ETag>").append(etag(e.getValue()))
+            .append("</ETag><Size>").append(e.getValue().length).append("</Size><StorageClass>STANDARD")
+            .append("</StorageClass></Contents>");
+      }
+    }
+    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+        + "<Name>bucket</Name><Prefix>" + prefix + "</Prefix><KeyCount>" + count + "</KeyCount><MaxKeys>1000</MaxKeys>"
+        + "<IsTruncated>false</IsTruncated>" + contents + "</ListBucketResult>";
+  }
+
+  /** The whole object for HEAD, the requested bytes (Range: bytes=FROM-TO) for GET. */
+  private static void sendObject(HttpExchange exchange, byte[] content) throws IOException {
+    exchange.getResponseHeaders().add("Last-Modified", "Wed, 12 Oct 2022 17:50:30 GMT");
+    exchange.getResponseHeaders().add("ETag", etag(content));
+    if (exchange.getRequestMethod().equals("HEAD")) {
+      exchange.getResponseHeaders().add("Content-Length", String.valueOf(content.length));
+      exchange.sendResponseHeaders(200, -1);
+      exchange.close();
+      return;
+    }
+    int from = 0;
+    int to = content.length - 1;
+    String range = exchange.getRequestHeaders().getFirst("Range");
+    if (range != null) {
+      String[] bounds = range.replace("bytes=", "").split("-");
+      from = Integer.parseInt(bounds[0]);
+      to = Math.min(to, Integer.parseInt(bounds[1]));
+      exchange.getResponseHeaders().add("Content-Range", "bytes " + from + "-" + to + "/" + content.length);
+    }
+    exchange.sendResponseHeaders(range == null ? 200 : 206, to - from + 1);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(content, from, to - from + 1);
+    }
+    exchange.close();
+  }
+
+  private static String etag(byte[] content) {
+    try {
+      return "\"" + HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content)) + "\"";
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private interface Handler {
