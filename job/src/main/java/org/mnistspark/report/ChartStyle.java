@@ -39,7 +39,10 @@ public final class ChartStyle {
     st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
   }
 
-  /** Tick labels as percentages with one decimal: 0.987 -> "98.7%". */
+  /**
+   * Tick labels as percentages with one decimal: 0.987 -> "98.7%". Every tick needs a distinct
+   * label: XChart 3.8.8 looks for tick spacings that give one forever when two labels are equal.
+   */
   public static void percentY(Chart<?, ?> chart) {
     chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.1f%%", y * 100));
   }
