@@ -2,6 +2,7 @@ package org.mnistspark;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -9,6 +10,8 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.report.BoundedDrawing;
+import org.mnistspark.report.RunReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -20,6 +23,8 @@ import picocli.CommandLine.Option;
     description = "Train the LeNet on MNIST with Spark parameter averaging, evaluate it, save it.")
 public final class TrainCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(TrainCommand.class);
+  /** About 40 times what drawing the report took on two busy cores. */
+  private static final long REPORT_SECONDS = 120;
 
   @Mixin JobOptions options;
 
@@ -40,7 +45,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   /**
    * Loads the data, trains and evaluates on a Spark context of its own, and saves model.zip,
-   * metrics.json and evaluation.txt to {@code config.out()}, all or nothing. The retrain command
+   * metrics.json, evaluation.txt and the run report to {@code config.out()}, all or nothing. The retrain command
    * runs this same flow for its candidate.
    *
    * @throws org.mnistspark.data.InvalidInputException if the input data are missing or invalid
@@ -80,10 +85,13 @@ public final class TrainCommand implements Callable<Integer> {
       }
       log.info("test: {}", outcome.metrics().test());
 
-      // Save, all or nothing.
+      // Save, all or nothing, the report with the model so that it always describes the model beside it.
+      Map<String, byte[]> report = BoundedDrawing.draw("run report", () -> RunReport.files(outcome.metrics()),
+          REPORT_SECONDS);
       store.save(out, outcome.training().network(), outcome.scaler().toNormalizer(),
-          outcome.metrics(), outcome.evaluation());
-      log.info("saved model.zip, metrics.json and evaluation.txt to {}", config.out());
+          outcome.metrics(), outcome.evaluation(), report);
+      log.info("saved model.zip, metrics.json, evaluation.txt and {} to {}",
+          report.isEmpty() ? "no report" : RunReport.HTML + " with " + (report.size() - 1) + " PNGs", config.out());
       plan.deleteAfterSave();
       return new Trained(data, outcome);
     }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
-import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.RunFiles;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
@@ -79,9 +79,9 @@ class HdfsTrainingTest {
         "--train-limit", "2000", "--epochs", "1");
     assertThat(code).as("exit code; stderr: %s", err).isZero();
 
-    // exactly the three outputs, and no temporary or moved-aside sibling left beside them
+    // exactly the run's outputs, and no temporary or moved-aside sibling left beside them
     assertThat(names(fs.listStatus(new org.apache.hadoop.fs.Path(out))))
-        .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION, OutputFolder.MANIFEST);
+        .containsExactlyInAnyOrderElementsOf(RunFiles.all());
     assertThat(names(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/runs")))).containsExactly("first");
 
     // metrics.json, read from HDFS: the inputs were the HDFS copies, and the run learned

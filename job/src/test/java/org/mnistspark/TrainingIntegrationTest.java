@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.report.RunReportCheck;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.MinibatchAssembler;
@@ -78,6 +79,7 @@ class TrainingIntegrationTest {
       }
     }
     assertThat(out.resolve(ModelStore.EVALUATION)).content().contains("Accuracy:");
+    RunReportCheck.assertMatches(out);
   }
 
   @Test
