@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -298,8 +299,11 @@ class StandaloneClusterIT {
 
       // kill it while it runs a task: its log shows a task started and not yet finished
       Path executorLog = findExecutorLog(app, executorId);
-      while (!runningTask(Files.readString(executorLog))) {
-        assertThat(System.nanoTime()).as("executor %s started a task", executorId).isLessThan(deadline);
+      // a task seen running for a while is a training round's (seconds long), not one about to end:
+      // killing in the last milliseconds of a task lost nothing when the machine was loaded
+      Map<String, Long> runningSince = new HashMap<>();
+      while (!runningFor(runningSince, runningTasks(Files.readString(executorLog)), TimeUnit.MILLISECONDS.toNanos(500))) {
+        assertThat(System.nanoTime()).as("executor %s ran a task for 0.5 s", executorId).isLessThan(deadline);
         Thread.sleep(20);
       }
       ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
@@ -316,7 +320,19 @@ class StandaloneClusterIT {
   }
 
   /** Whether the executor log shows a task that started and has not finished. */
-  static boolean runningTask(String executorLog) {
+  /**
+   * Keeps {@code since} (task id to when it was first seen running) to the tasks running now, and
+   * says whether one of them has been running for {@code nanos}.
+   */
+  private static boolean runningFor(Map<String, Long> since, Set<String> running, long nanos) {
+    long now = System.nanoTime();
+    since.keySet().retainAll(running);
+    running.forEach(tid -> since.putIfAbsent(tid, now));
+    return since.values().stream().anyMatch(start -> now - start >= nanos);
+  }
+
+  /** The ids of the tasks the executor log shows started and not finished. */
+  static Set<String> runningTasks(String executorLog) {
     Set<String> started = new HashSet<>();
     Matcher running = Pattern.compile("Running task .* \\(TID (\\d+)\\)").matcher(executorLog);
     while (running.find()) {
@@ -326,7 +342,7 @@ class StandaloneClusterIT {
     while (finished.find()) {
       started.remove(finished.group(1));
     }
-    return !started.isEmpty();
+    return started;
   }
 
   /** host:port of each worker of this cluster, from its log. */

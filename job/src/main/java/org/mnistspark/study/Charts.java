@@ -1,6 +1,7 @@
 package org.mnistspark.study;
 
 import java.awt.BasicStroke;
+import java.awt.Font;
 import java.awt.Color;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -44,9 +45,11 @@ public final class Charts {
   public static byte[] loss(StudySummary s) throws IOException {
     XYChart chart = chart(s, "Loss per epoch (log scale)", "Cross-entropy: train (mean over the epoch), validation (dashed)");
     for (ScalingSummary x : s.scalings()) {
-      add(chart, x, x.trainLoss());
+      // six series: the long scaling names of the other plots ran off both sides of the legend
+      add(chart, x, epochAxis(x.trainLoss().size()), x.trainLoss(), x.scaling() + " train", false);
       add(chart, x, epochAxis(x.validationLoss().size()), x.validationLoss(), x.scaling() + " validation", true);
     }
+    chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     LogAxis.fit(chart);
     return ChartStyle.png(chart);
   }
