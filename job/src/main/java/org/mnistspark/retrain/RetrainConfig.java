@@ -4,8 +4,8 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.File;
 import java.util.Map;
-import org.mnistspark.InvalidOptionException;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
 
 /**
  * The {@code mnist.retrain} block of the configuration, read once and checked before anything

@@ -3,7 +3,6 @@ package org.mnistspark.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +14,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.InvalidOptionException;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.EpochStats;
@@ -35,7 +34,7 @@ import org.mnistspark.train.ValidationPoint;
  * written all or nothing, only the newest K remain, and nothing this job did not write is used or deleted.
  */
 class CheckpointsTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static JobConfig config;
   static MnistData data;
   static ModelState initial;
@@ -45,9 +44,9 @@ class CheckpointsTest {
 
   @BeforeAll
   static void networks() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     config = JobConfig.load(null, Map.of("master", "local[2]", "data", MNIST, "train-limit", 2000));
-    data = new MnistLoader(new Configuration()).load(MNIST);
+    data = RealMnist.data();
     initial = ModelState.of(LeNet.network(config));
     other = ModelState.of(LeNet.network(config.with("seed", 7)));
   }

@@ -14,17 +14,17 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
-import org.mnistspark.train.ValidationPoint;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.NetworkProbe;
+import org.mnistspark.train.ValidationPoint;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
@@ -227,7 +227,7 @@ class ModelStoreTest {
     File parent = Files.writeString(tmp.resolve("a-file"), "x").toFile();
     String out = new File(parent, "run").getPath();
     assertThatThrownBy(() -> store.folder("--out", out))
-        .isInstanceOf(org.mnistspark.InvalidOptionException.class)
+        .isInstanceOf(org.mnistspark.config.InvalidOptionException.class)
         .hasMessage("Invalid value 'file:" + out + "' for option '--out': cannot be created: its parent file:" + parent
             + " is a file");
     assertThat(names(tmp)).containsExactly("a-file");

@@ -14,7 +14,6 @@ import org.mnistspark.UnitSpark;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.Sharder;
-import org.mnistspark.train.MinibatchAssembler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;

@@ -1,38 +1,20 @@
 package org.mnistspark.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnistspark.cli.CliRun.assertBadInput;
+import static org.mnistspark.cli.CliRun.execute;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
+import org.mnistspark.cli.CliRun;
 import org.mnistspark.scale.Scaling;
-import picocli.CommandLine;
 
 /** The study's command line: bad options fail with exit code 2 and one line, before Spark starts. */
 class StudyCommandTest {
   @TempDir Path tmp;
-
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run execute(String... args) {
-    CommandLine cl = MnistJob.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
-
-  private static void assertBadInput(Run run, String line) {
-    assertThat(run.exitCode()).as("exit code").isEqualTo(MnistJob.BAD_INPUT);
-    assertThat(run.err().lines()).as("stderr").containsExactly(line);
-    assertThat(run.out()).as("stdout").isEmpty();
-  }
 
   @Test
   void unknownScaling() {
@@ -77,7 +59,7 @@ class StudyCommandTest {
   @Test
   void missingDataFolderFailsBeforeSparkStartsAndWritesNothing() {
     Path out = tmp.resolve("study");
-    Run run = execute("study", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
+    CliRun run = execute("study", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
     assertBadInput(run, "mnist-job: /no/such/dir: no such data folder (run submit/fetch-mnist.sh, or pass --data)");
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
     assertThat(out).doesNotExist();

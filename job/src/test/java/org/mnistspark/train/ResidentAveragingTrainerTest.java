@@ -3,35 +3,34 @@ package org.mnistspark.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mnistspark.JobConfig;
 import org.mnistspark.UnitSpark;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.data.Sharder;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 
 /** The resident trainer on local[2] and real MNIST: what it fits, when it validates, and what averaging means. */
 class ResidentAveragingTrainerTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static JavaSparkContext sc;
   static LabeledImages train;
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    train = new MnistLoader(new Configuration()).load(MNIST).train();
+    RealMnist.dir();
+    train = RealMnist.data().train();
     sc = UnitSpark.start();
   }
 

@@ -1,44 +1,21 @@
-package org.mnistspark;
+package org.mnistspark.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnistspark.cli.CliRun.assertBadInput;
+import static org.mnistspark.cli.CliRun.execute;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.scale.Scaling;
 import picocli.CommandLine;
 
 /** The command line as a user meets it: exit codes, one-line errors, and how options resolve. */
 class JobOptionsTest {
   @TempDir Path tmp;
-
-  /** What one run printed and returned. */
-  record Run(int exitCode, String out, String err) {
-    List<String> errLines() {
-      return err.lines().toList();
-    }
-  }
-
-  private static Run execute(String... args) {
-    CommandLine cl = MnistJob.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
-  }
-
-  private static void assertBadInput(Run run, String line) {
-    assertThat(run.exitCode()).as("exit code").isEqualTo(MnistJob.BAD_INPUT).isEqualTo(2);
-    assertThat(run.errLines()).as("stderr").containsExactly(line);
-    assertThat(run.out()).as("stdout").isEmpty();
-  }
 
   /** The configuration the train command would run with. */
   private static JobConfig resolve(String... args) {
@@ -127,7 +104,7 @@ class JobOptionsTest {
   @Test
   void missingDataFolderFailsBeforeSparkStarts() {
     Path out = tmp.resolve("out");
-    Run run = execute("train", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
+    CliRun run = execute("train", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
     assertBadInput(run, "mnist-job: /no/such/dir: no such data folder (run submit/fetch-mnist.sh, or pass --data)");
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
     assertThat(out).doesNotExist();

@@ -1,4 +1,4 @@
-package org.mnistspark.train;
+package org.mnistspark.scale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

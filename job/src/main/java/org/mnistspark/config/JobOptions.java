@@ -1,4 +1,4 @@
-package org.mnistspark;
+package org.mnistspark.config;
 
 import java.io.File;
 import java.util.LinkedHashMap;
