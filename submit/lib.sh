@@ -50,7 +50,9 @@ option_value() {
   done
 }
 
-# Runs the job's main class in this JVM with the full runtime classpath (Spark included).
+# Runs the job's main class in this JVM with the full runtime classpath (Spark included), and
+# $HADOOP_CONF_DIR when set, as spark-submit adds it: its core-site.xml (fs.defaultFS, fs.s3a.*)
+# then reaches the checks made before Spark starts as well.
 run_job() {
   local threads
   threads="$(option_value --threads-per-task "$@")"
@@ -62,7 +64,7 @@ run_job() {
   # shellcheck disable=SC2086
   exec java $JAVA17_OPENS ${DRIVER_JAVA_OPTS:--Xmx4g -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=10G} \
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-    -cp "$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.cli.MnistJob "$@"
+    -cp "${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.cli.MnistJob "$@"
 }
 
 # Fetches the dataset the arguments name (--dataset, default mnist) into data/<dataset>/, unless

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.mnistspark.data.MnistLoader.TRAIN_IMAGES;
 import static org.mnistspark.data.MnistLoader.TRAIN_LABELS;
 
+import com.sun.net.httpserver.HttpServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkContext$;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,6 +24,7 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.IdxBytes;
 import org.mnistspark.data.IdxReader;
 import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.S3aEndpoints;
 import org.mnistspark.data.Unreadable;
 import org.mnistspark.pipeline.TrainingInput;
 
@@ -31,6 +35,7 @@ import org.mnistspark.pipeline.TrainingInput;
 class BadInputBeforeSparkTest {
   @TempDir Path tmp;
   private Path out;
+  private final List<String> sparkProperties = new ArrayList<>();
 
   @BeforeEach
   void outFolder() {
@@ -39,8 +44,11 @@ class BadInputBeforeSparkTest {
 
   /** Runs {@code command} on {@code data} (a folder under tmp) and checks the refusal is {@code line}. */
   private void assertRefused(String line, String command, String data, String... options) throws Exception {
-    List<String> args = new ArrayList<>(List.of(command, "--data", data, "--out", out.toString()));
+    List<String> args = new ArrayList<>(List.of(command, "--data", data));
     args.addAll(List.of(options));
+    if (!args.contains("--out")) {
+      args.addAll(List.of("--out", out.toString()));
+    }
     if (!args.contains("--master")) {
       args.addAll(List.of("--master", "local[2]"));
     }
@@ -162,6 +170,63 @@ class BadInputBeforeSparkTest {
   @Test
   void unknownFileSystemScheme() throws Exception {
     assertRefused("foo://x: unknown file system scheme 'foo' (expected e.g. file://, hdfs:// or s3a://)", "train", "foo://x");
+  }
+
+  private static final String S3A_DATA = "s3a://mnist-spark-test/mnist";
+
+  /** S3A reads these settings in the same JVM; spark-submit's --conf passes them to the driver the same way. */
+  private void setSparkProperties(Map<String, String> settings) {
+    settings.forEach(System::setProperty);
+    sparkProperties.addAll(settings.keySet());
+  }
+
+  @AfterEach
+  void clearSparkProperties() {
+    sparkProperties.forEach(System::clearProperty);
+  }
+
+  /** Refused without waiting for S3A's retries, which take more than ten minutes with its defaults. */
+  private void assertRefusedQuickly(String line, String command, String data, String... options) throws Exception {
+    long start = System.nanoTime();
+    assertRefused(line, command, data, options);
+    assertThat((System.nanoTime() - start) / 1e9).as("seconds").isLessThan(60);
+  }
+
+  @Test
+  void s3aDataWithoutCredentials() throws Exception {
+    setSparkProperties(S3aEndpoints.settings(S3aEndpoints.closedPort(), false));
+    assertRefusedQuickly(S3A_DATA + ": cannot be reached (no AWS credentials: SimpleAWSCredentialsProvider: No AWS "
+        + "credentials in the Hadoop configuration; set fs.s3a.access.key and fs.s3a.secret.key, or AWS_ACCESS_KEY_ID "
+        + "and AWS_SECRET_ACCESS_KEY)", "train", S3A_DATA);
+  }
+
+  @Test
+  void s3aDataAtAnEndpointThatRefusesConnections() throws Exception {
+    int port = S3aEndpoints.closedPort();
+    setSparkProperties(S3aEndpoints.settings(port, true));
+    assertRefusedQuickly(S3A_DATA + ": cannot be reached (no answer from http://127.0.0.1:" + port + ": Connection refused)",
+        "train", S3A_DATA);
+  }
+
+  @Test
+  void s3aDataInABucketThatDoesNotExist() throws Exception {
+    HttpServer s3 = S3aEndpoints.withoutBuckets();
+    try {
+      setSparkProperties(S3aEndpoints.settings(s3.getAddress().getPort(), true));
+      assertRefusedQuickly(S3A_DATA + ": cannot be reached (S3 answered 404 NoSuchBucket: The specified bucket does not "
+          + "exist)", "train", S3A_DATA);
+    } finally {
+      s3.stop(0);
+    }
+  }
+
+  @Test
+  void s3aOutAtAnEndpointThatRefusesConnections() throws Exception {
+    int port = S3aEndpoints.closedPort();
+    setSparkProperties(S3aEndpoints.settings(port, true));
+    String s3aOut = "s3a://mnist-spark-test/models/lenet";
+    assertRefusedQuickly("Invalid value '" + s3aOut + "' for option '--out': cannot be reached (no answer from "
+        + "http://127.0.0.1:" + port + ": Connection refused)", "train", mnist("mnist").toString(), "--out", s3aOut);
   }
 
   @Test

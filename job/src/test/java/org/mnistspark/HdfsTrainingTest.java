@@ -20,7 +20,7 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
-import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.RunFiles;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.output.StoredModelCheck;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -66,9 +66,9 @@ class HdfsTrainingTest {
     CliRun.succeeding("train", "--master", "local[2]", "--data", root + "/mnist", "--out", out,
         "--train-limit", "2000", "--epochs", "1");
 
-    // exactly the three outputs, and no temporary or moved-aside sibling left beside them
+    // exactly the run's outputs, and no temporary or moved-aside sibling left beside them
     assertThat(names(fs.listStatus(new org.apache.hadoop.fs.Path(out))))
-        .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION, OutputFolder.MANIFEST);
+        .containsExactlyInAnyOrderElementsOf(RunFiles.all());
     assertThat(names(fs.listStatus(new org.apache.hadoop.fs.Path(root + "/runs")))).containsExactly("first");
 
     // metrics.json, read from HDFS: the inputs were the HDFS copies, and the run learned

@@ -122,7 +122,7 @@ class StandaloneClusterIT {
     assertThat(killed.run.err()).containsPattern("Lost task \\S+ in stage \\S+ \\(TID \\d+\\) \\(127.0.0.1 executor "
         + killed.executorId + "\\): ExecutorLostFailure");
     assertThat(killed.run.err()).contains("SparkSetup: executor " + killed.executorId + " lost (Command exited with code 137)");
-    assertThat(killed.run.err()).contains("saved model.zip, metrics.json and evaluation.txt to " + out);
+    assertThat(killed.run.err()).contains("saved model.zip, metrics.json, evaluation.txt and report.html with 4 PNGs to " + out);
 
     JsonNode m = metrics(out);
     Map<String, Long> executors = executors(m);
@@ -204,7 +204,7 @@ class StandaloneClusterIT {
     } finally {
       driver.destroyForcibly();
     }
-    assertThat(run.err()).contains("saved model.zip, metrics.json and evaluation.txt to " + out);
+    assertThat(run.err()).contains("saved model.zip, metrics.json, evaluation.txt and report.html with 4 PNGs to " + out);
     assertThat(SCRIPTS.script(30, "submit/standalone.sh", "status").out()).contains("workers alive: 1 of 2");
 
     // no worker had a free core for a replacement: the remaining executor ran both partitions
@@ -236,7 +236,7 @@ class StandaloneClusterIT {
     // the executors talk to the driver, not the master: training goes on without it
     assertThat(run.code()).as("cluster.sh exit code; stderr:\n%s", run.err()).isZero();
     assertThat(run.err()).contains("Disconnected from Spark cluster! Waiting for reconnection...",
-        "saved model.zip, metrics.json and evaluation.txt to " + out);
+        "saved model.zip, metrics.json, evaluation.txt and report.html with 4 PNGs to " + out);
     JsonNode m = metrics(out);
     assertThat(executors(m)).containsOnlyKeys("0", "1");
     assertThat(m.at("/test/accuracy").asDouble()).isGreaterThan(0.9);

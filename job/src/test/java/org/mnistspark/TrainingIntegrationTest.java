@@ -16,6 +16,7 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.StoredModelCheck;
+import org.mnistspark.report.RunReportCheck;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
@@ -68,6 +69,7 @@ class TrainingIntegrationTest {
       }
     }
     assertThat(out.resolve(ModelStore.EVALUATION)).content().contains("Accuracy:");
+    RunReportCheck.assertMatches(out);
   }
 
   @Test

@@ -17,7 +17,6 @@ import java.util.zip.ZipException;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.apache.hadoop.security.AccessControlException;
 
 /**
@@ -99,23 +98,6 @@ public final class MnistLoader {
     return new ImageFile(images.data, reading.files.get(0));
   }
 
-  private static Path path(String location) throws InvalidInputException {
-    try {
-      return new Path(location);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidInputException(location, "is not a valid path (" + e.getMessage() + ")");
-    }
-  }
-
-  private FileSystem fileSystem(Path p, String location) throws IOException {
-    try {
-      return p.getFileSystem(hadoop);
-    } catch (UnsupportedFileSystemException e) {
-      throw new InvalidInputException(location, "unknown file system scheme '" + p.toUri().getScheme()
-          + "' (expected e.g. file://, hdfs:// or s3a://)");
-    }
-  }
-
   /** A data folder, checked to exist. */
   private record Folder(FileSystem fs, Path dir) {
     /** The raw file if present, else its .gz. */
@@ -128,15 +110,15 @@ public final class MnistLoader {
   private record Source(FileSystem fs, Path file) {}
 
   private Folder folder(String folder) throws IOException {
-    Path dir = path(folder);
-    FileSystem fs = fileSystem(dir, folder);
-    checkFolder(fs, dir, folder);
-    return new Folder(fs, dir);
+    FileSystems.Input dir = FileSystems.input(folder, hadoop);
+    checkFolder(dir.fs(), dir.path(), folder);
+    return new Folder(dir.fs(), dir.path());
   }
 
   private Source file(String location) throws IOException {
-    Path p = path(location);
-    FileSystem fs = fileSystem(p, location);
+    FileSystems.Input in = FileSystems.input(location, hadoop);
+    FileSystem fs = in.fs();
+    Path p = in.path();
     boolean isFile;
     try {
       isFile = fs.getFileStatus(p).isFile();

@@ -5,6 +5,7 @@ import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
@@ -15,6 +16,8 @@ import org.knowm.xchart.HeatMapChartBuilder;
  * few dozen errors, the interesting part, all the same white.
  */
 public final class ConfusionMatrixChart {
+  /** Its name in the outputs of train and evaluate. */
+  public static final String FILE = "confusion-matrix.png";
   public static final int WIDTH = 760;
   public static final int HEIGHT = 680;
   /** Light to dark, readable under black text. */
@@ -24,6 +27,12 @@ public final class ConfusionMatrixChart {
   private static final int STOPS = 256;
 
   private ConfusionMatrixChart() {}
+
+  /** The test set's matrix, titled with its size and accuracy. */
+  public static byte[] png(TestMetrics test) throws IOException {
+    return png(test.confusionMatrix(), String.format(Locale.ROOT,
+        "Confusion matrix: %d images, accuracy %.4f (colour on a log scale)", test.examples(), test.accuracy()));
+  }
 
   /** @param matrix rows are the true class, columns the predicted one */
   public static byte[] png(long[][] matrix, String title) throws IOException {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -15,7 +16,7 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.dataset.api.preprocessor.Normalizer;
 
 /**
- * A training run's outputs (model.zip, metrics.json, evaluation.txt) in an {@link OutputFolder}
+ * A training run's outputs (model.zip, metrics.json, evaluation.txt, the run report) in an {@link OutputFolder}
  * on any Hadoop file system: written all or nothing, and loaded only as written.
  */
 public final class ModelStore {
@@ -44,19 +45,23 @@ public final class ModelStore {
   }
 
   /**
-   * Writes model.zip (network, updater state and {@code normalizer}), metrics.json and
-   * evaluation.txt to {@code out}, all or nothing, replacing an earlier run's outputs there.
+   * Writes model.zip (network, updater state and {@code normalizer}), metrics.json, evaluation.txt
+   * and the report's files to {@code out}, all or nothing, replacing an earlier run's outputs there.
    *
+   * @param report file name to content: report.html and its plots, drawn from {@code metrics}
    * @throws IOException naming the path that could not be written
    */
   public void save(OutputFolder out, MultiLayerNetwork net, DataNormalization normalizer, RunMetrics metrics,
-      String evaluation) throws IOException {
+      String evaluation, Map<String, byte[]> report) throws IOException {
     out.replace(staging -> {
       writeModel(staging, net, normalizer);
       try (OutputStream o = staging.create(METRICS)) {
         JSON.writeValue(o, metrics);
       }
       staging.write(EVALUATION, evaluation.getBytes(StandardCharsets.UTF_8));
+      for (Map.Entry<String, byte[]> file : report.entrySet()) {
+        staging.write(file.getKey(), file.getValue());
+      }
     });
   }
 

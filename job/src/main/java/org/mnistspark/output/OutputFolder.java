@@ -25,6 +25,7 @@ import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.data.FileSystems;
 
 /**
  * A folder of this job's outputs on any Hadoop file system, written all or nothing and recognised
@@ -129,7 +130,7 @@ public final class OutputFolder {
       boolean container) {
     try {
       Path p = new Path(location);
-      FileSystem f = p.getFileSystem(hadoop);
+      FileSystem f = FileSystems.open(p, hadoop);
       // plain files, without a hidden .crc beside each, as on HDFS or S3
       FileSystem raw = f instanceof LocalFileSystem local ? local.getRawFileSystem() : f;
       return new OutputFolder(hadoop, raw, raw.makeQualified(p), option, kind, container);

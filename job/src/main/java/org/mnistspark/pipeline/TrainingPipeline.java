@@ -17,6 +17,8 @@ import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.RunMetrics;
+import org.mnistspark.report.BoundedDrawing;
+import org.mnistspark.report.RunReport;
 import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
@@ -42,6 +44,8 @@ import org.slf4j.LoggerFactory;
 public final class TrainingPipeline {
   // The train command's log lines keep the name they have always had ("TrainCommand: test: ...").
   private static final Logger log = LoggerFactory.getLogger(TrainingPipeline.class.getPackageName() + ".TrainCommand");
+  /** About 40 times what drawing the report took on two busy cores. */
+  private static final long REPORT_SECONDS = 120;
 
   /** Where the images come from: the IDX files in a data folder. */
   @FunctionalInterface
@@ -53,13 +57,17 @@ public final class TrainingPipeline {
     MnistData load(String folder) throws IOException;
   }
 
-  /** Where a run's outputs go: model.zip, metrics.json and evaluation.txt in an output folder. */
+  /** Where a run's outputs go: model.zip, metrics.json, evaluation.txt and the run report in an output folder. */
   public interface Sink {
     /** The checked output folder {@code out}, before anything runs. */
     OutputFolder folder(String out) throws IOException;
 
-    /** Saves the run's outputs to {@code out}, all or nothing. */
-    void save(OutputFolder out, Outcome outcome) throws IOException;
+    /**
+     * Saves the run's outputs to {@code out}, all or nothing.
+     *
+     * @param report file name to content: report.html and its plots, drawn from the outcome's metrics
+     */
+    void save(OutputFolder out, Outcome outcome, Map<String, byte[]> report) throws IOException;
   }
 
   /** Starts a Spark context that reports its tasks to {@code tasks}. */
@@ -100,8 +108,8 @@ public final class TrainingPipeline {
       }
 
       @Override
-      public void save(OutputFolder out, Outcome o) throws IOException {
-        store.save(out, o.training().network(), o.scaler().toNormalizer(), o.metrics(), o.evaluation());
+      public void save(OutputFolder out, Outcome o, Map<String, byte[]> report) throws IOException {
+        store.save(out, o.training().network(), o.scaler().toNormalizer(), o.metrics(), o.evaluation(), report);
       }
     };
     return new TrainingPipeline(new MnistLoader(hadoop)::load, sink, tasks -> SparkSetup.start(sparkConf, tasks), hadoop);
@@ -114,7 +122,7 @@ public final class TrainingPipeline {
 
   /**
    * Loads the data, trains and evaluates on a Spark context of its own, and saves model.zip,
-   * metrics.json and evaluation.txt to {@code config.out()}, all or nothing. Continues from the
+   * metrics.json, evaluation.txt and the run report to {@code config.out()}, all or nothing. Continues from the
    * newest checkpoint {@code resume} names ({@link Resumption#plan}); checkpoints are written beside
    * {@code config.out()} as training goes and deleted, with those resumed from, once the outputs are saved.
    *
@@ -259,10 +267,17 @@ public final class TrainingPipeline {
     return new Outcome(training, scaler, metrics, eval.stats());
   }
 
-  /** Stage 6, save, all or nothing; then the checkpoints are no longer needed. */
+  /**
+   * Stage 6, save, all or nothing, the report with the model so that it always describes the model
+   * beside it (a report that fails or takes too long is left out, not the model); then the
+   * checkpoints are no longer needed.
+   */
   private void save(JobConfig config, OutputFolder out, Outcome outcome, Resumption.Plan plan) throws IOException {
-    sink.save(out, outcome);
-    log.info("saved model.zip, metrics.json and evaluation.txt to {}", config.out());
+    Map<String, byte[]> report = BoundedDrawing.draw("run report", () -> RunReport.files(outcome.metrics()),
+        REPORT_SECONDS);
+    sink.save(out, outcome, report);
+    log.info("saved model.zip, metrics.json, evaluation.txt and {} to {}",
+        report.isEmpty() ? "no report" : RunReport.HTML + " with " + (report.size() - 1) + " PNGs", config.out());
     plan.deleteAfterSave();
   }
 

@@ -2,19 +2,16 @@ package org.mnistspark.study;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.function.Function;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.mnistspark.report.ChartStyle;
+import org.mnistspark.report.LogAxis;
 
 /**
  * The study's two plots, drawn with XChart as PNG bytes: one line per scaling (the mean over
@@ -36,36 +33,22 @@ public final class Charts {
   /** Validation accuracy against epoch. */
   public static byte[] accuracy(StudySummary s) throws IOException {
     XYChart chart = chart(s, "Validation accuracy per epoch", "Validation accuracy");
-    chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.1f%%", y * 100));
+    ChartStyle.percentY(chart);
     for (ScalingSummary x : s.scalings()) {
       add(chart, x, x.validationAccuracy());
     }
-    return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    return ChartStyle.png(chart);
   }
 
   /** Train loss (mean over each epoch) and validation loss (after it) against epoch, on a log axis. */
   public static byte[] loss(StudySummary s) throws IOException {
     XYChart chart = chart(s, "Loss per epoch (log scale)", "Cross-entropy: train (mean over the epoch), validation (dashed)");
-    chart.getStyler().setYAxisLogarithmic(true);
-    // decades only: labelling every minor tick crowded the axis and rounded 0.0005 to "0"
-    chart.getStyler().setYAxisLogarithmicDecadeOnly(true);
-    chart.getStyler().setYAxisDecimalPattern("0.####");
-    double low = Double.POSITIVE_INFINITY;
-    double high = 0;
     for (ScalingSummary x : s.scalings()) {
       add(chart, x, x.trainLoss());
       add(chart, x, epochAxis(x.validationLoss().size()), x.validationLoss(), x.scaling() + " validation", true);
-      for (Band b : concat(x.trainLoss(), x.validationLoss())) {
-        low = plottable(b.min()) ? Math.min(low, b.min()) : low;
-        high = plottable(b.max()) ? Math.max(high, b.max()) : high;
-      }
     }
-    if (high > 0) {
-      // end the axis on labelled values (1, 2 or 5 x 10^k), so the highest and lowest points can be read
-      chart.getStyler().setYAxisMin(niceBelow(low));
-      chart.getStyler().setYAxisMax(niceAbove(high));
-    }
-    return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    LogAxis.fit(chart);
+    return ChartStyle.png(chart);
   }
 
   /**
@@ -78,7 +61,7 @@ public final class Charts {
     chart.getStyler().setXAxisMin(null);
     chart.getStyler().setXAxisMax(null);
     chart.setCustomXAxisTickLabelsFormatter(v -> String.format(Locale.ROOT, axis.format, v));
-    chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.1f%%", y * 100));
+    ChartStyle.percentY(chart);
     double low = 1;
     for (ScalingSummary x : s.scalings()) {
       List<Double> xs = x.checks().stream().map(c -> axis == CurveAxis.IMAGES ? c.images() / 1e3 : c.seconds()).toList();
@@ -89,7 +72,7 @@ public final class Charts {
     // the first checks (near 90%) would squash where the scalings differ
     chart.getStyler().setYAxisMin(Math.floor(low * 100) / 100);
     chart.getStyler().setYAxisMax(1.0);
-    return BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    return ChartStyle.png(chart);
   }
 
   /** The x axis of {@link #curve}. */
@@ -114,62 +97,15 @@ public final class Charts {
     return xs;
   }
 
-  private static List<Band> concat(List<Band> a, List<Band> b) {
-    List<Band> all = new ArrayList<>(a);
-    all.addAll(b);
-    return all;
-  }
-
-  /** The largest of 1, 2, 5 x 10^k at or below {@code v > 0}. */
-  static double niceBelow(double v) {
-    double decade = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {5, 2, 1}) {
-      if (m * decade <= v * (1 + 1e-12)) {
-        return m * decade;
-      }
-    }
-    return decade;
-  }
-
-  /** The smallest of 1, 2, 5 x 10^k at or above {@code v > 0}. */
-  static double niceAbove(double v) {
-    double decade = Math.pow(10, Math.floor(Math.log10(v)));
-    for (double m : new double[] {1, 2, 5, 10}) {
-      if (m * decade >= v * (1 - 1e-12)) {
-        return m * decade;
-      }
-    }
-    return 10 * decade;
-  }
-
   private static XYChart chart(StudySummary s, String title, String yTitle) {
     int seeds = s.minSeeds();
     String subtitle = s.plan().dataset() + ", " + (seeds == 1 ? "1 seed" : "mean of " + seeds + " seeds, band: min–max");
-    XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT)
-        .title(title + " — " + subtitle).xAxisTitle("Epoch").yAxisTitle(yTitle).build();
-    Styler st = chart.getStyler();
-    st.setChartBackgroundColor(Color.WHITE);
-    st.setPlotBackgroundColor(Color.WHITE);
-    st.setChartTitleBoxVisible(false);
-    // below the plot, where no curve can hide behind it
-    st.setLegendPosition(Styler.LegendPosition.OutsideS);
-    st.setLegendLayout(Styler.LegendLayout.Horizontal);
-    st.setLegendBorderColor(Color.WHITE);
-    st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-    st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    chart.getStyler().setPlotGridLinesColor(new Color(0xE0, 0xE0, 0xE0));
-    chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-    chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, title + " — " + subtitle, "Epoch", yTitle);
     int epochs = s.scalings().stream().mapToInt(ScalingSummary::epochs).max().orElse(1);
     chart.getStyler().setXAxisMin(1.0);
     chart.getStyler().setXAxisMax((double) Math.max(2, epochs));
-    // whole epochs only: XChart may place ticks between them
-    chart.setCustomXAxisTickLabelsFormatter(wholeNumbers());
+    chart.setCustomXAxisTickLabelsFormatter(ChartStyle.wholeNumbers());
     return chart;
-  }
-
-  private static Function<Double, String> wholeNumbers() {
-    return x -> Math.abs(x - Math.rint(x)) < 1e-9 ? String.valueOf(Math.round(x)) : "";
   }
 
   /** The mean line and, with two or more seeds, the min–max band of one scaling, one point per epoch. */

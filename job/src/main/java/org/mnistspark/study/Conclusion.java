@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.mnistspark.report.Format;
 
 /**
  * The report's generated conclusion: a few paragraphs that state what the numbers show and no
@@ -207,6 +208,6 @@ public final class Conclusion {
   /** " (min–max over 3 seeds: 98.70–98.90%)", or " (one seed)". */
   private static String spread(ScalingSummary x) {
     int n = x.seeds().size();
-    return n < 2 ? " (one seed)" : " (min–max over " + n + " seeds: " + Format.percentRange(x.testAccuracy()) + ")";
+    return n < 2 ? " (one seed)" : " (min–max over " + n + " seeds: " + Format.percentRange(x.testAccuracy().min(), x.testAccuracy().max()) + ")";
   }
 }

@@ -26,6 +26,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.mnistspark.report.LogAxis;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.NetworkProbe;
 
@@ -105,7 +106,6 @@ public final class MechanismChart {
 
   private static XYChart preActivationPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, String first) {
     XYChart chart = panel(first + " pre-activation |z| (log scale)", "|W*x + b|: mean (thick, \u25CF), max (thin, \u25B2)");
-    logAxis(chart);
     for (var e : probes.entrySet()) {
       Color color = colors.get(e.getKey());
       line(chart, e.getKey() + " mean", e.getValue(), first, LayerProbe::preActivationMeanAbs, true)
@@ -113,7 +113,7 @@ public final class MechanismChart {
       line(chart, e.getKey() + " max", e.getValue(), first, LayerProbe::preActivationMaxAbs, true)
           .ifPresent(s -> style(s, color, new BasicStroke(1.2f), SeriesMarkers.TRIANGLE_UP));
     }
-    fitLogAxis(chart);
+    LogAxis.fit(chart);
     return chart;
   }
 
@@ -131,9 +131,8 @@ public final class MechanismChart {
 
   private static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
     XYChart chart = panel("Gradient norm per layer (log scale)", "||d loss / d(W, b)||, mean cross-entropy");
-    logAxis(chart);
     perLayer(chart, probes, colors, layers, LayerProbe::gradientNorm, true);
-    fitLogAxis(chart);
+    LogAxis.fit(chart);
     return chart;
   }
 
@@ -188,29 +187,6 @@ public final class MechanismChart {
     st.setXAxisMin(0.0);
     st.setXAxisDecimalPattern("0.##");
     return chart;
-  }
-
-  private static void logAxis(XYChart chart) {
-    chart.getStyler().setYAxisLogarithmic(true);
-    chart.getStyler().setYAxisLogarithmicDecadeOnly(true);
-    // a custom tick formatter would switch XChart back to a linear axis; a pattern keeps it logarithmic
-    chart.getStyler().setYAxisDecimalPattern("0.######");
-  }
-
-  /** Ends the log axis on labelled values (1, 2 or 5 x 10^k) around the drawn points. */
-  private static void fitLogAxis(XYChart chart) {
-    double low = Double.POSITIVE_INFINITY;
-    double high = 0;
-    for (XYSeries s : chart.getSeriesMap().values()) {
-      for (double v : s.getYData()) {
-        low = Math.min(low, v);
-        high = Math.max(high, v);
-      }
-    }
-    if (high > 0) {
-      chart.getStyler().setYAxisMin(Charts.niceBelow(low));
-      chart.getStyler().setYAxisMax(Charts.niceAbove(high));
-    }
   }
 
   /** The panels side by side under a title and one shared legend. */

@@ -1,10 +1,12 @@
 package org.mnistspark.study;
 
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.mnistspark.report.Format;
+import org.mnistspark.report.Html;
+import org.mnistspark.report.Html.Table;
 
 /**
  * report.md and report.html from a study summary. Both show the same text and tables; the
@@ -28,9 +30,6 @@ public final class Report {
       + "norm of the mean loss's gradient per layer. Every seed's numbers are in results.json (mechanism).";
 
   private Report() {}
-
-  /** A table as header and rows of cell text. */
-  record Table(List<String> header, List<List<String>> rows) {}
 
   /** The report's text blocks, shared by both renderings. */
   private record Content(String title, List<String> intro, List<String> conclusion, Table results, String resultsNote,
@@ -73,39 +72,30 @@ public final class Report {
   public static String html(StudySummary s, String updatedAt, Images images) {
     Content c = content(s, updatedAt);
     StringBuilder b = new StringBuilder();
-    b.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>")
-        .append(escape(c.title())).append("</title>\n<style>\n")
-        .append("body{font-family:sans-serif;max-width:960px;margin:2em auto;padding:0 1em;line-height:1.45;color:#222}\n")
-        .append("table{border-collapse:collapse;margin:1em 0}th,td{border:1px solid #ccc;padding:.3em .6em;text-align:right}\n")
-        .append("th:first-child,td:first-child{text-align:left}th{background:#f3f3f3}img{max-width:100%}\n")
-        .append("</style>\n</head>\n<body>\n");
-    b.append("<h1>").append(escape(c.title())).append("</h1>\n");
-    b.append("<p>").append(escape(c.intro().get(0))).append("</p>\n<ul>\n");
-    for (String line : c.intro().subList(1, c.intro().size())) {
-      b.append("<li>").append(escape(line)).append("</li>\n");
-    }
-    b.append("</ul>\n<h2>Conclusion</h2>\n");
-    for (String p : c.conclusion()) {
-      b.append("<p>").append(escape(p)).append("</p>\n");
-    }
-    b.append("<h2>Test accuracy and speed</h2>\n");
-    htmlTable(b, c.results());
-    b.append("<p>").append(escape(c.resultsNote())).append("</p>\n");
-    b.append("<h2>Validation accuracy per epoch</h2>\n");
-    image(b, images.accuracy(), "Validation accuracy per epoch");
-    htmlTable(b, c.validation());
-    b.append("<h2>Validation accuracy at every check, by images fitted and by training time</h2>\n");
-    image(b, images.curveImages(), "Validation accuracy against images fitted");
-    image(b, images.curveSeconds(), "Validation accuracy against training seconds");
+    Html.open(b, c.title());
+    Html.paragraph(b, c.intro().get(0));
+    Html.list(b, c.intro().subList(1, c.intro().size()));
+    Html.heading(b, "Conclusion");
+    c.conclusion().forEach(p -> Html.paragraph(b, p));
+    Html.heading(b, "Test accuracy and speed");
+    Html.table(b, c.results());
+    Html.paragraph(b, c.resultsNote());
+    Html.heading(b, "Validation accuracy per epoch");
+    Html.image(b, images.accuracy(), "Validation accuracy per epoch");
+    Html.table(b, c.validation());
+    Html.heading(b, "Validation accuracy at every check, by images fitted and by training time");
+    Html.image(b, images.curveImages(), "Validation accuracy against images fitted");
+    Html.image(b, images.curveSeconds(), "Validation accuracy against training seconds");
     if (images.mechanism() != null) {
-      b.append("<h2>").append(escape(MECHANISM_TITLE)).append("</h2>\n");
-      image(b, images.mechanism(), MECHANISM_TITLE);
-      b.append("<p>").append(escape(MECHANISM_NOTE)).append("</p>\n");
+      Html.heading(b, MECHANISM_TITLE);
+      Html.image(b, images.mechanism(), MECHANISM_TITLE);
+      Html.paragraph(b, MECHANISM_NOTE);
     }
-    b.append("<h2>Loss per epoch</h2>\n");
-    image(b, images.loss(), "Train and validation loss per epoch");
-    htmlTable(b, c.loss());
-    b.append("<p>").append(escape(c.definitions())).append("</p>\n</body>\n</html>\n");
+    Html.heading(b, "Loss per epoch");
+    Html.image(b, images.loss(), "Train and validation loss per epoch");
+    Html.table(b, c.loss());
+    Html.paragraph(b, c.definitions());
+    Html.close(b);
     return b.toString();
   }
 
@@ -206,7 +196,7 @@ public final class Report {
         Band b = (accuracy ? x.validationAccuracy() : x.trainLoss()).get(e);
         String cell = accuracy ? Format.percent(b.mean()) : Format.loss(b.mean());
         if (x.seeds().size() > 1) {
-          cell += accuracy ? " (" + Format.percentRange(b) + ")" : " (" + Format.loss(b.min()) + "–" + Format.loss(b.max()) + ")";
+          cell += accuracy ? " (" + Format.percentRange(b.min(), b.max()) + ")" : " (" + Format.loss(b.min()) + "–" + Format.loss(b.max()) + ")";
         }
         row.add(cell);
       }
@@ -226,32 +216,7 @@ public final class Report {
     }
   }
 
-  private static void htmlTable(StringBuilder b, Table t) {
-    b.append("<table>\n<tr>");
-    for (String h : t.header()) {
-      b.append("<th>").append(escape(h)).append("</th>");
-    }
-    b.append("</tr>\n");
-    for (List<String> row : t.rows()) {
-      b.append("<tr>");
-      for (String cell : row) {
-        b.append("<td>").append(escape(cell)).append("</td>");
-      }
-      b.append("</tr>\n");
-    }
-    b.append("</table>\n");
-  }
-
-  private static void image(StringBuilder b, byte[] png, String alt) {
-    b.append("<p><img alt=\"").append(escape(alt)).append("\" src=\"data:image/png;base64,")
-        .append(Base64.getEncoder().encodeToString(png)).append("\"></p>\n");
-  }
-
   private static String joinNumbers(List<Long> numbers) {
     return String.join(", ", numbers.stream().map(String::valueOf).toList());
-  }
-
-  static String escape(String text) {
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
   }
 }

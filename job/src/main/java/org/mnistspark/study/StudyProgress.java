@@ -1,5 +1,6 @@
 package org.mnistspark.study;
 
+import org.mnistspark.report.Format;
 import org.mnistspark.train.EpochStats;
 
 /**

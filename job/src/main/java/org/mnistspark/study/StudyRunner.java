@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.mnistspark.report.Format;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.NetworkProbe;
 

@@ -14,7 +14,6 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.eval.ConfusionMatrixChart;
 import org.mnistspark.eval.Evaluator;
-import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.RunMetrics;
@@ -37,7 +36,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(EvaluateCommand.class);
   /** The kind of output folder evaluate writes, as its manifest records it. */
   public static final String KIND = "evaluate";
-  public static final String CONFUSION_MATRIX = "confusion-matrix.png";
+  public static final String CONFUSION_MATRIX = ConfusionMatrixChart.FILE;
 
   @Mixin UseOptions use;
   @Spec CommandSpec spec;
@@ -102,9 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private static void write(OutputFolder out, EvaluationMetrics metrics, Evaluation eval) throws IOException {
-    TestMetrics test = metrics.test();
-    byte[] chart = ConfusionMatrixChart.png(test.confusionMatrix(), String.format(Locale.ROOT,
-        "Confusion matrix: %d images, accuracy %.4f (colour on a log scale)", test.examples(), test.accuracy()));
+    byte[] chart = ConfusionMatrixChart.png(metrics.test());
     out.replace(staging -> {
       try (OutputStream o = staging.create(ModelStore.METRICS)) {
         ModelStore.JSON.writeValue(o, metrics);

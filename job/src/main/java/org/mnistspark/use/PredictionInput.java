@@ -18,6 +18,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
+import org.mnistspark.data.FileSystems;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.MnistLoader;
@@ -51,14 +52,9 @@ sealed interface PredictionInput {
    * @throws InvalidInputException if it is missing, an invalid IDX file, or a folder with nothing to score
    */
   static PredictionInput open(String location, Configuration hadoop) throws IOException {
-    Path p;
-    FileSystem fs;
-    try {
-      p = new Path(location);
-      fs = p.getFileSystem(hadoop);
-    } catch (IllegalArgumentException | IOException e) {
-      throw new InvalidInputException(location, "is not a usable path (" + e.getMessage() + ")");
-    }
+    FileSystems.Input in = FileSystems.input(location, hadoop);
+    Path p = in.path();
+    FileSystem fs = in.fs();
     FileStatus status;
     try {
       status = fs.getFileStatus(p);

@@ -6,6 +6,7 @@ import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.data.FileSystems;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.ModelStore;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
@@ -38,14 +39,9 @@ public record StoredModel(String path, String sha256, byte[] zip, String scaling
 
   /** The qualified path of model.zip: {@code location} itself, or model.zip inside it when it is a folder. */
   private static String locate(String location, Configuration hadoop) throws IOException {
-    Path p;
-    FileSystem fs;
-    try {
-      p = new Path(location);
-      fs = p.getFileSystem(hadoop);
-    } catch (IllegalArgumentException | IOException e) {
-      throw new InvalidInputException(location, "is not a usable path (" + e.getMessage() + ")");
-    }
+    FileSystems.Input in = FileSystems.input(location, hadoop);
+    Path p = in.path();
+    FileSystem fs = in.fs();
     try {
       if (fs.getFileStatus(p).isDirectory()) {
         p = new Path(p, ModelStore.MODEL);

@@ -9,6 +9,7 @@ import static org.mnistspark.data.MnistLoader.TEST_LABELS;
 import static org.mnistspark.data.MnistLoader.TRAIN_IMAGES;
 import static org.mnistspark.data.MnistLoader.TRAIN_LABELS;
 
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,6 +72,38 @@ class MnistLoaderTest {
       assertThat(f.path()).isEqualTo("file:" + stored.toAbsolutePath());
       assertThat(f.bytes()).isEqualTo(bytes.length);
       assertThat(f.sha256()).isEqualTo(sha256(bytes)).hasSize(64);
+    }
+  }
+
+  /**
+   * Reads through the S3A connector and the AWS SDK modules the job ships (not the SDK bundle), from
+   * an endpoint on this machine that answers as S3 does: the same images and digests as from disk.
+   */
+  @Test
+  void loadsFromAnS3Bucket() throws Exception {
+    Map<String, byte[]> files = synthetic();
+    // one file gzipped, so the listing and the .gz fallback are exercised too
+    byte[] trainImagesGz = IdxBytes.gzip(files.get(TRAIN_IMAGES));
+    Map<String, byte[]> objects = Map.of(
+        "datasets/mnist/" + TRAIN_IMAGES + ".gz", trainImagesGz,
+        "datasets/mnist/" + TRAIN_LABELS, files.get(TRAIN_LABELS),
+        "datasets/mnist/" + TEST_IMAGES, files.get(TEST_IMAGES),
+        "datasets/mnist/" + TEST_LABELS, files.get(TEST_LABELS));
+    HttpServer s3 = S3aEndpoints.serving(objects);
+    try {
+      Configuration conf = new Configuration();
+      S3aEndpoints.settings(s3.getAddress().getPort(), true)
+          .forEach((k, v) -> conf.set(k.substring("spark.hadoop.".length()), v));
+
+      MnistData data = new MnistLoader(conf).load("s3a://mnist-spark-stub/datasets/mnist");
+
+      assertSameImages(data.train(), new LabeledImages(IdxBytes.pixels(3, 0), IdxBytes.bytes(5, 0, 9)));
+      assertSameImages(data.test(), new LabeledImages(IdxBytes.pixels(2, 101), IdxBytes.bytes(7, 2)));
+      assertThat(data.files().get(0).path()).isEqualTo("s3a://mnist-spark-stub/datasets/mnist/" + TRAIN_IMAGES + ".gz");
+      assertThat(data.files().get(0).sha256()).isEqualTo(sha256(trainImagesGz));
+      assertThat(data.files().get(3).sha256()).isEqualTo(sha256(files.get(TEST_LABELS)));
+    } finally {
+      s3.stop(0);
     }
   }
 

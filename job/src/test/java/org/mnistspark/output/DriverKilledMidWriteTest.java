@@ -12,8 +12,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.ChildJvm;
-import org.mnistspark.cli.TrainCommand;
 import org.mnistspark.data.RealMnist;
+import org.mnistspark.report.RunReport;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LeNet;
@@ -40,7 +40,8 @@ class DriverKilledMidWriteTest {
     previous.init();
     PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
     RunMetrics previousMetrics = ModelStoreTest.metrics(minmax);
-    store.save(store.folder("--out", out.toString()), previous, minmax.toNormalizer(), previousMetrics, "previous run");
+    store.save(store.folder("--out", out.toString()), previous, minmax.toNormalizer(), previousMetrics, "previous run",
+        RunReport.files(previousMetrics));
 
     // A new run of the driver, killed while it writes model.zip.
     Path marker = tmp.resolve("stalled");
@@ -53,9 +54,8 @@ class DriverKilledMidWriteTest {
     }
     assertThat(ChildJvm.read(log)).contains("TrainCommand: test: TestMetrics{");
 
-    // --out still holds the earlier run, whole: all three files, its metrics, its loadable model.
-    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION,
-        OutputFolder.MANIFEST);
+    // --out still holds the earlier run, whole: all its files, its metrics, its loadable model.
+    assertThat(names(out)).containsExactlyInAnyOrderElementsOf(RunFiles.all());
     assertThat(store.readMetrics(out.toString()).finishedAt()).isEqualTo(previousMetrics.finishedAt());
     assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("previous run");
     assertThat(store.load(out.resolve(ModelStore.MODEL).toString()).network().params()).isEqualTo(previous.params());

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.eval.TestMetrics;
+import org.mnistspark.report.RunReport;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.DistributedTrainer;
@@ -87,8 +88,7 @@ class ModelStoreTest {
   }
 
   private void assertSavedExactly(Path out) throws Exception {
-    assertThat(names(out)).containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION,
-        OutputFolder.MANIFEST);
+    assertThat(names(out)).containsExactlyInAnyOrderElementsOf(RunFiles.all());
     // no temporary or moved-aside siblings remain beside the output folder
     assertThat(names(tmp)).containsExactly(out.getFileName().toString());
   }
@@ -108,7 +108,7 @@ class ModelStoreTest {
     PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
     RunMetrics metrics = metrics(scaler);
 
-    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "== evaluation ==\naccuracy 0.9\n");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "== evaluation ==\naccuracy 0.9\n", RunReport.files(metrics));
 
     assertSavedExactly(out);
     assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("== evaluation ==\naccuracy 0.9\n");
@@ -126,7 +126,7 @@ class ModelStoreTest {
     Path out = tmp.resolve("standardize-run");
     PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.318421, 78.567489);
 
-    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
 
     assertSavedExactly(out);
     assertLoadsTheSameNetwork(out);
@@ -141,7 +141,7 @@ class ModelStoreTest {
   void rawPixelModelHasNoNormalizer() throws Exception {
     Path out = tmp.resolve("none-run");
     PixelScaler scaler = new PixelScaler(Scaling.NONE, 0, 1);
-    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
     assertSavedExactly(out);
     assertLoadsTheSameNetwork(out);
     assertThat(store.load(out.resolve(ModelStore.MODEL).toString()).normalizer()).isNull();
@@ -151,10 +151,10 @@ class ModelStoreTest {
   void savingAgainReplacesTheFolder() throws Exception {
     Path out = tmp.resolve("run");
     PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
-    store.save(store.folder("--out", out.toString()), net, minmax.toNormalizer(), metrics(minmax), "first");
+    store.save(store.folder("--out", out.toString()), net, minmax.toNormalizer(), metrics(minmax), "first", RunReport.files(metrics(minmax)));
 
     PixelScaler standardize = new PixelScaler(Scaling.STANDARDIZE, 30, 80);
-    store.save(store.folder("--out", out.toString()), net, standardize.toNormalizer(), metrics(standardize), "second");
+    store.save(store.folder("--out", out.toString()), net, standardize.toNormalizer(), metrics(standardize), "second", RunReport.files(metrics(standardize)));
 
     assertSavedExactly(out);
     assertThat(Files.readString(out.resolve(ModelStore.EVALUATION))).isEqualTo("second");
@@ -168,7 +168,7 @@ class ModelStoreTest {
     Path out = tmp.resolve("metrics-run");
     PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.3, 78.6);
     RunMetrics metrics = metrics(scaler);
-    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "eval");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "eval", RunReport.files(metrics));
 
     RunMetrics read;
     try (var in = Files.newInputStream(out.resolve(ModelStore.METRICS))) {
@@ -188,7 +188,7 @@ class ModelStoreTest {
     // minmax has no fitted statistics: null, not 0
     PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
     Path out2 = tmp.resolve("metrics-minmax");
-    store.save(store.folder("--out", out2.toString()), net, minmax.toNormalizer(), metrics(minmax), "eval");
+    store.save(store.folder("--out", out2.toString()), net, minmax.toNormalizer(), metrics(minmax), "eval", RunReport.files(metrics(minmax)));
     RunMetrics m2 = store.readMetrics(out2.toString());
     assertThat(m2.scaling().mean()).isNull();
     assertThat(m2.scaling().std()).isNull();
@@ -199,7 +199,7 @@ class ModelStoreTest {
   void aModelIsLoadedOnlyAsItWasWritten() throws Exception {
     Path out = tmp.resolve("run");
     PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
-    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval");
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
     Path model = out.resolve(ModelStore.MODEL);
     byte[] written = Files.readAllBytes(model);
 

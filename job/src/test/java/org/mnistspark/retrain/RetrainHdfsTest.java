@@ -155,7 +155,7 @@ class RetrainHdfsTest {
     String run = r.productionRun().orElseThrow();
     assertThat(names(r.root())).containsExactly(RetrainRoot.HISTORY, OutputFolder.MANIFEST, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
     assertThat(names(r.runs())).containsExactly(run);
-    assertThat(names(r.run(run))).containsExactly(ModelStore.EVALUATION, OutputFolder.MANIFEST, ModelStore.METRICS, ModelStore.MODEL);
+    assertThat(names(r.run(run))).containsExactlyElementsOf(org.mnistspark.output.RunFiles.sorted());
     List<HistoryEntry> history = new History(r).read();
     assertThat(history).hasSize(1);
     assertThat(history.get(0).run()).isEqualTo(run);

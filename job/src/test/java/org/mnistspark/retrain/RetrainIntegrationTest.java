@@ -124,7 +124,7 @@ class RetrainIntegrationTest {
         RetrainRoot.RUNS);
     for (String run : runs) {
       assertThat(names(root.resolve("runs").resolve(run)))
-          .containsExactlyInAnyOrder(ModelStore.MODEL, ModelStore.METRICS, ModelStore.EVALUATION, OutputFolder.MANIFEST);
+          .containsExactlyInAnyOrderElementsOf(org.mnistspark.output.RunFiles.all());
     }
   }
 

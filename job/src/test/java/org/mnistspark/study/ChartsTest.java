@@ -1,7 +1,6 @@
 package org.mnistspark.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.mnistspark.scale.Scaling.MINMAX;
 import static org.mnistspark.scale.Scaling.NONE;
 import static org.mnistspark.scale.Scaling.STANDARDIZE;
@@ -29,16 +28,6 @@ class ChartsTest {
       }
     }
     return StudySummary.of(plan, r);
-  }
-
-  @Test
-  void logAxisEndsOnOneTwoOrFiveTimesAPowerOfTen() {
-    double[][] cases = {{0.0498, 0.02, 0.05}, {0.148, 0.1, 0.2}, {0.05, 0.05, 0.05}, {1.7, 1, 2}, {0.31, 0.2, 0.5},
-        {0.0009, 0.0005, 0.001}, {6, 5, 10}};
-    for (double[] c : cases) {
-      assertThat(Charts.niceBelow(c[0])).as("below %s", c[0]).isCloseTo(c[1], within(1e-12));
-      assertThat(Charts.niceAbove(c[0])).as("above %s", c[0]).isCloseTo(c[2], within(1e-12));
-    }
   }
 
   @Test

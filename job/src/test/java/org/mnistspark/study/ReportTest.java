@@ -75,7 +75,7 @@ class ReportTest {
     }
     assertThat(m.find()).isFalse();
     assertThat(html).contains("<td>none</td><td>2</td><td>98.12%</td>").doesNotContain("accuracy.png");
-    assertThat(Report.escape("a < b & \"c\"")).isEqualTo("a &lt; b &amp; &quot;c&quot;");
+    assertThat(org.mnistspark.report.Html.escape("a < b & \"c\"")).isEqualTo("a &lt; b &amp; &quot;c&quot;");
   }
 
   @Test

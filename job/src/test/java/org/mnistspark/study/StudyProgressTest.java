@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import org.junit.jupiter.api.Test;
+import org.mnistspark.report.Format;
 
 class StudyProgressTest {
   private static final long SECOND = 1_000_000_000L;

@@ -130,7 +130,7 @@ final class UseFixture {
     ModelStore store = new ModelStore(new Configuration());
     OutputFolder folder = store.folder("--out", dir.toString());
     RunMetrics none = new RunMetrics(null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0, null);
-    store.save(folder, mlp, new ImagePreProcessingScaler(0, 1), none, "");
+    store.save(folder, mlp, new ImagePreProcessingScaler(0, 1), none, "", java.util.Map.of());
     return dir;
   }
 
