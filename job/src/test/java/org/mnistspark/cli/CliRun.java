@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.SparkContext$;
+import org.junit.jupiter.params.provider.Arguments;
 import picocli.CommandLine;
 
 /**
@@ -43,6 +45,18 @@ public record CliRun(int exitCode, String out, String err) {
   /** Fails unless {@code run} was refused as bad input with {@code line}: see {@link #assertRefused}. */
   public static void assertBadInput(CliRun run, String line) {
     run.assertRefused(line);
+  }
+
+  /** A row of a refusal table: what the row shows, the one line the options are refused with, the options. */
+  public static Arguments refusal(String what, String line, String... options) {
+    return Arguments.of(what, options, line);
+  }
+
+  /** Runs {@code command} with {@code options} and checks it is refused as bad input with {@code line}. */
+  public static void assertCommandRefused(String command, String[] options, String line) {
+    List<String> args = new ArrayList<>(List.of(command));
+    args.addAll(List.of(options));
+    execute(args).assertRefused(line);
   }
 
   /** The lines of stderr. */

@@ -3,11 +3,10 @@ package org.mnistspark.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mnistspark.cli.CliRun.assertBadInput;
 import static org.mnistspark.cli.CliRun.execute;
+import static org.mnistspark.cli.CliRun.refusal;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
@@ -34,31 +33,25 @@ class JobOptionsTest {
   /** A command line and the one line it is refused with. */
   static Stream<Arguments> refusedCommandLines() {
     return Stream.of(
-        refused("unknown option", "mnist-job: Unknown options: '--bogus', '1' (try --help)", "--bogus", "1"),
-        refused("misspelt option", "mnist-job: Unknown options: '--epoch', '1' (try --help)", "--epoch", "1"),
-        refused("unparsable number", "mnist-job: Invalid value for option '--epochs': 'many' is not an int (try --help)",
+        refusal("unknown option", "mnist-job: Unknown options: '--bogus', '1' (try --help)", "--bogus", "1"),
+        refusal("misspelt option", "mnist-job: Unknown options: '--epoch', '1' (try --help)", "--epoch", "1"),
+        refusal("unparsable number", "mnist-job: Invalid value for option '--epochs': 'many' is not an int (try --help)",
             "--epochs", "many"),
-        refused("zero epochs", "mnist-job: Invalid value '0' for option '--epochs': must be at least 1", "--epochs", "0"),
-        refused("unknown scaling",
+        refusal("zero epochs", "mnist-job: Invalid value '0' for option '--epochs': must be at least 1", "--epochs", "0"),
+        refusal("unknown scaling",
             "mnist-job: Invalid value 'foo' for option '--scaling': must be one of none, minmax, standardize",
             "--scaling", "foo"),
-        refused("validation fraction out of range",
+        refusal("validation fraction out of range",
             "mnist-job: Invalid value '1.0' for option '--validation-fraction': must lie strictly between 0 and 1",
             "--validation-fraction", "1"),
-        refused("missing conf file", "mnist-job: Invalid value '/no/such/file' for option '--conf': no such file",
+        refusal("missing conf file", "mnist-job: Invalid value '/no/such/file' for option '--conf': no such file",
             "--conf", "/no/such/file"));
-  }
-
-  private static Arguments refused(String what, String line, String... options) {
-    return Arguments.of(what, options, line);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusedCommandLines")
   void badTrainOptionIsRefusedWithOneLine(String what, String[] options, String line) {
-    List<String> args = new ArrayList<>(List.of("train"));
-    args.addAll(List.of(options));
-    assertBadInput(CliRun.execute(args), line);
+    CliRun.assertCommandRefused("train", options, line);
   }
 
   @Test

@@ -3,9 +3,9 @@ package org.mnistspark.study;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mnistspark.cli.CliRun.assertBadInput;
 import static org.mnistspark.cli.CliRun.execute;
+import static org.mnistspark.cli.CliRun.refusal;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.spark.SparkContext$;
@@ -24,31 +24,25 @@ class StudyCommandTest {
   /** A study command line and the one line it is refused with. */
   static Stream<Arguments> refusedCommandLines() {
     return Stream.of(
-        refused("unknown scaling", "mnist-job: Invalid value 'none,maxmin' for option '--scalings': 'maxmin' is not one "
+        refusal("unknown scaling", "mnist-job: Invalid value 'none,maxmin' for option '--scalings': 'maxmin' is not one "
             + "of none, minmax, standardize", "--scalings", "none,maxmin"),
-        refused("scaling named twice", "mnist-job: Invalid value 'minmax,none,MinMax' for option '--scalings': names "
+        refusal("scaling named twice", "mnist-job: Invalid value 'minmax,none,MinMax' for option '--scalings': names "
             + "minmax twice", "--scalings", "minmax,none,MinMax"),
-        refused("zero seeds", "mnist-job: Invalid value '0' for option '--seeds': must be at least 1", "--seeds", "0"),
-        refused("a single scaling", "mnist-job: Invalid value 'none' for option '--scaling': a study compares "
+        refusal("zero seeds", "mnist-job: Invalid value '0' for option '--seeds': must be at least 1", "--seeds", "0"),
+        refusal("a single scaling", "mnist-job: Invalid value 'none' for option '--scaling': a study compares "
             + "scalings; list them with --scalings", "--scaling", "none"),
-        refused("falling thresholds", "mnist-job: Invalid value '0.99,0.98' for option '--thresholds': must be "
+        refusal("falling thresholds", "mnist-job: Invalid value '0.99,0.98' for option '--thresholds': must be "
             + "accuracies in (0, 1], rising, e.g. 0.98,0.99", "--thresholds", "0.99,0.98"),
-        refused("thresholds in percent", "mnist-job: Invalid value '98,99' for option '--thresholds': must be "
+        refusal("thresholds in percent", "mnist-job: Invalid value '98,99' for option '--thresholds': must be "
             + "accuracies in (0, 1], rising, e.g. 0.98,0.99", "--thresholds", "98,99"),
-        refused("a threshold that is not a number", "mnist-job: Invalid value '0.9,high' for option '--thresholds': "
+        refusal("a threshold that is not a number", "mnist-job: Invalid value '0.9,high' for option '--thresholds': "
             + "'high' is not a number", "--thresholds", "0.9,high"));
-  }
-
-  private static Arguments refused(String what, String line, String... options) {
-    return Arguments.of(what, options, line);
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusedCommandLines")
   void badStudyOptionIsRefusedWithOneLine(String what, String[] options, String line) {
-    List<String> args = new ArrayList<>(List.of("study"));
-    args.addAll(List.of(options));
-    assertBadInput(CliRun.execute(args), line);
+    CliRun.assertCommandRefused("study", options, line);
   }
 
   @Test
