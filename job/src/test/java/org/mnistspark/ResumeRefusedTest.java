@@ -21,7 +21,6 @@ import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.pipeline.Resumption;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.ModelState;
 import org.mnistspark.train.ProgressState;
@@ -58,7 +57,7 @@ class ResumeRefusedTest {
     ProgressState progress = new ProgressState(List.of(), List.of(), 0, 3200, null, null);
     TrainingState state = new TrainingState(2, ModelState.of(LeNet.network(config)), null, progress);
     Checkpoints.beside(out.toString(), new Configuration()).write(
-        new Checkpoint(config.asMap(), data.files(), new PixelScaler(Scaling.MINMAX, 0, 255), 2, List.of(), state), 2);
+        new Checkpoint(config.asMap(), data.files(), PixelScaler.minmax(), 2, List.of(), state), 2);
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.config.JobOptions;
+import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
@@ -163,10 +164,12 @@ public final class BenchCommand implements Callable<Integer> {
     Nd4j.getEnvironment().setMaxThreads(threads);
     int trainCount = Sharder.trainCount(data.train().size(), c.trainLimit(), c.validationFraction());
     int used = c.trainLimit() > 0 ? Math.min(c.trainLimit(), data.train().size()) : data.train().size();
-    PixelScaler scaler = new PixelScaler(c.scaling(), 0, 255);
+    List<LabeledImage> train = data.train().range(0, trainCount);
+    // fitted on the training part, as the Spark runs' scaler (was minmax's numbers whatever the scaling)
+    PixelScaler scaler = PixelScaler.fit(c.scaling(), train);
     PeakMemory.reset();
-    DistributedTrainer.Result r = new SingleJvmTrainer(c).train(data.train().range(0, trainCount),
-        data.train().range(trainCount, used), scaler, (s, n) -> {});
+    DistributedTrainer.Result r = new SingleJvmTrainer(c).train(train, data.train().range(trainCount, used), scaler,
+        (s, n) -> {});
     double test = Evaluator.evaluate(r.network(), new MinibatchAssembler(scaler, c.evalBatchSize()).assemble(data.test())).accuracy();
     return logged(BenchResults.Run.of(phase, "fit", c.batchSizePerWorker(), 0, threads, c.learningRate(), trainCount, r, goal,
         test, PeakMemory.peakMiB()));

@@ -19,7 +19,6 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.EpochStats;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.LeNet;
@@ -62,7 +61,7 @@ class CheckpointsTest {
         new ValidationPoint(epoch, 800L * epoch, 2.5 * epoch, 0.91, null));
     ProgressState progress = new ProgressState(curve, List.of(new EpochStats(epoch, 2.5, 320.0, 0.4, 0.91, 800, 0.3)),
         2_500_000_000L * epoch, 800L * epoch, best == null ? null : curve.get(1), curve.get(1));
-    return new Checkpoint(config.asMap(), data.files(), new PixelScaler(Scaling.STANDARDIZE, 33.318421449829934, 78.56748998339798),
+    return new Checkpoint(config.asMap(), data.files(), PixelScaler.standardized(33.318421449829934, 78.56748998339798),
         2, List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))),
         new TrainingState(epoch, initial, best, progress));
   }

@@ -15,7 +15,6 @@ import org.mnistspark.ChildJvm;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.report.RunReport;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LeNet;
 
 /**
@@ -38,7 +37,7 @@ class DriverKilledMidWriteTest {
     // A complete earlier run at --out.
     MultiLayerNetwork previous = new MultiLayerNetwork(LeNet.configuration(7, 1e-3));
     previous.init();
-    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler minmax = PixelScaler.minmax();
     RunMetrics previousMetrics = ModelStoreTest.metrics(minmax);
     store.save(store.folder("--out", out.toString()), previous, minmax.toNormalizer(), previousMetrics, "previous run",
         RunReport.files(previousMetrics));

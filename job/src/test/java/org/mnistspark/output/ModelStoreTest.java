@@ -105,7 +105,7 @@ class ModelStoreTest {
   @Test
   void minmaxModelRoundTrips() throws Exception {
     Path out = tmp.resolve("minmax-run");
-    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler scaler = PixelScaler.minmax();
     RunMetrics metrics = metrics(scaler);
 
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "== evaluation ==\naccuracy 0.9\n", RunReport.files(metrics));
@@ -124,7 +124,7 @@ class ModelStoreTest {
   @Test
   void standardizeModelRoundTrips() throws Exception {
     Path out = tmp.resolve("standardize-run");
-    PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.318421, 78.567489);
+    PixelScaler scaler = PixelScaler.standardized(33.318421, 78.567489);
 
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
 
@@ -140,7 +140,7 @@ class ModelStoreTest {
   @Test
   void rawPixelModelHasNoNormalizer() throws Exception {
     Path out = tmp.resolve("none-run");
-    PixelScaler scaler = new PixelScaler(Scaling.NONE, 0, 1);
+    PixelScaler scaler = PixelScaler.none();
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
     assertSavedExactly(out);
     assertLoadsTheSameNetwork(out);
@@ -150,10 +150,10 @@ class ModelStoreTest {
   @Test
   void savingAgainReplacesTheFolder() throws Exception {
     Path out = tmp.resolve("run");
-    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler minmax = PixelScaler.minmax();
     store.save(store.folder("--out", out.toString()), net, minmax.toNormalizer(), metrics(minmax), "first", RunReport.files(metrics(minmax)));
 
-    PixelScaler standardize = new PixelScaler(Scaling.STANDARDIZE, 30, 80);
+    PixelScaler standardize = PixelScaler.standardized(30, 80);
     store.save(store.folder("--out", out.toString()), net, standardize.toNormalizer(), metrics(standardize), "second", RunReport.files(metrics(standardize)));
 
     assertSavedExactly(out);
@@ -166,7 +166,7 @@ class ModelStoreTest {
   @Test
   void metricsJsonRoundTrips() throws Exception {
     Path out = tmp.resolve("metrics-run");
-    PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.3, 78.6);
+    PixelScaler scaler = PixelScaler.standardized(33.3, 78.6);
     RunMetrics metrics = metrics(scaler);
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "eval", RunReport.files(metrics));
 
@@ -186,7 +186,7 @@ class ModelStoreTest {
     assertThat(viaStore).usingRecursiveComparison().isEqualTo(read);
 
     // minmax has no fitted statistics: null, not 0
-    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler minmax = PixelScaler.minmax();
     Path out2 = tmp.resolve("metrics-minmax");
     store.save(store.folder("--out", out2.toString()), net, minmax.toNormalizer(), metrics(minmax), "eval", RunReport.files(metrics(minmax)));
     RunMetrics m2 = store.readMetrics(out2.toString());
@@ -198,7 +198,7 @@ class ModelStoreTest {
   @Test
   void aModelIsLoadedOnlyAsItWasWritten() throws Exception {
     Path out = tmp.resolve("run");
-    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler scaler = PixelScaler.minmax();
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
     Path model = out.resolve(ModelStore.MODEL);
     byte[] written = Files.readAllBytes(model);

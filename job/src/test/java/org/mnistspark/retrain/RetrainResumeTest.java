@@ -27,7 +27,6 @@ import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.ModelState;
 import org.mnistspark.train.ProgressState;
@@ -100,7 +99,7 @@ class RetrainResumeTest {
     TrainingState state = new TrainingState(1, ModelState.of(LeNet.network(config)), null,
         new ProgressState(List.of(), List.of(), 0, 1600, null, null));
     Checkpoints.beside(out.toString(), new Configuration()).write(new Checkpoint(config.asMap(), mnist.files(),
-        new PixelScaler(Scaling.MINMAX, 0, 255), 2, List.of(), state), 2);
+        PixelScaler.minmax(), 2, List.of(), state), 2);
 
     CliRun next = retrain(root, data, "--train-limit", "2000", "--floor", "0.5");
 

@@ -57,8 +57,8 @@ class MechanismMeasurement {
 
   private static PixelScaler scaler(Scaling kind, List<LabeledImage> train) {
     return switch (kind) {
-      case NONE -> new PixelScaler(kind, 0, 1);
-      case MINMAX -> new PixelScaler(kind, 0, 255);
+      case NONE -> PixelScaler.none();
+      case MINMAX -> PixelScaler.minmax();
       case STANDARDIZE -> PixelScaler.standardize(train.stream().reduce(PixelMoments.EMPTY, PixelMoments::add, PixelMoments::merge));
     };
   }

@@ -11,15 +11,14 @@ import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /** The prober on real LeNets and real MNIST images. */
 class NetworkProberTest {
   static final String MNIST = RealMnist.DIR;
-  static final PixelScaler RAW = new PixelScaler(Scaling.NONE, 0, 1);
-  static final PixelScaler MINMAX = new PixelScaler(Scaling.MINMAX, 0, 255);
+  static final PixelScaler RAW = PixelScaler.none();
+  static final PixelScaler MINMAX = PixelScaler.minmax();
   static LabeledImages train;
   static LabeledImages test;
 

@@ -15,7 +15,6 @@ import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 
 /**
  * Resuming from the state a trainer reports after an epoch continues the run bit for bit: the
@@ -26,7 +25,7 @@ class ResumeFromStateTest {
   static final String MNIST = RealMnist.DIR;
   static JavaSparkContext sc;
   static LabeledImages train;
-  static final PixelScaler MINMAX = new PixelScaler(Scaling.MINMAX, 0, 255);
+  static final PixelScaler MINMAX = PixelScaler.minmax();
 
   @BeforeAll
   static void start() throws Exception {

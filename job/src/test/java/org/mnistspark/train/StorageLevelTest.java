@@ -22,7 +22,6 @@ import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -38,7 +37,7 @@ class StorageLevelTest {
   /** The single-copy levels (the _2 variants only add a replica, which local[2] cannot place). */
   static final List<String> LEVELS = List.of(
       "MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY", "OFF_HEAP");
-  static final PixelScaler MINMAX = new PixelScaler(Scaling.MINMAX, 0, 255);
+  static final PixelScaler MINMAX = PixelScaler.minmax();
   /** 2 partitions of 2,400: per partition four 500-image batches and one of 400, as the job's validation. */
   static final int EVAL_IMAGES = 4800;
   static final int EVAL_BATCH = 500;
