@@ -56,4 +56,96 @@ public record RunMetrics(
    * @param executors tasks run per executor id (the driver is "driver" in local mode)
    */
   public record Spark(String master, String applicationId, int defaultParallelism, int partitions, Map<String, Long> executors) {}
+
+  /** A new builder: each part by name, then {@link Builder#build()}; parts not given are null (0 for wallSeconds). */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RunMetrics} part by part instead of from sixteen positional arguments. */
+  public static final class Builder {
+    private Map<String, Object> config;
+    private Data data;
+    private Scaling scaling;
+    private List<EpochStats> epochs;
+    private List<ValidationPoint> validationCurve;
+    private String stoppedEarly;
+    private ValidationPoint keptValidationCheck;
+    private TestMetrics test;
+    private Spark spark;
+    private DistributedTrainer.RoundTimes averagingRound;
+    private Map<String, DistributedTrainer.PhaseTime> trainingPhases;
+    private List<NetworkProbe> mechanism;
+    private Resumed resumedFrom;
+    private CheckpointCost checkpoints;
+    private double wallSeconds;
+    private String finishedAt;
+
+    private Builder() {}
+
+    public Builder config(Map<String, Object> value) {
+      config = value;
+      return this;
+    }
+
+    public Builder data(Data value) {
+      data = value;
+      return this;
+    }
+
+    public Builder scaling(Scaling value) {
+      scaling = value;
+      return this;
+    }
+
+    public Builder test(TestMetrics value) {
+      test = value;
+      return this;
+    }
+
+    public Builder spark(Spark value) {
+      spark = value;
+      return this;
+    }
+
+    public Builder mechanism(List<NetworkProbe> value) {
+      mechanism = value;
+      return this;
+    }
+
+    public Builder resumedFrom(Resumed value) {
+      resumedFrom = value;
+      return this;
+    }
+
+    public Builder checkpoints(CheckpointCost value) {
+      checkpoints = value;
+      return this;
+    }
+
+    public Builder wallSeconds(double value) {
+      wallSeconds = value;
+      return this;
+    }
+
+    public Builder finishedAt(String value) {
+      finishedAt = value;
+      return this;
+    }
+
+    /** What training produced: epochs, validation curve, why it stopped early, the kept check, round and phase times. */
+    public Builder training(DistributedTrainer.Result training) {
+      epochs = training.epochs();
+      validationCurve = training.curve();
+      stoppedEarly = training.stoppedEarly();
+      keptValidationCheck = training.kept();
+      averagingRound = training.rounds();
+      trainingPhases = training.phases();
+      return this;
+    }
+
+    public RunMetrics build() {
+      return new RunMetrics(config, data, scaling, epochs, validationCurve, stoppedEarly, keptValidationCheck, test, spark, averagingRound, trainingPhases, mechanism, resumedFrom, checkpoints, wallSeconds, finishedAt);
+    }
+  }
 }

@@ -246,24 +246,21 @@ public final class TrainingPipeline {
     Evaluation eval = Evaluator.evaluate(training.network(), new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(data.test()));
     TestMetrics test = Evaluator.metrics(eval);
 
-    RunMetrics metrics = new RunMetrics(
-        config.asMap(),
-        new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(), shards.validationCount(), data.test().size()),
-        scalingOf(scaler),
-        training.epochs(),
-        training.curve(),
-        training.stoppedEarly(),
-        training.kept(),
-        test,
-        new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
-            shards.train().getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())),
-        training.rounds(),
-        training.phases(),
-        trained.mechanism(),
-        trained.checkpointed().resumedFrom(),
-        trained.checkpointed().cost(),
-        (System.nanoTime() - start) / 1e9,
-        java.time.Instant.now().toString());
+    RunMetrics metrics = RunMetrics.builder()
+        .config(config.asMap())
+        .data(new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(), shards.validationCount(),
+            data.test().size()))
+        .scaling(scalingOf(scaler))
+        .training(training)
+        .test(test)
+        .spark(new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
+            shards.train().getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())))
+        .mechanism(trained.mechanism())
+        .resumedFrom(trained.checkpointed().resumedFrom())
+        .checkpoints(trained.checkpointed().cost())
+        .wallSeconds((System.nanoTime() - start) / 1e9)
+        .finishedAt(java.time.Instant.now().toString())
+        .build();
     return new Outcome(training, scaler, metrics, eval.stats());
   }
 

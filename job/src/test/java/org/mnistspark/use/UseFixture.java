@@ -129,7 +129,7 @@ final class UseFixture {
     mlp.init();
     ModelStore store = new ModelStore(new Configuration());
     OutputFolder folder = store.folder("--out", dir.toString());
-    RunMetrics none = new RunMetrics(null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0, null);
+    RunMetrics none = RunMetrics.builder().build();
     store.save(folder, mlp, new ImagePreProcessingScaler(0, 1), none, "", java.util.Map.of());
     return dir;
   }
