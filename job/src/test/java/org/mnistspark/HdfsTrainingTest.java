@@ -3,6 +3,7 @@ package org.mnistspark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -44,10 +45,7 @@ class HdfsTrainingTest {
     hdfs = MiniHdfs.start(tmp.resolve("hdfs"));
     fs = hdfs.fs();
     root = hdfs.uri();
-    for (String name : List.of(MnistLoader.TRAIN_IMAGES, MnistLoader.TRAIN_LABELS, MnistLoader.TEST_IMAGES, MnistLoader.TEST_LABELS)) {
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File(MNIST, name).toURI()),
-          new org.apache.hadoop.fs.Path(root + "/mnist/" + name));
-    }
+    copyMnist(fs, root + "/mnist");
     // --out's parent must exist, as on any file system
     fs.mkdirs(new org.apache.hadoop.fs.Path(root + "/runs"));
   }
@@ -95,6 +93,14 @@ class HdfsTrainingTest {
         root + "/runs/none");
     assertThat(run.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(run.err()).contains(root + "/no-such-folder").contains("no such data folder");
+  }
+
+  /** Copies the four MNIST files of the local {@code mnist.dir} into {@code folder} of {@code fs}. */
+  static void copyMnist(FileSystem fs, String folder) throws IOException {
+    for (String name : List.of(MnistLoader.TRAIN_IMAGES, MnistLoader.TRAIN_LABELS, MnistLoader.TEST_IMAGES, MnistLoader.TEST_LABELS)) {
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File(MNIST, name).toURI()),
+          new org.apache.hadoop.fs.Path(folder + "/" + name));
+    }
   }
 
   private static List<String> names(FileStatus[] statuses) {

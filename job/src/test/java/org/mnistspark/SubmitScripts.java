@@ -27,8 +27,10 @@ final class SubmitScripts {
   static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
   static final String MNIST = RealMnist.DIR;
   /** 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16 (the last round 2 x 5). */
-  static final List<String> SMALL_RUN = List.of("--data", MNIST, "--train-limit", "3000", "--epochs", "1",
+  static final List<String> SMALL_TRAINING = List.of("--train-limit", "3000", "--epochs", "1",
       "--batch-size-per-worker", "16", "--averaging-frequency", "10");
+  /** {@link #SMALL_TRAINING} on the local copy of MNIST. */
+  static final List<String> SMALL_RUN = Stream.concat(Stream.of("--data", MNIST), SMALL_TRAINING.stream()).toList();
 
   record Result(int code, String out, String err) {}
 
@@ -50,10 +52,12 @@ final class SubmitScripts {
   ProcessBuilder processBuilder(List<String> cmd) {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
     // whatever the developer's shell has: always the Maven-classpath path of cluster.sh, no site
-    // spark-defaults.conf, no secret
+    // spark-defaults.conf, no secret, no real Hadoop cluster
     pb.environment().remove("SPARK_HOME");
     pb.environment().remove("SPARK_CONF_DIR");
     pb.environment().remove("MNIST_SPARK_SECRET_FILE");
+    pb.environment().remove("HADOOP_CONF_DIR");
+    pb.environment().remove("YARN_CONF_DIR");
     pb.environment().put("STANDALONE_DIR", runDir.toString());
     // the build under test has just made the jars; never start a nested Maven build
     pb.environment().put("SKIP_BUILD", "1");
@@ -79,9 +83,18 @@ final class SubmitScripts {
   /** Starts {@code bash submit/cluster.sh --out OUT ARGS...} after deleting OUT. */
   Process startSubmit(Path out, List<String> args) throws IOException {
     deleteRecursively(out);
-    List<String> cmd = new ArrayList<>(List.of("bash", "submit/cluster.sh", "--out", out.toString()));
+    return startSubmit(out.toString(), out, args);
+  }
+
+  /**
+   * Starts {@code bash submit/cluster.sh --out OUT ARGS...} for an OUT on any file system; stdout
+   * and stderr go next to the local path {@code logs}, for {@link #finish}.
+   */
+  Process startSubmit(String out, Path logs, List<String> args) throws IOException {
+    Files.createDirectories(logs.getParent());
+    List<String> cmd = new ArrayList<>(List.of("bash", "submit/cluster.sh", "--out", out));
     cmd.addAll(args);
-    return processBuilder(cmd).redirectOutput(logOf(out, "out").toFile()).redirectError(logOf(out, "err").toFile()).start();
+    return processBuilder(cmd).redirectOutput(logOf(logs, "out").toFile()).redirectError(logOf(logs, "err").toFile()).start();
   }
 
   /** Waits for a submission started by {@link #startSubmit}. */
