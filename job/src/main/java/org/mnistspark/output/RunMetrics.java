@@ -57,25 +57,20 @@ public record RunMetrics(
    */
   public record Spark(String master, String applicationId, int defaultParallelism, int partitions, Map<String, Long> executors) {}
 
-  /** A new builder: each part by name, then {@link Builder#build()}; parts not given are null (0 for wallSeconds). */
+  /** A new builder: the run's parts in named groups, then {@link Builder#build()}; groups not given are null. */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Builds a {@link RunMetrics} part by part instead of from sixteen positional arguments. */
+  /** Builds a {@link RunMetrics} from a few named groups instead of sixteen positional arguments. */
   public static final class Builder {
     private Map<String, Object> config;
     private Data data;
     private Scaling scaling;
-    private List<EpochStats> epochs;
-    private List<ValidationPoint> validationCurve;
-    private String stoppedEarly;
-    private ValidationPoint keptValidationCheck;
+    private DistributedTrainer.Result training;
+    private List<NetworkProbe> mechanism;
     private TestMetrics test;
     private Spark spark;
-    private DistributedTrainer.RoundTimes averagingRound;
-    private Map<String, DistributedTrainer.PhaseTime> trainingPhases;
-    private List<NetworkProbe> mechanism;
     private Resumed resumedFrom;
     private CheckpointCost checkpoints;
     private double wallSeconds;
@@ -83,69 +78,50 @@ public record RunMetrics(
 
     private Builder() {}
 
-    public Builder config(Map<String, Object> value) {
-      config = value;
+    /** What the run was given: every effective option, the data it read, the fitted scaling. */
+    public Builder input(Map<String, Object> config, Data data, Scaling scaling) {
+      this.config = config;
+      this.data = data;
+      this.scaling = scaling;
       return this;
     }
 
-    public Builder data(Data value) {
-      data = value;
+    /**
+     * What training produced (epochs, validation curve, why it stopped early, the kept check, round
+     * and phase times) and what the probes measured along the way.
+     */
+    public Builder training(DistributedTrainer.Result training, List<NetworkProbe> mechanism) {
+      this.training = training;
+      this.mechanism = mechanism;
       return this;
     }
 
-    public Builder scaling(Scaling value) {
-      scaling = value;
+    /** The test set's metrics, and the Spark application that computed them. */
+    public Builder evaluation(TestMetrics test, Spark spark) {
+      this.test = test;
+      this.spark = spark;
       return this;
     }
 
-    public Builder test(TestMetrics value) {
-      test = value;
+    /** Where a resumed run continued from (null from scratch), what writing checkpoints cost (null if none). */
+    public Builder checkpoints(Resumed resumedFrom, CheckpointCost cost) {
+      this.resumedFrom = resumedFrom;
+      this.checkpoints = cost;
       return this;
     }
 
-    public Builder spark(Spark value) {
-      spark = value;
-      return this;
-    }
-
-    public Builder mechanism(List<NetworkProbe> value) {
-      mechanism = value;
-      return this;
-    }
-
-    public Builder resumedFrom(Resumed value) {
-      resumedFrom = value;
-      return this;
-    }
-
-    public Builder checkpoints(CheckpointCost value) {
-      checkpoints = value;
-      return this;
-    }
-
-    public Builder wallSeconds(double value) {
-      wallSeconds = value;
-      return this;
-    }
-
-    public Builder finishedAt(String value) {
-      finishedAt = value;
-      return this;
-    }
-
-    /** What training produced: epochs, validation curve, why it stopped early, the kept check, round and phase times. */
-    public Builder training(DistributedTrainer.Result training) {
-      epochs = training.epochs();
-      validationCurve = training.curve();
-      stoppedEarly = training.stoppedEarly();
-      keptValidationCheck = training.kept();
-      averagingRound = training.rounds();
-      trainingPhases = training.phases();
+    /** The run's wall seconds and when it finished (ISO-8601). */
+    public Builder finished(double wallSeconds, String finishedAt) {
+      this.wallSeconds = wallSeconds;
+      this.finishedAt = finishedAt;
       return this;
     }
 
     public RunMetrics build() {
-      return new RunMetrics(config, data, scaling, epochs, validationCurve, stoppedEarly, keptValidationCheck, test, spark, averagingRound, trainingPhases, mechanism, resumedFrom, checkpoints, wallSeconds, finishedAt);
+      DistributedTrainer.Result t = training;
+      return new RunMetrics(config, data, scaling, t == null ? null : t.epochs(), t == null ? null : t.curve(),
+          t == null ? null : t.stoppedEarly(), t == null ? null : t.kept(), test, spark, t == null ? null : t.rounds(),
+          t == null ? null : t.phases(), mechanism, resumedFrom, checkpoints, wallSeconds, finishedAt);
     }
   }
 }

@@ -247,19 +247,13 @@ public final class TrainingPipeline {
     TestMetrics test = Evaluator.metrics(eval);
 
     RunMetrics metrics = RunMetrics.builder()
-        .config(config.asMap())
-        .data(new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(), shards.validationCount(),
-            data.test().size()))
-        .scaling(scalingOf(scaler))
-        .training(training)
-        .test(test)
-        .spark(new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
+        .input(config.asMap(), new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(),
+            shards.validationCount(), data.test().size()), scalingOf(scaler))
+        .training(training, trained.mechanism())
+        .evaluation(test, new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
             shards.train().getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())))
-        .mechanism(trained.mechanism())
-        .resumedFrom(trained.checkpointed().resumedFrom())
-        .checkpoints(trained.checkpointed().cost())
-        .wallSeconds((System.nanoTime() - start) / 1e9)
-        .finishedAt(java.time.Instant.now().toString())
+        .checkpoints(trained.checkpointed().resumedFrom(), trained.checkpointed().cost())
+        .finished((System.nanoTime() - start) / 1e9, java.time.Instant.now().toString())
         .build();
     return new Outcome(training, scaler, metrics, eval.stats());
   }

@@ -68,19 +68,16 @@ class ModelStoreTest {
         Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
         new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10), null, new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1));
     return RunMetrics.builder()
-        .config(config.asMap())
-        .data(new RunMetrics.Data("mnist", List.of(new MnistData.InputFile("file:/d/train-images-idx3-ubyte", 47_040_016,
-            "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db")), 48_000, 12_000, 10_000))
-        .scaling(new RunMetrics.Scaling(scaler.kind().label(), scaler.offset(), scaler.divisor(),
+        .input(config.asMap(), new RunMetrics.Data("mnist", List.of(new MnistData.InputFile(
+            "file:/d/train-images-idx3-ubyte", 47_040_016, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db")),
+            48_000, 12_000, 10_000), new RunMetrics.Scaling(scaler.kind().label(), scaler.offset(), scaler.divisor(),
             fitted ? scaler.offset() : null, fitted ? scaler.divisor() : null))
-        .training(training)
-        .test(new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm))
-        .spark(new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)))
-        .mechanism(List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))))
-        .resumedFrom(new RunMetrics.Resumed("file:/o/run.checkpoints/epoch-0001", 1))
-        .checkpoints(new RunMetrics.CheckpointCost(1, 1, 0.2, 15_000_000, 0))
-        .wallSeconds(25.5)
-        .finishedAt("2026-01-01T00:00:00Z")
+        .training(training, List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))))
+        .evaluation(new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
+            new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)))
+        .checkpoints(new RunMetrics.Resumed("file:/o/run.checkpoints/epoch-0001", 1),
+            new RunMetrics.CheckpointCost(1, 1, 0.2, 15_000_000, 0))
+        .finished(25.5, "2026-01-01T00:00:00Z")
         .build();
   }
 
