@@ -65,7 +65,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}"
 
 mapfile -t train_args < <(with_conf "$ROOT/conf/cluster.conf" "${job_args[@]}")
 submit_args=(--master "${master:-local[1]}" "${defaults[@]}" "${spark_confs[@]}"
-  --class org.mnistspark.MnistJob "$SUBMIT_JAR" train "${train_args[@]}")
+  --class org.mnistspark.cli.MnistJob "$SUBMIT_JAR" train "${train_args[@]}")
 
 if [ -n "${SPARK_HOME:-}" ]; then
   [ -x "$SPARK_HOME/bin/spark-submit" ] || { log "SPARK_HOME=$SPARK_HOME has no bin/spark-submit; unset it to submit from the Maven classpath"; exit 2; }

@@ -64,7 +64,7 @@ run_job() {
   # shellcheck disable=SC2086
   exec java $JAVA17_OPENS ${DRIVER_JAVA_OPTS:--Xmx4g -Dorg.bytedeco.javacpp.maxbytes=4G -Dorg.bytedeco.javacpp.maxphysicalbytes=10G} \
     -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
-    -cp "${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.MnistJob "$@"
+    -cp "${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.cli.MnistJob "$@"
 }
 
 # Fetches the dataset the arguments name (--dataset, default mnist) into data/<dataset>/, unless

@@ -6,8 +6,6 @@ import static org.mnistspark.data.MnistLoader.TRAIN_IMAGES;
 import static org.mnistspark.data.MnistLoader.TRAIN_LABELS;
 
 import com.sun.net.httpserver.HttpServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,12 +19,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.IdxBytes;
 import org.mnistspark.data.IdxReader;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.S3aEndpoints;
 import org.mnistspark.data.Unreadable;
-import picocli.CommandLine;
+import org.mnistspark.pipeline.TrainingInput;
 
 /**
  * Input the job cannot train on, given on the command line as a user would: each exits 2 with one
@@ -53,18 +53,8 @@ class BadInputBeforeSparkTest {
       args.addAll(List.of("--master", "local[2]"));
     }
     List<String> before = listing();
-    CommandLine cl = MnistJob.commandLine();
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    cl.setOut(new PrintWriter(stdout, true));
-    cl.setErr(new PrintWriter(stderr, true));
+    CliRun.execute(args).assertRefused("mnist-job: " + line);
 
-    int code = cl.execute(args.toArray(String[]::new));
-
-    assertThat(code).as("exit code; stderr %s", stderr).isEqualTo(MnistJob.BAD_INPUT);
-    assertThat(stderr.toString().lines()).as("stderr").containsExactly("mnist-job: " + line);
-    assertThat(stdout.toString()).as("stdout").isEmpty();
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
     assertThat(out).doesNotExist();
     assertThat(listing()).as("nothing written").isEqualTo(before);
   }

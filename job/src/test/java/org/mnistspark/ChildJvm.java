@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.mnistspark.cli.MnistJob;
 
 /**
  * The job in a JVM of its own, as a driver a test can kill -9: this test's classpath, Java 17

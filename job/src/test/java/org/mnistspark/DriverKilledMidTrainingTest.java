@@ -3,7 +3,6 @@ package org.mnistspark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
@@ -28,7 +27,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * from the one after epoch 1, the half-written one never read.
  */
 class DriverKilledMidTrainingTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   /** 2,400 training images: 2 workers x 75 minibatches of 16, 8 averaging rounds per epoch, 4 checks. */
   static final List<String> RUN = List.of("--train-limit", "3000", "--epochs", "4", "--batch-size-per-worker", "16",
       "--averaging-frequency", "10");
@@ -39,7 +38,7 @@ class DriverKilledMidTrainingTest {
 
   @BeforeAll
   static void uninterruptedRun() {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     uninterrupted = shared.resolve("uninterrupted");
     TrainingIntegrationTest.train(uninterrupted, RUN.toArray(String[]::new));
     assertThat(shared.resolve("uninterrupted.checkpoints")).as("deleted once the run finished").doesNotExist();

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -13,21 +11,20 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.cli.MnistJob;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.RunFiles;
 import org.mnistspark.output.RunMetrics;
-import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
-import org.mnistspark.train.MinibatchAssembler;
+import org.mnistspark.output.StoredModelCheck;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
 
 /**
@@ -35,22 +32,19 @@ import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
  * MiniDFSCluster (NameNode and one DataNode, real RPC on loopback) in this JVM, Spark local[2].
  */
 class HdfsTrainingTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
 
   @TempDir static Path tmp;
-  static MiniDFSCluster hdfs;
+  static MiniHdfs hdfs;
   static FileSystem fs;
   static String root;
 
   @BeforeAll
   static void startHdfsWithMnist() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-    fs = hdfs.getFileSystem();
-    root = fs.getUri().toString();
+    RealMnist.dir();
+    hdfs = MiniHdfs.start(tmp.resolve("hdfs"));
+    fs = hdfs.fs();
+    root = hdfs.uri();
     copyMnist(fs, root + "/mnist");
     // --out's parent must exist, as on any file system
     fs.mkdirs(new org.apache.hadoop.fs.Path(root + "/runs"));
@@ -58,11 +52,8 @@ class HdfsTrainingTest {
 
   @AfterAll
   static void stopHdfs() throws Exception {
-    if (fs != null) {
-      fs.close();
-    }
     if (hdfs != null) {
-      hdfs.shutdown();
+      hdfs.close();
     }
   }
 
@@ -70,12 +61,8 @@ class HdfsTrainingTest {
   void trainsFromHdfsAndWritesAReloadableModelToHdfs() throws Exception {
     assertThat(root).startsWith("hdfs://");
     String out = root + "/runs/first";
-    StringWriter err = new StringWriter();
-    var cl = MnistJob.commandLine();
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute("train", "--master", "local[2]", "--data", root + "/mnist", "--out", out,
+    CliRun.succeeding("train", "--master", "local[2]", "--data", root + "/mnist", "--out", out,
         "--train-limit", "2000", "--epochs", "1");
-    assertThat(code).as("exit code; stderr: %s", err).isZero();
 
     // exactly the run's outputs, and no temporary or moved-aside sibling left beside them
     assertThat(names(fs.listStatus(new org.apache.hadoop.fs.Path(out))))
@@ -95,22 +82,17 @@ class HdfsTrainingTest {
     // model.zip, read from HDFS, predicts the test set exactly as metrics.json says
     ModelStore.Loaded loaded = store.load(out + "/" + ModelStore.MODEL);
     assertThat(loaded.normalizer()).isInstanceOf(ImagePreProcessingScaler.class);
-    MnistData mnist = new MnistLoader(new Configuration()).load(MNIST);
-    var raw = new MinibatchAssembler(new PixelScaler(Scaling.NONE, 0, 1), 500).assemble(mnist.test());
-    var it = new ListDataSetIterator<>(raw, 1);
-    it.setPreProcessor((DataSetPreProcessor) loaded.normalizer());
-    Evaluation eval = loaded.network().evaluate(it);
+    MnistData mnist = RealMnist.data();
+    Evaluation eval = StoredModelCheck.evaluate(loaded, mnist.test(), 500);
     assertThat(eval.accuracy()).isEqualTo(m.test().accuracy());
   }
 
   @Test
   void missingHdfsFolderIsBadInput() {
-    StringWriter err = new StringWriter();
-    var cl = MnistJob.commandLine();
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute("train", "--master", "local[2]", "--data", root + "/no-such-folder", "--out", root + "/runs/none");
-    assertThat(code).isEqualTo(MnistJob.BAD_INPUT);
-    assertThat(err.toString()).contains(root + "/no-such-folder").contains("no such data folder");
+    CliRun run = CliRun.execute("train", "--master", "local[2]", "--data", root + "/no-such-folder", "--out",
+        root + "/runs/none");
+    assertThat(run.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(run.err()).contains(root + "/no-such-folder").contains("no such data folder");
   }
 
   /** Copies the four MNIST files of the local {@code mnist.dir} into {@code folder} of {@code fs}. */

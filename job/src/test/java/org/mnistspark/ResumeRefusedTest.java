@@ -2,31 +2,29 @@ package org.mnistspark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
+import org.mnistspark.pipeline.Resumption;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.ModelState;
 import org.mnistspark.train.ProgressState;
 import org.mnistspark.train.TrainingState;
-import picocli.CommandLine;
 
 /**
  * A checkpoint continues only the run that wrote it: resuming with a changed option, changed data
@@ -35,7 +33,7 @@ import picocli.CommandLine;
  * leaving the checkpoints as they were.
  */
 class ResumeRefusedTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static final List<String> OPTIONS = List.of("--master", "local[2]", "--train-limit", "2000");
   static MnistData data;
 
@@ -45,8 +43,8 @@ class ResumeRefusedTest {
 
   @BeforeAll
   static void mnist() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    data = new MnistLoader(new Configuration()).load(MNIST);
+    RealMnist.dir();
+    data = RealMnist.data();
   }
 
   /** A checkpoint after epoch 2 of a run with OPTIONS, as the train command would write it. */
@@ -59,7 +57,7 @@ class ResumeRefusedTest {
     ProgressState progress = new ProgressState(List.of(), List.of(), 0, 3200, null, null);
     TrainingState state = new TrainingState(2, ModelState.of(LeNet.network(config)), null, progress);
     Checkpoints.beside(out.toString(), new Configuration()).write(
-        new Checkpoint(config.asMap(), data.files(), new PixelScaler(Scaling.MINMAX, 0, 255), 2, List.of(), state), 2);
+        new Checkpoint(config.asMap(), data.files(), PixelScaler.minmax(), 2, List.of(), state), 2);
   }
 
   @Test
@@ -133,18 +131,8 @@ class ResumeRefusedTest {
     args.addAll(OPTIONS);
     args.addAll(List.of(options));
     List<String> before = listing();
-    CommandLine cl = MnistJob.commandLine();
-    StringWriter stdout = new StringWriter();
-    StringWriter stderr = new StringWriter();
-    cl.setOut(new PrintWriter(stdout, true));
-    cl.setErr(new PrintWriter(stderr, true));
+    CliRun.execute(args).assertRefused("mnist-job: " + line);
 
-    int code = cl.execute(args.toArray(String[]::new));
-
-    assertThat(code).as("exit code; stderr %s", stderr).isEqualTo(MnistJob.BAD_INPUT);
-    assertThat(stderr.toString().lines()).as("stderr").containsExactly("mnist-job: " + line);
-    assertThat(stdout.toString()).as("stdout").isEmpty();
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
     assertThat(out).doesNotExist();
     assertThat(listing()).as("nothing written or deleted").isEqualTo(before);
   }

@@ -1,7 +1,6 @@
 package org.mnistspark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mnistspark.SubmitScripts.MNIST;
 import static org.mnistspark.SubmitScripts.ROOT;
 import static org.mnistspark.SubmitScripts.SMALL_RUN;
 import static org.mnistspark.SubmitScripts.deleteRecursively;
@@ -10,7 +9,6 @@ import static org.mnistspark.SubmitScripts.freePort;
 import static org.mnistspark.SubmitScripts.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -27,6 +25,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.mnistspark.SubmitScripts.Result;
+import org.mnistspark.cli.MnistJob;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.submit.SparkSecret;
 
@@ -51,7 +51,7 @@ class SecureClusterIT {
 
   @BeforeAll
   static void startAuthenticatedClusterAndTheRefusedClients() throws Exception {
-    assertThat(new File(MNIST, "train-images-idx3-ubyte")).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     new SubmitScripts(RUN_DIR, WORK).script(60, "submit/standalone.sh", "stop"); // leftovers of an interrupted run
     deleteRecursively(WORK);
     Files.createDirectories(EVENTS);

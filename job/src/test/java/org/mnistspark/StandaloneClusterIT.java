@@ -2,7 +2,6 @@ package org.mnistspark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.mnistspark.SubmitScripts.MNIST;
 import static org.mnistspark.SubmitScripts.ROOT;
 import static org.mnistspark.SubmitScripts.SMALL_RUN;
 import static org.mnistspark.SubmitScripts.finish;
@@ -11,7 +10,6 @@ import static org.mnistspark.SubmitScripts.logOf;
 import static org.mnistspark.SubmitScripts.metrics;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,6 +34,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.mnistspark.SubmitScripts.Result;
+import org.mnistspark.cli.MnistJob;
+import org.mnistspark.data.RealMnist;
+import org.mnistspark.spark.SparkSetup;
 
 /**
  * The job as users run it on a cluster: submit/standalone.sh starts a real standalone cluster (a
@@ -57,7 +58,7 @@ class StandaloneClusterIT {
 
   @BeforeAll
   static void startClusterOfTwoWorkers() throws Exception {
-    assertThat(new File(MNIST, "train-images-idx3-ubyte")).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     Files.createDirectories(WORK);
     // the driver logs each averaging round at DEBUG, so a test can act in the middle of training
     Files.writeString(WORK.resolve("log4j2.properties"), Files.readString(ROOT.resolve("conf/log4j2.properties"))

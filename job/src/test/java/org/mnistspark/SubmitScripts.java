@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
 
 /**
@@ -24,7 +25,7 @@ import org.mnistspark.output.ModelStore;
  */
 final class SubmitScripts {
   static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   /** 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16 (the last round 2 x 5). */
   static final List<String> SMALL_TRAINING = List.of("--train-limit", "3000", "--epochs", "1",
       "--batch-size-per-worker", "16", "--averaging-frequency", "10");

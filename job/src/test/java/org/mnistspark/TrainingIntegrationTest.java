@@ -4,26 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.cli.CliRun;
 import org.mnistspark.data.MnistData;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.StoredModelCheck;
 import org.mnistspark.report.RunReportCheck;
-import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
-import org.mnistspark.train.MinibatchAssembler;
 import org.nd4j.evaluation.classification.Evaluation;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
 import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
 
@@ -32,25 +26,21 @@ import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
  * reload the saved model the way a user would and check it predicts what metrics.json says.
  */
 class TrainingIntegrationTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static MnistData mnist;
 
   @BeforeAll
   static void loadMnist() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    mnist = new MnistLoader(new Configuration()).load(MNIST);
+    RealMnist.dir();
+    mnist = RealMnist.data();
   }
 
   /** Runs the job's train command; returns its exit code, failing with its stderr when it is not 0. */
   static void train(Path out, String... options) {
-    StringWriter err = new StringWriter();
-    var cl = MnistJob.commandLine();
-    cl.setErr(new PrintWriter(err));
     List<String> args = new java.util.ArrayList<>(List.of(
         "train", "--master", "local[2]", "--data", MNIST, "--out", out.toString()));
     args.addAll(Arrays.asList(options));
-    int code = cl.execute(args.toArray(String[]::new));
-    assertThat(code).as("exit code; stderr: %s", err).isZero();
+    CliRun.succeeding(args);
   }
 
   @Test
@@ -123,10 +113,7 @@ class TrainingIntegrationTest {
 
   /** Raw 0..255 test pixels through the stored normalizer, as an inference service would do it. */
   private static Evaluation evaluateLikeAUser(ModelStore.Loaded loaded) {
-    List<DataSet> raw = new MinibatchAssembler(new PixelScaler(Scaling.NONE, 0, 1), 500).assemble(mnist.test());
-    var it = new ListDataSetIterator<>(raw, 1);
-    it.setPreProcessor((org.nd4j.linalg.dataset.api.DataSetPreProcessor) loaded.normalizer());
-    return loaded.network().evaluate(it);
+    return StoredModelCheck.evaluate(loaded, mnist.test(), 500);
   }
 
   private static void assertMetricsShape(JsonNode m, int epochs) {

@@ -3,6 +3,8 @@ package org.mnistspark;
 import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.config.JobConfig;
+import org.mnistspark.spark.SparkSetup;
 
 /**
  * A small Spark context for unit tests, configured as the job configures it (Kryo with ND4J's

@@ -9,19 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.mnistspark.JobConfig;
-import org.mnistspark.JobOptions;
-import org.mnistspark.SparkSetup;
-import org.mnistspark.TrainingInput;
-import org.mnistspark.TrainingJob;
+import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.JobOptions;
+import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.pipeline.TrainingPipeline;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.spark.SparkSetup;
 import org.mnistspark.train.DistributedTrainer;
-import org.mnistspark.train.MinibatchAssembler;
 import org.mnistspark.train.SingleJvmTrainer;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -85,6 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private int done;
   private int total;
+  private TrainingPipeline pipeline;
 
   @Override
   public Integer call() throws Exception {
@@ -104,7 +105,8 @@ public final class BenchCommand implements Callable<Integer> {
     JobConfig throughput = base.with("train-limit", Math.round(subset / (1 - base.validationFraction())))
         .with("epochs", 2).with("validations-per-epoch", 1);
     JobConfig toTarget = base.with("epochs", epochLimit).with("stop-at-validation-accuracy", goal);
-    MnistData data = TrainingInput.load(SparkSetup.hadoopConf(SparkSetup.sparkConf(base)), List.of(base, throughput, toTarget));
+    pipeline = TrainingPipeline.of(base);
+    MnistData data = pipeline.load(List.of(base, throughput, toTarget));
     boolean ownRate = base.learningRate() != KERAS_ADAM_RATE;
     total = fitBatches.size() * fitThreads.size() + batches.size() * freqs.size() + 1 + fitBatches.size() + (ownRate ? 1 : 0) + 3;
     List<BenchResults.Run> runs = new ArrayList<>();
@@ -115,7 +117,7 @@ public final class BenchCommand implements Callable<Integer> {
         runs.add(fit(BenchResults.THROUGHPUT, throughput.with("batch-size-per-worker", b), t, data, goal));
       }
     }
-    try (JavaSparkContext sc = SparkSetup.start(SparkSetup.sparkConf(base), new SparkSetup.TaskCounter())) {
+    try (JavaSparkContext sc = pipeline.startSpark(new SparkSetup.TaskCounter())) {
       for (int b : batches) {
         for (int f : freqs) {
           runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.with("batch-size-per-worker", b).with("averaging-frequency", f), data, goal));
@@ -162,10 +164,12 @@ public final class BenchCommand implements Callable<Integer> {
     Nd4j.getEnvironment().setMaxThreads(threads);
     int trainCount = Sharder.trainCount(data.train().size(), c.trainLimit(), c.validationFraction());
     int used = c.trainLimit() > 0 ? Math.min(c.trainLimit(), data.train().size()) : data.train().size();
-    PixelScaler scaler = new PixelScaler(c.scaling(), 0, 255);
+    List<LabeledImage> train = data.train().range(0, trainCount);
+    // fitted on the training part, as the Spark runs' scaler (was minmax's numbers whatever the scaling)
+    PixelScaler scaler = PixelScaler.fit(c.scaling(), train);
     PeakMemory.reset();
-    DistributedTrainer.Result r = new SingleJvmTrainer(c).train(data.train().range(0, trainCount),
-        data.train().range(trainCount, used), scaler, (s, n) -> {});
+    DistributedTrainer.Result r = new SingleJvmTrainer(c).train(train, data.train().range(trainCount, used), scaler,
+        (s, n) -> {});
     double test = Evaluator.evaluate(r.network(), new MinibatchAssembler(scaler, c.evalBatchSize()).assemble(data.test())).accuracy();
     return logged(BenchResults.Run.of(phase, "fit", c.batchSizePerWorker(), 0, threads, c.learningRate(), trainCount, r, goal,
         test, PeakMemory.peakMiB()));
@@ -176,7 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
     // local mode: every task shares this process, so its thread setting is the tasks' setting
     Nd4j.getEnvironment().setMaxThreads(c.threadsPerTask());
     PeakMemory.reset();
-    TrainingJob.Outcome o = new TrainingJob(sc, new SparkSetup.TaskCounter()).run(c, data, (s, n) -> {});
+    TrainingPipeline.Outcome o = pipeline.trainOn(sc, new SparkSetup.TaskCounter(), c, data, (s, n) -> {});
     return logged(BenchResults.Run.of(phase, c.trainer(), c.batchSizePerWorker(), c.averagingFrequency(), c.threadsPerTask(),
         c.learningRate(), o.metrics().data().trainImages(), o.training(), goal, o.metrics().test().accuracy(), PeakMemory.peakMiB()));
   }

@@ -6,9 +6,8 @@ import java.util.List;
 import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.data.LabeledImage;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
-import org.mnistspark.train.MinibatchAssembler;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -16,7 +15,7 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 /** Evaluates a trained network on the driver, over the whole test set. */
 public final class Evaluator {
   /** Raw 0..255 pixels: a saved model scales them itself, with the normalizer stored beside it. */
-  public static final PixelScaler RAW = new PixelScaler(Scaling.NONE, 0, 1);
+  public static final PixelScaler RAW = PixelScaler.none();
 
   private Evaluator() {}
 

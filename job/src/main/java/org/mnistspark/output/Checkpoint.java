@@ -2,6 +2,7 @@ package org.mnistspark.output;
 
 import java.util.List;
 import java.util.Map;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.NetworkProbe;

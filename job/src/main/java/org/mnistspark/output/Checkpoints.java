@@ -13,7 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
-import org.mnistspark.InvalidOptionException;
+import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.ModelState;

@@ -24,7 +24,7 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
-import org.mnistspark.InvalidOptionException;
+import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.FileSystems;
 
 /**

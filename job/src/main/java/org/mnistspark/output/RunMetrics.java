@@ -56,4 +56,72 @@ public record RunMetrics(
    * @param executors tasks run per executor id (the driver is "driver" in local mode)
    */
   public record Spark(String master, String applicationId, int defaultParallelism, int partitions, Map<String, Long> executors) {}
+
+  /** A new builder: the run's parts in named groups, then {@link Builder#build()}; groups not given are null. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link RunMetrics} from a few named groups instead of sixteen positional arguments. */
+  public static final class Builder {
+    private Map<String, Object> config;
+    private Data data;
+    private Scaling scaling;
+    private DistributedTrainer.Result training;
+    private List<NetworkProbe> mechanism;
+    private TestMetrics test;
+    private Spark spark;
+    private Resumed resumedFrom;
+    private CheckpointCost checkpoints;
+    private double wallSeconds;
+    private String finishedAt;
+
+    private Builder() {}
+
+    /** What the run was given: every effective option, the data it read, the fitted scaling. */
+    public Builder input(Map<String, Object> config, Data data, Scaling scaling) {
+      this.config = config;
+      this.data = data;
+      this.scaling = scaling;
+      return this;
+    }
+
+    /**
+     * What training produced (epochs, validation curve, why it stopped early, the kept check, round
+     * and phase times) and what the probes measured along the way.
+     */
+    public Builder training(DistributedTrainer.Result training, List<NetworkProbe> mechanism) {
+      this.training = training;
+      this.mechanism = mechanism;
+      return this;
+    }
+
+    /** The test set's metrics, and the Spark application that computed them. */
+    public Builder evaluation(TestMetrics test, Spark spark) {
+      this.test = test;
+      this.spark = spark;
+      return this;
+    }
+
+    /** Where a resumed run continued from (null from scratch), what writing checkpoints cost (null if none). */
+    public Builder checkpoints(Resumed resumedFrom, CheckpointCost cost) {
+      this.resumedFrom = resumedFrom;
+      this.checkpoints = cost;
+      return this;
+    }
+
+    /** The run's wall seconds and when it finished (ISO-8601). */
+    public Builder finished(double wallSeconds, String finishedAt) {
+      this.wallSeconds = wallSeconds;
+      this.finishedAt = finishedAt;
+      return this;
+    }
+
+    public RunMetrics build() {
+      DistributedTrainer.Result t = training;
+      return new RunMetrics(config, data, scaling, t == null ? null : t.epochs(), t == null ? null : t.curve(),
+          t == null ? null : t.stoppedEarly(), t == null ? null : t.kept(), test, spark, t == null ? null : t.rounds(),
+          t == null ? null : t.phases(), mechanism, resumedFrom, checkpoints, wallSeconds, finishedAt);
+    }
+  }
 }

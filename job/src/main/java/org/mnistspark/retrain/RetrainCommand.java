@@ -10,16 +10,16 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import org.mnistspark.InvalidOptionException;
-import org.mnistspark.JobConfig;
-import org.mnistspark.JobOptions;
-import org.mnistspark.Resumption;
-import org.mnistspark.SparkSetup;
-import org.mnistspark.TrainCommand;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.JobOptions;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.pipeline.Resumption;
+import org.mnistspark.pipeline.TrainingPipeline;
+import org.mnistspark.spark.SparkSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -92,7 +92,8 @@ public final class RetrainCommand implements Callable<Integer> {
     try {
       // Train the candidate into runs/<run> with the train command's own flow, continuing an
       // interrupted candidate's training if its options and data are this run's.
-      TrainCommand.Trained candidate = TrainCommand.trainAndSave(job.with("out", root.run(run).toString()),
+      JobConfig candidateConfig = job.with("out", root.run(run).toString());
+      TrainingPipeline.Trained candidate = TrainingPipeline.of(candidateConfig).run(candidateConfig,
           interruptedCandidate(root));
       double accuracy = candidate.outcome().metrics().test().accuracy();
 

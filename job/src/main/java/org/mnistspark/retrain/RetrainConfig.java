@@ -1,11 +1,14 @@
 package org.mnistspark.retrain;
 
+import static org.mnistspark.config.Validators.atLeast;
+import static org.mnistspark.config.Validators.range;
+
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import java.io.File;
 import java.util.Map;
-import org.mnistspark.InvalidOptionException;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
 
 /**
  * The {@code mnist.retrain} block of the configuration, read once and checked before anything
@@ -54,28 +57,6 @@ public record RetrainConfig(String root, double tolerance, double floor, int kee
     if (v.isEmpty()) {
       throw new InvalidOptionException("root", "", "must be given: the folder (any Hadoop path) that holds runs/, "
           + "production and history.jsonl");
-    }
-    return v;
-  }
-
-  /** A value in [min, 1] or [min, 1). */
-  private static double range(Config c, String key, double min, boolean oneAllowed, String problem) {
-    double v = c.getDouble(key);
-    if (!(v >= min && (oneAllowed ? v <= 1 : v < 1))) {
-      throw new InvalidOptionException(key, String.valueOf(v), problem);
-    }
-    return v;
-  }
-
-  private static int atLeast(Config c, String key, int min) {
-    int v;
-    try {
-      v = c.getInt(key);
-    } catch (ConfigException.WrongType e) {
-      throw new InvalidOptionException(key, c.getValue(key).unwrapped().toString(), "must be a whole number");
-    }
-    if (v < min) {
-      throw new InvalidOptionException(key, String.valueOf(v), "must be at least " + min);
     }
     return v;
   }

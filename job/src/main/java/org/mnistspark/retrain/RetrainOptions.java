@@ -1,10 +1,10 @@
 package org.mnistspark.retrain;
 
 import java.io.File;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.mnistspark.config.CommandLineOverrides;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,13 +47,8 @@ public final class RetrainOptions {
 
   /** Returns the effective retrain settings: reference.conf, then {@code conf}, then these options. */
   public RetrainConfig resolve(File conf) {
-    Map<String, Object> overrides = new LinkedHashMap<>();
-    for (OptionSpec o : spec.options()) {
-      boolean given = spec.commandLine().getParseResult().hasMatchedOption(o);
-      if (given && o.userObject() instanceof java.lang.reflect.Field f && f.getDeclaringClass() == RetrainOptions.class) {
-        overrides.put(RetrainConfig.BLOCK + "." + o.longestName().substring(2), o.getValue());
-      }
-    }
+    Map<String, Object> overrides = CommandLineOverrides.given(spec, RetrainOptions.class, RetrainConfig.BLOCK + ".",
+        Set.of());
     return RetrainConfig.load(conf, overrides);
   }
 }

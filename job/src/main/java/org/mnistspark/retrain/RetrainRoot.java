@@ -25,7 +25,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
-import org.mnistspark.InvalidOptionException;
+import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.OutputFolder;
 

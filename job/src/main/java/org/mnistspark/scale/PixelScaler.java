@@ -1,6 +1,8 @@
 package org.mnistspark.scale;
 
 import java.io.Serializable;
+import java.util.List;
+import java.util.function.Supplier;
 import org.apache.spark.api.java.JavaRDD;
 import org.mnistspark.data.LabeledImage;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -15,14 +17,54 @@ import org.nd4j.linalg.factory.Nd4j;
 public record PixelScaler(Scaling kind, double offset, double divisor) implements Serializable {
 
   /**
+   * @throws IllegalArgumentException if the numbers are not the kind's: none is (0, 1), minmax
+   *     (0, 255), standardize a finite mean and a positive finite std
+   */
+  public PixelScaler {
+    boolean fits = switch (kind) {
+      case NONE -> offset == 0 && divisor == 1;
+      case MINMAX -> offset == 0 && divisor == 255;
+      case STANDARDIZE -> Double.isFinite(offset) && divisor > 0 && Double.isFinite(divisor);
+    };
+    if (!fits) {
+      throw new IllegalArgumentException("scaling " + kind.label() + " cannot have offset " + offset + " and divisor "
+          + divisor + " (none is 0 and 1, minmax 0 and 255, standardize a mean and a positive std)");
+    }
+  }
+
+  /** Raw pixels, 0..255: x -> x. */
+  public static PixelScaler none() {
+    return new PixelScaler(Scaling.NONE, 0, 1);
+  }
+
+  /** x -> x / 255. */
+  public static PixelScaler minmax() {
+    return new PixelScaler(Scaling.MINMAX, 0, 255);
+  }
+
+  /** x -> (x - mean) / std with statistics fitted elsewhere (a checkpoint's, a test's). */
+  public static PixelScaler standardized(double mean, double std) {
+    return new PixelScaler(Scaling.STANDARDIZE, mean, std);
+  }
+
+  /**
    * Returns the scaler of the given kind, fitting mean and std on {@code trainImages} (the
    * training split only) when the kind needs them.
    */
   public static PixelScaler fit(Scaling kind, JavaRDD<LabeledImage> trainImages) {
+    return fit(kind, () -> PixelMoments.of(trainImages));
+  }
+
+  /** As {@link #fit(Scaling, JavaRDD)} over images on the driver (a single-JVM run's). */
+  public static PixelScaler fit(Scaling kind, List<LabeledImage> trainImages) {
+    return fit(kind, () -> trainImages.stream().reduce(PixelMoments.EMPTY, PixelMoments::add, PixelMoments::merge));
+  }
+
+  private static PixelScaler fit(Scaling kind, Supplier<PixelMoments> moments) {
     return switch (kind) {
-      case NONE -> new PixelScaler(kind, 0, 1);
-      case MINMAX -> new PixelScaler(kind, 0, 255);
-      case STANDARDIZE -> standardize(PixelMoments.of(trainImages));
+      case NONE -> none();
+      case MINMAX -> minmax();
+      case STANDARDIZE -> standardize(moments.get());
     };
   }
 
@@ -32,7 +74,7 @@ public record PixelScaler(Scaling kind, double offset, double divisor) implement
     if (std == 0) {
       throw new IllegalArgumentException("all training pixels are equal; cannot standardize");
     }
-    return new PixelScaler(Scaling.STANDARDIZE, moments.mean(), std);
+    return standardized(moments.mean(), std);
   }
 
   public float apply(int pixel) {

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.train.EpochStats;
 import org.mnistspark.train.NetworkProbe;

@@ -22,7 +22,7 @@ public final class StudyFolder {
   private final OutputFolder folder;
 
   /**
-   * @throws org.mnistspark.InvalidOptionException if {@code location} cannot hold a study's outputs
+   * @throws org.mnistspark.config.InvalidOptionException if {@code location} cannot hold a study's outputs
    *     (it is a file, or a folder this job did not write)
    */
   public StudyFolder(Configuration hadoop, String location) {

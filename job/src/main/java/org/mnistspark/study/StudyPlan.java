@@ -2,7 +2,7 @@ package org.mnistspark.study;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.scale.Scaling;
 
 /**

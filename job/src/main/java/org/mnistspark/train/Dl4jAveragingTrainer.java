@@ -3,22 +3,23 @@ package org.mnistspark.train;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
-import org.deeplearning4j.spark.stats.EventStats;
-import org.deeplearning4j.spark.stats.ExampleCountEventStats;
-import org.deeplearning4j.spark.time.SystemClockTimeSource;
-import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.TrainingMaster;
+import org.deeplearning4j.spark.api.stats.SparkTrainingStats;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
-import org.mnistspark.JobConfig;
+import org.deeplearning4j.spark.stats.EventStats;
+import org.deeplearning4j.spark.stats.ExampleCountEventStats;
+import org.mnistspark.DetachedNd4jRegistrator;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImage;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.spark.SparkSetup;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -49,8 +50,8 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
     JavaRDD<DataSet> validation = validationRecords.mapPartitions(new MinibatchAssembler(scaler, config.evalBatchSize()));
     MultiLayerNetwork net = LeNet.network(config);
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, trainingMaster(config));
-    // DL4J's default time source asks pool.ntp.org, which fails where the cluster is offline
-    System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+    // DL4J's default time source asks pool.ntp.org, which fails where the cluster is offline:
+    // SparkSetup.configureJvm sets the system clock's as the job starts.
     spark.setCollectTrainingStats(true);
     // The validation batches are reused every epoch; the training RDD is persisted by DL4J itself.
     // Any storage level is safe since SparkSetup registers DetachedNd4jRegistrator (with ND4J's own

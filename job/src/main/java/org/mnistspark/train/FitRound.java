@@ -7,6 +7,7 @@ import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.data.LabeledImage;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.nd4j.linalg.dataset.DataSet;
 
 /**

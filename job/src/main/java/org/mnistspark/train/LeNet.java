@@ -11,7 +11,9 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
+import org.mnistspark.scale.MinibatchAssembler;
+import org.mnistspark.spark.SparkSetup;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -33,8 +35,9 @@ public final class LeNet {
   private LeNet() {}
 
   /**
-   * Returns the network configuration, and turns DL4J's oneDNN helpers on in this JVM (executors
-   * in other JVMs get the same property from {@code SparkSetup}).
+   * Returns the network configuration. DL4J's oneDNN helpers are used where the JVM has them on:
+   * the job turns them on once as it starts ({@code SparkSetup.configureJvm}), executors in other
+   * JVMs get the same property from {@code SparkSetup.sparkConf}.
    */
   public static MultiLayerConfiguration configuration(long seed, double learningRate) {
     return configuration(seed, learningRate, "adam");
@@ -49,7 +52,6 @@ public final class LeNet {
 
   /** As {@link #configuration(long, double)} with {@code optimizer} "adam" or "sgd" (plain, no momentum). */
   public static MultiLayerConfiguration configuration(long seed, double learningRate, String optimizer) {
-    useOneDnnHelpers();
     IUpdater updater = switch (optimizer) {
       case "adam" -> new Adam(learningRate);
       case "sgd" -> new Sgd(learningRate);

@@ -2,8 +2,9 @@ package org.mnistspark.train;
 
 import java.util.List;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImage;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
 import org.nd4j.linalg.dataset.DataSet;
 

@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
-import org.mnistspark.train.MinibatchAssembler;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 

@@ -6,7 +6,7 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import org.mnistspark.InvalidOptionException;
+import org.mnistspark.config.InvalidOptionException;
 
 /**
  * How predict writes one record per image. Probabilities are written as Java writes a float

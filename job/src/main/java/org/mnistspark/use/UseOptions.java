@@ -3,7 +3,7 @@ package org.mnistspark.use;
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import picocli.CommandLine.Option;
 
 /**

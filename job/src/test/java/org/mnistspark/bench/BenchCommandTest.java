@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +13,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
@@ -23,16 +22,12 @@ import org.mnistspark.train.ValidationPoint;
 
 /** The benchmark's quick mode produces well-formed, self-consistent results; how fast is for the benchmark itself to say. */
 class BenchCommandTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
 
   @Test
   void quickBenchComparesEveryTrainerByThroughputAndTimeToAccuracy(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("bench");
-    StringWriter err = new StringWriter();
-    var cl = MnistJob.commandLine();
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute("bench", "--quick", "--master", "local[2]", "--data", MNIST, "--out", out.toString());
-    assertThat(code).as("stderr: %s", err).isZero();
+    CliRun.succeeding("bench", "--quick", "--master", "local[2]", "--data", MNIST, "--out", out.toString());
 
     JsonNode r = ModelStore.JSON.readTree(out.resolve("results.json").toFile());
     assertThat(r.at("/machine/cores").asInt()).isPositive();

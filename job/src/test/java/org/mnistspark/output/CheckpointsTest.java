@@ -3,7 +3,6 @@ package org.mnistspark.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,12 +14,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.InvalidOptionException;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.EpochStats;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.LeNet;
@@ -35,7 +33,7 @@ import org.mnistspark.train.ValidationPoint;
  * written all or nothing, only the newest K remain, and nothing this job did not write is used or deleted.
  */
 class CheckpointsTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static JobConfig config;
   static MnistData data;
   static ModelState initial;
@@ -45,9 +43,9 @@ class CheckpointsTest {
 
   @BeforeAll
   static void networks() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     config = JobConfig.load(null, Map.of("master", "local[2]", "data", MNIST, "train-limit", 2000));
-    data = new MnistLoader(new Configuration()).load(MNIST);
+    data = RealMnist.data();
     initial = ModelState.of(LeNet.network(config));
     other = ModelState.of(LeNet.network(config.with("seed", 7)));
   }
@@ -63,7 +61,7 @@ class CheckpointsTest {
         new ValidationPoint(epoch, 800L * epoch, 2.5 * epoch, 0.91, null));
     ProgressState progress = new ProgressState(curve, List.of(new EpochStats(epoch, 2.5, 320.0, 0.4, 0.91, 800, 0.3)),
         2_500_000_000L * epoch, 800L * epoch, best == null ? null : curve.get(1), curve.get(1));
-    return new Checkpoint(config.asMap(), data.files(), new PixelScaler(Scaling.STANDARDIZE, 33.318421449829934, 78.56748998339798),
+    return new Checkpoint(config.asMap(), data.files(), PixelScaler.standardized(33.318421449829934, 78.56748998339798),
         2, List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))),
         new TrainingState(epoch, initial, best, progress));
   }

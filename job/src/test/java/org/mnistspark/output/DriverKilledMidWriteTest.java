@@ -3,7 +3,6 @@ package org.mnistspark.output;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,10 +12,9 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.ChildJvm;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.report.RunReport;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LeNet;
 
 /**
@@ -27,19 +25,19 @@ import org.mnistspark.train.LeNet;
  * tested: a crash between the two renames that replace an existing output (see README, Faults).
  */
 class DriverKilledMidWriteTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
 
   @TempDir Path tmp;
 
   @Test
   void killDuringModelZipLeavesThePreviousOutputWholeAndOnlyAHiddenPartialSibling() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     Path out = tmp.resolve("run");
     ModelStore store = new ModelStore(new Configuration());
     // A complete earlier run at --out.
     MultiLayerNetwork previous = new MultiLayerNetwork(LeNet.configuration(7, 1e-3));
     previous.init();
-    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler minmax = PixelScaler.minmax();
     RunMetrics previousMetrics = ModelStoreTest.metrics(minmax);
     store.save(store.folder("--out", out.toString()), previous, minmax.toNormalizer(), previousMetrics, "previous run",
         RunReport.files(previousMetrics));

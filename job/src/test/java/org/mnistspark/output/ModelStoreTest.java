@@ -14,7 +14,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.report.RunReport;
@@ -22,10 +22,10 @@ import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.EpochStats;
-import org.mnistspark.train.ValidationPoint;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.NetworkProbe;
+import org.mnistspark.train.ValidationPoint;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
@@ -60,25 +60,25 @@ class ModelStoreTest {
       perClass.add(new TestMetrics.ClassMetrics(i, 0.9, 0.9, 0.9));
     }
     boolean fitted = scaler.kind() == Scaling.STANDARDIZE;
-    return new RunMetrics(
-        config.asMap(),
-        new RunMetrics.Data("mnist", List.of(new MnistData.InputFile("file:/d/train-images-idx3-ubyte", 47_040_016,
-            "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db")), 48_000, 12_000, 10_000),
-        new RunMetrics.Scaling(scaler.kind().label(), scaler.offset(), scaler.divisor(),
-            fitted ? scaler.offset() : null, fitted ? scaler.divisor() : null),
-        List.of(new EpochStats(1, 12.5, 3840.0, 0.31, 0.95, 48_000, 0.2), new EpochStats(2, 11.0, 4363.6, 0.12, 0.97, 48_000, 0.1)),
-        List.of(new ValidationPoint(1, 48_000, 12.5, 0.95, 0.2), new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1)),
-        null,
-        new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1),
-        new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
-        new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)),
-        new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10),
+    List<EpochStats> epochs = List.of(new EpochStats(1, 12.5, 3840.0, 0.31, 0.95, 48_000, 0.2),
+        new EpochStats(2, 11.0, 4363.6, 0.12, 0.97, 48_000, 0.1));
+    List<ValidationPoint> curve = List.of(new ValidationPoint(1, 48_000, 12.5, 0.95, 0.2),
+        new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1));
+    DistributedTrainer.Result training = new DistributedTrainer.Result(null, epochs, curve,
         Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
-        List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))),
-        new RunMetrics.Resumed("file:/o/run.checkpoints/epoch-0001", 1),
-        new RunMetrics.CheckpointCost(1, 1, 0.2, 15_000_000, 0),
-        25.5,
-        "2026-01-01T00:00:00Z");
+        new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10), null, new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1));
+    return RunMetrics.builder()
+        .input(config.asMap(), new RunMetrics.Data("mnist", List.of(new MnistData.InputFile(
+            "file:/d/train-images-idx3-ubyte", 47_040_016, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db")),
+            48_000, 12_000, 10_000), new RunMetrics.Scaling(scaler.kind().label(), scaler.offset(), scaler.divisor(),
+            fitted ? scaler.offset() : null, fitted ? scaler.divisor() : null))
+        .training(training, List.of(new NetworkProbe(0, 0, List.of(new LayerProbe("conv1", 10.6, 196, 0.12, 220)))))
+        .evaluation(new TestMetrics(100, 0.9, 0.9, 0.9, 0.9, List.copyOf(perClass), cm),
+            new RunMetrics.Spark("local[2]", "local-123", 2, 4, Map.of("driver", 17L)))
+        .checkpoints(new RunMetrics.Resumed("file:/o/run.checkpoints/epoch-0001", 1),
+            new RunMetrics.CheckpointCost(1, 1, 0.2, 15_000_000, 0))
+        .finished(25.5, "2026-01-01T00:00:00Z")
+        .build();
   }
 
   private static List<String> names(Path dir) throws Exception {
@@ -105,7 +105,7 @@ class ModelStoreTest {
   @Test
   void minmaxModelRoundTrips() throws Exception {
     Path out = tmp.resolve("minmax-run");
-    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler scaler = PixelScaler.minmax();
     RunMetrics metrics = metrics(scaler);
 
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "== evaluation ==\naccuracy 0.9\n", RunReport.files(metrics));
@@ -124,7 +124,7 @@ class ModelStoreTest {
   @Test
   void standardizeModelRoundTrips() throws Exception {
     Path out = tmp.resolve("standardize-run");
-    PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.318421, 78.567489);
+    PixelScaler scaler = PixelScaler.standardized(33.318421, 78.567489);
 
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
 
@@ -140,7 +140,7 @@ class ModelStoreTest {
   @Test
   void rawPixelModelHasNoNormalizer() throws Exception {
     Path out = tmp.resolve("none-run");
-    PixelScaler scaler = new PixelScaler(Scaling.NONE, 0, 1);
+    PixelScaler scaler = PixelScaler.none();
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
     assertSavedExactly(out);
     assertLoadsTheSameNetwork(out);
@@ -150,10 +150,10 @@ class ModelStoreTest {
   @Test
   void savingAgainReplacesTheFolder() throws Exception {
     Path out = tmp.resolve("run");
-    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler minmax = PixelScaler.minmax();
     store.save(store.folder("--out", out.toString()), net, minmax.toNormalizer(), metrics(minmax), "first", RunReport.files(metrics(minmax)));
 
-    PixelScaler standardize = new PixelScaler(Scaling.STANDARDIZE, 30, 80);
+    PixelScaler standardize = PixelScaler.standardized(30, 80);
     store.save(store.folder("--out", out.toString()), net, standardize.toNormalizer(), metrics(standardize), "second", RunReport.files(metrics(standardize)));
 
     assertSavedExactly(out);
@@ -166,7 +166,7 @@ class ModelStoreTest {
   @Test
   void metricsJsonRoundTrips() throws Exception {
     Path out = tmp.resolve("metrics-run");
-    PixelScaler scaler = new PixelScaler(Scaling.STANDARDIZE, 33.3, 78.6);
+    PixelScaler scaler = PixelScaler.standardized(33.3, 78.6);
     RunMetrics metrics = metrics(scaler);
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics, "eval", RunReport.files(metrics));
 
@@ -186,7 +186,7 @@ class ModelStoreTest {
     assertThat(viaStore).usingRecursiveComparison().isEqualTo(read);
 
     // minmax has no fitted statistics: null, not 0
-    PixelScaler minmax = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler minmax = PixelScaler.minmax();
     Path out2 = tmp.resolve("metrics-minmax");
     store.save(store.folder("--out", out2.toString()), net, minmax.toNormalizer(), metrics(minmax), "eval", RunReport.files(metrics(minmax)));
     RunMetrics m2 = store.readMetrics(out2.toString());
@@ -198,7 +198,7 @@ class ModelStoreTest {
   @Test
   void aModelIsLoadedOnlyAsItWasWritten() throws Exception {
     Path out = tmp.resolve("run");
-    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler scaler = PixelScaler.minmax();
     store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval", RunReport.files(metrics(scaler)));
     Path model = out.resolve(ModelStore.MODEL);
     byte[] written = Files.readAllBytes(model);
@@ -227,7 +227,7 @@ class ModelStoreTest {
     File parent = Files.writeString(tmp.resolve("a-file"), "x").toFile();
     String out = new File(parent, "run").getPath();
     assertThatThrownBy(() -> store.folder("--out", out))
-        .isInstanceOf(org.mnistspark.InvalidOptionException.class)
+        .isInstanceOf(org.mnistspark.config.InvalidOptionException.class)
         .hasMessage("Invalid value 'file:" + out + "' for option '--out': cannot be created: its parent file:" + parent
             + " is a file");
     assertThat(names(tmp)).containsExactly("a-file");

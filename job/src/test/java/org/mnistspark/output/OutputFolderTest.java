@@ -4,24 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.InvalidOptionException;
-import org.mnistspark.MnistJob;
+import org.mnistspark.MiniHdfs;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.cli.MnistJob;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.data.RealMnist;
 
 class OutputFolderTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
 
   @TempDir Path tmp;
 
@@ -48,15 +48,9 @@ class OutputFolderTest {
     }
   }
 
-  private record Run(int code, String err) {}
-
-  private static Run train(String out) {
-    StringWriter err = new StringWriter();
-    var cl = MnistJob.commandLine();
-    cl.setErr(new PrintWriter(err));
-    int code = cl.execute("train", "--master", "local[2]", "--data", MNIST, "--out", out, "--train-limit", "500",
+  private static CliRun train(String out) {
+    return CliRun.execute("train", "--master", "local[2]", "--data", MNIST, "--out", out, "--train-limit", "500",
         "--epochs", "1");
-    return new Run(code, err.toString());
   }
 
   @Test
@@ -64,9 +58,9 @@ class OutputFolderTest {
     Path work = Files.createDirectories(tmp.resolve("work"));
     Files.writeString(work.resolve("notes.txt"), "three months of notes");
 
-    Run run = train(work.toString());
+    CliRun run = train(work.toString());
 
-    assertThat(run.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(run.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(run.err()).isEqualTo("mnist-job: Invalid value 'file:" + work + "' for option '--out': holds files "
         + "this job did not write (no manifest.json); move them away or choose another --out" + System.lineSeparator());
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
@@ -78,8 +72,8 @@ class OutputFolderTest {
   @Test
   void aPlainFileIsRefusedAndSurvives() throws Exception {
     Path file = Files.writeString(tmp.resolve("results"), "keep me");
-    Run run = train(file.toString());
-    assertThat(run.code()).isEqualTo(MnistJob.BAD_INPUT);
+    CliRun run = train(file.toString());
+    assertThat(run.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(run.err()).contains("for option '--out': is a file; this job writes a folder there and never replaces "
         + "what it did not write");
     assertThat(file).hasContent("keep me");
@@ -88,13 +82,13 @@ class OutputFolderTest {
 
   @Test
   void unusablePathsAreRefusedBeforeSparkStarts() {
-    Run scheme = train("nosuchfs://host/out");
-    assertThat(scheme.code()).isEqualTo(MnistJob.BAD_INPUT);
+    CliRun scheme = train("nosuchfs://host/out");
+    assertThat(scheme.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(scheme.err()).startsWith("mnist-job: Invalid value 'nosuchfs://host/out' for option '--out': is not a "
         + "usable path (No FileSystem for scheme \"nosuchfs\")");
 
-    Run parent = train(tmp.resolve("missing").resolve("out").toString());
-    assertThat(parent.code()).isEqualTo(MnistJob.BAD_INPUT);
+    CliRun parent = train(tmp.resolve("missing").resolve("out").toString());
+    assertThat(parent.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(parent.err()).contains("cannot be created: its parent folder file:" + tmp.resolve("missing")
         + " does not exist");
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
@@ -190,13 +184,10 @@ class OutputFolderTest {
 
   @Test
   void worksTheSameOnHdfs() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
-    MiniDFSCluster hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    try {
-      hdfs.waitActive();
-      org.apache.hadoop.fs.FileSystem fs = hdfs.getFileSystem();
-      String out = fs.getUri() + "/out";
+    try (MiniHdfs hdfs = MiniHdfs.start(tmp.resolve("hdfs"))) {
+      Configuration conf = new Configuration();
+      org.apache.hadoop.fs.FileSystem fs = hdfs.fs();
+      String out = hdfs.uri() + "/out";
       OutputFolder.open("--out", out, "train", conf).replace(files("a.txt", "first"));
       OutputFolder.open("--out", out, "train", conf).replace(files("a.txt", "second"));
       assertThat(new String(OutputFolder.open("--out", out, "train", conf).readVerified("a.txt"), StandardCharsets.UTF_8))
@@ -216,8 +207,6 @@ class OutputFolderTest {
       // nothing beside the two folders: no temporary left behind
       assertThat(fs.listStatus(new org.apache.hadoop.fs.Path("/"))).extracting(st -> st.getPath().getName())
           .containsExactlyInAnyOrder("out", "study");
-    } finally {
-      hdfs.shutdown();
     }
   }
 }

@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.ChildJvm;
 
 /** history.jsonl under concurrent appenders, on the local file system (HDFS: RetrainHdfsTest). */
 class HistoryTest {
@@ -94,7 +95,7 @@ class HistoryTest {
   void twoProcessesAppendingAtOnceKeepEveryLine() throws Exception {
     List<Process> children = new ArrayList<>();
     for (int w = 0; w < 2; w++) {
-      List<String> cmd = RetrainIntegrationTest.java(HistoryTest.class.getName());
+      List<String> cmd = ChildJvm.java(List.of(), HistoryTest.class.getName());
       cmd.addAll(List.of(tmp.toString(), "writer" + w, "50"));
       children.add(new ProcessBuilder(cmd).redirectErrorStream(true)
           .redirectOutput(tmp.resolve("writer" + w + ".log").toFile()).start());

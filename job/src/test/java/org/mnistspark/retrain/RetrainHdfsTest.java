@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
@@ -18,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.MiniHdfs;
+import org.mnistspark.cli.CliRun;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 
@@ -28,35 +29,29 @@ import org.mnistspark.output.OutputFolder;
  */
 class RetrainHdfsTest {
   @TempDir static Path tmp;
-  static MiniDFSCluster hdfs;
+  static MiniHdfs hdfs;
   static FileSystem fs;
   static String uri;
 
   @BeforeAll
   static void startHdfs() throws Exception {
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
     // closing a file waits for the DataNode's block report, retried after 400 ms at first: 100
     // appends (two small files each) would take most of a minute
-    conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 20);
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-    fs = hdfs.getFileSystem();
-    uri = fs.getUri().toString();
+    hdfs = MiniHdfs.start(tmp.resolve("hdfs"),
+        conf -> conf.setInt("dfs.client.block.write.locateFollowingBlock.initial.delay.ms", 20));
+    fs = hdfs.fs();
+    uri = hdfs.uri();
   }
 
   @AfterAll
   static void stopHdfs() throws Exception {
-    if (fs != null) {
-      fs.close();
-    }
     if (hdfs != null) {
-      hdfs.shutdown();
+      hdfs.close();
     }
   }
 
   private static RetrainRoot open(String name) throws Exception {
-    return RetrainRoot.open(uri + "/" + name, hdfs.getConfiguration(0));
+    return RetrainRoot.open(uri + "/" + name, hdfs.cluster().getConfiguration(0));
   }
 
   private static List<String> names(org.apache.hadoop.fs.Path dir) throws Exception {
@@ -151,15 +146,11 @@ class RetrainHdfsTest {
     Path data = RetrainIntegrationTest.mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
     String root = uri + "/models/mnist";
     // the root's parent must exist, as for --out
-    hdfs.getFileSystem().mkdirs(new org.apache.hadoop.fs.Path(uri + "/models"));
-    var cl = org.mnistspark.MnistJob.commandLine();
-    java.io.StringWriter err = new java.io.StringWriter();
-    cl.setErr(new java.io.PrintWriter(err, true));
-    cl.setOut(new java.io.PrintWriter(new java.io.StringWriter(), true));
-    int code = cl.execute("retrain", "--root", root, "--master", "local[2]", "--data", data.toString(),
+    hdfs.fs().mkdirs(new org.apache.hadoop.fs.Path(uri + "/models"));
+    CliRun retrain = CliRun.execute("retrain", "--root", root, "--master", "local[2]", "--data", data.toString(),
         "--train-limit", "200", "--epochs", "1", "--floor", "0.1");
 
-    assertThat(code).as("exit code; stderr %s", err).isEqualTo(RetrainCommand.PROMOTED);
+    assertThat(retrain.exitCode()).as("exit code; stderr %s", retrain.err()).isEqualTo(RetrainCommand.PROMOTED);
     RetrainRoot r = open("models/mnist");
     String run = r.productionRun().orElseThrow();
     assertThat(names(r.root())).containsExactly(RetrainRoot.HISTORY, OutputFolder.MANIFEST, RetrainRoot.PRODUCTION, RetrainRoot.RUNS);
@@ -170,7 +161,7 @@ class RetrainHdfsTest {
     assertThat(history.get(0).run()).isEqualTo(run);
     assertThat(history.get(0).decision()).isEqualTo(History.PROMOTED);
     // the production model loads back from HDFS
-    assertThat(new ModelStore(hdfs.getConfiguration(0)).load(r.run(run) + "/" + ModelStore.MODEL).network().numParams())
+    assertThat(new ModelStore(hdfs.cluster().getConfiguration(0)).load(r.run(run) + "/" + ModelStore.MODEL).network().numParams())
         .isPositive();
   }
 }

@@ -3,11 +3,7 @@ package org.mnistspark.retrain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,20 +12,18 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
+import org.mnistspark.ChildJvm;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.cli.MnistJob;
 import org.mnistspark.data.IdxBytes;
 import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
-import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
-import org.mnistspark.train.MinibatchAssembler;
-import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.mnistspark.output.StoredModelCheck;
 
 /**
  * The retrain command end to end on local[2] and real MNIST: the first run, a worse candidate, a
@@ -38,7 +32,7 @@ import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
  * MNIST's test images (a real, smaller test set).
  */
 class RetrainIntegrationTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static final int TEST_IMAGES = 2000;
   static final ObjectMapper JSON = new ObjectMapper();
 
@@ -47,16 +41,14 @@ class RetrainIntegrationTest {
   static Path data;
   /** A root after one promoted run, copied by each test that needs a production model. */
   static Path template;
-  static Result first;
+  static CliRun first;
   static String firstRun;
 
   @TempDir Path tmp;
 
-  record Result(int exitCode, String out, String err) {}
-
   @BeforeAll
   static void firstRun() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     data = mnistWithTestImages(shared.resolve("mnist-2000"), TEST_IMAGES);
     template = shared.resolve("template");
     first = retrain(template, data, "--train-limit", "2000", "--floor", "0.5");
@@ -64,19 +56,14 @@ class RetrainIntegrationTest {
   }
 
   /** Runs the retrain command in this JVM on local[2], one epoch unless {@code options} say otherwise. */
-  static Result retrain(Path root, Path dataDir, String... options) {
-    var cl = MnistJob.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
+  static CliRun retrain(Path root, Path dataDir, String... options) {
     List<String> args = new ArrayList<>(List.of("retrain", "--root", root.toString(), "--master", "local[2]",
         "--data", dataDir.toString()));
     if (!Arrays.asList(options).contains("--epochs")) {
       args.addAll(List.of("--epochs", "1"));
     }
     args.addAll(Arrays.asList(options));
-    return new Result(cl.execute(args.toArray(String[]::new)), out.toString(), err.toString());
+    return CliRun.execute(args);
   }
 
   /** A data folder: links to the real training files, and the first {@code n} real test images. */
@@ -167,7 +154,7 @@ class RetrainIntegrationTest {
   @Test
   void firstRunBelowTheFloorIsKeptAndLeavesNoProduction() throws Exception {
     Path root = tmp.resolve("root");
-    Result r = retrain(root, data, "--train-limit", "200", "--floor", "0.99");
+    CliRun r = retrain(root, data, "--train-limit", "200", "--floor", "0.99");
 
     assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.KEPT).isEqualTo(3);
     assertThat(root.resolve(RetrainRoot.PRODUCTION)).doesNotExist();
@@ -192,7 +179,7 @@ class RetrainIntegrationTest {
     Files.writeString(foreign.resolve("notes.txt"), "not the job's");
     byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
 
-    Result r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.01", "--floor", "0.1", "--keep-runs", "1");
+    CliRun r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.01", "--floor", "0.1", "--keep-runs", "1");
 
     assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.KEPT);
     assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
@@ -227,7 +214,7 @@ class RetrainIntegrationTest {
     copyRun(root, firstRun, "20200101T000000Z");
 
     // promoted whatever its accuracy, so firstRun becomes the previous production
-    Result r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.99", "--floor", "0", "--keep-runs", "1");
+    CliRun r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.99", "--floor", "0", "--keep-runs", "1");
 
     assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.PROMOTED);
     String promoted = history(root).get(1).run();
@@ -244,7 +231,7 @@ class RetrainIntegrationTest {
     byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
 
     // a floor any candidate meets: with production counted as missing, it would be promoted
-    Result r = retrain(root, data, "--train-limit", "200", "--floor", "0");
+    CliRun r = retrain(root, data, "--train-limit", "200", "--floor", "0");
 
     assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(MnistJob.FAILED);
     assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
@@ -262,7 +249,7 @@ class RetrainIntegrationTest {
     Path root = copyOfTemplate(tmp.resolve("root"));
     Path otherTestSet = mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
 
-    Result r = retrain(root, otherTestSet, "--train-limit", "200", "--tolerance", "0", "--floor", "0.1");
+    CliRun r = retrain(root, otherTestSet, "--train-limit", "200", "--tolerance", "0", "--floor", "0.1");
 
     assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.KEPT);
     HistoryEntry kept = history(root).get(1);
@@ -280,10 +267,7 @@ class RetrainIntegrationTest {
     ModelStore.Loaded loaded = new ModelStore(new Configuration())
         .load(root.resolve("runs").resolve(run).resolve(ModelStore.MODEL).toString());
     var test = new MnistLoader(new Configuration()).load(dataDir.toString()).test();
-    List<DataSet> raw = new MinibatchAssembler(new PixelScaler(Scaling.NONE, 0, 1), 100).assemble(test);
-    var it = new ListDataSetIterator<>(raw, 1);
-    it.setPreProcessor((DataSetPreProcessor) loaded.normalizer());
-    return loaded.network().evaluate(it).accuracy();
+    return StoredModelCheck.evaluate(loaded, test, 100).accuracy();
   }
 
   @Test
@@ -297,7 +281,7 @@ class RetrainIntegrationTest {
     Files.write(zeros.resolve(MnistLoader.TEST_LABELS), IdxBytes.labels(new byte[10]));
     byte[] productionBefore = Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION));
 
-    Result r = retrain(root, zeros, "--scaling", "standardize");
+    CliRun r = retrain(root, zeros, "--scaling", "standardize");
 
     String refusal = "Invalid value 'standardize' for option '--scaling': every pixel of the 80 images for training in "
         + "file:" + zeros.resolve(MnistLoader.TRAIN_IMAGES) + " is 0, so their standard deviation, which standardizing "
@@ -319,7 +303,7 @@ class RetrainIntegrationTest {
   @Test
   void missingDataIsBadInputAndRecorded() throws Exception {
     Path root = copyOfTemplate(tmp.resolve("root"));
-    Result r = retrain(root, tmp.resolve("no-such-data"));
+    CliRun r = retrain(root, tmp.resolve("no-such-data"));
     assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).isEqualTo("mnist-job: " + tmp.resolve("no-such-data")
         + ": no such data folder (run submit/fetch-mnist.sh, or pass --data)\n");
@@ -345,7 +329,7 @@ class RetrainIntegrationTest {
       assertThat(holder.process().pidNamespace()).isEqualTo(ProcessIdentity.SELF.pidNamespace());
 
       // A second retrain on the same root meanwhile is turned away at once.
-      Result locked = retrain(root, data, "--train-limit", "200");
+      CliRun locked = retrain(root, data, "--train-limit", "200");
       assertThat(locked.exitCode()).as("exit code; stderr %s", locked.err()).isEqualTo(RetrainCommand.LOCKED).isEqualTo(4);
       // (the lease's end moves on with every renewal)
       assertThat(locked.err()).startsWith("mnist-job: " + "file:" + root.resolve(RetrainRoot.LOCK)
@@ -363,7 +347,7 @@ class RetrainIntegrationTest {
       assertThat(root.resolve(RetrainRoot.LOCK)).exists();
 
       // The next retrain takes over the stale lock, records the dead run, and goes on (here: promotes).
-      Result next = retrain(root, data, "--train-limit", "200", "--tolerance", "0.99", "--floor", "0.1",
+      CliRun next = retrain(root, data, "--train-limit", "200", "--tolerance", "0.99", "--floor", "0.1",
           "--keep-runs", "1");
       assertThat(next.exitCode()).as("exit code; stderr %s", next.err()).isEqualTo(RetrainCommand.PROMOTED);
       List<HistoryEntry> history = history(root);
@@ -417,18 +401,12 @@ class RetrainIntegrationTest {
 
   /** Starts {@code mnist-job retrain ARGS} in a new JVM with this test's classpath, output to {@code log}. */
   static Process startRetrainProcess(Path log, String... args) throws IOException {
-    List<String> cmd = java(MnistJob.class.getName());
-    cmd.add("retrain");
-    cmd.addAll(Arrays.asList(args));
-    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-  }
-
-  /** The command line that runs {@code mainClass} in a new JVM with this test's classpath and module flags. */
-  static List<String> java(String mainClass) {
-    return org.mnistspark.ChildJvm.java(List.of(), mainClass);
+    List<String> retrain = new ArrayList<>(List.of("retrain"));
+    retrain.addAll(Arrays.asList(args));
+    return ChildJvm.startJob(log, List.of(), retrain.toArray(String[]::new));
   }
 
   static void waitForLine(Process p, Path log, String text) throws Exception {
-    org.mnistspark.ChildJvm.waitForLine(p, log, text, 180);
+    ChildJvm.waitForLine(p, log, text, 180);
   }
 }

@@ -1,38 +1,19 @@
 package org.mnistspark.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnistspark.cli.CliRun.assertBadInput;
+import static org.mnistspark.cli.CliRun.execute;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
+import org.mnistspark.cli.MnistJob;
 import picocli.CommandLine;
 
 /** The retrain command line: its settings, and bad input rejected with exit code 2 before anything runs. */
 class RetrainOptionsTest {
   @TempDir Path tmp;
-
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run execute(String... args) {
-    CommandLine cl = MnistJob.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
-  }
-
-  private void assertBadInput(Run run, String line) {
-    assertThat(run.exitCode()).as("exit code; stderr %s", run.err()).isEqualTo(MnistJob.BAD_INPUT);
-    assertThat(run.err().lines()).as("stderr").containsExactly(line);
-    assertThat(run.out()).isEmpty();
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
-  }
 
   private static RetrainConfig resolve(String... args) {
     CommandLine cl = MnistJob.commandLine();

@@ -8,7 +8,6 @@ import static org.mnistspark.retrain.RetrainIntegrationTest.names;
 import static org.mnistspark.retrain.RetrainIntegrationTest.retrain;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,14 +18,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.ChildJvm;
-import org.mnistspark.JobConfig;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.ModelState;
 import org.mnistspark.train.ProgressState;
@@ -38,7 +38,7 @@ import org.mnistspark.train.TrainingState;
  * the same, and otherwise trains from scratch and deletes them.
  */
 class RetrainResumeTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   /** 2,400 training images, 8 averaging rounds and 4 checks per epoch. */
   static final List<String> CANDIDATE = List.of("--train-limit", "3000", "--epochs", "3", "--batch-size-per-worker", "16",
       "--averaging-frequency", "10", "--floor", "0.5");
@@ -49,7 +49,7 @@ class RetrainResumeTest {
 
   @BeforeAll
   static void mnist() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
+    RealMnist.dir();
     data = RetrainIntegrationTest.mnistWithTestImages(shared.resolve("mnist-2000"), RetrainIntegrationTest.TEST_IMAGES);
   }
 
@@ -70,7 +70,7 @@ class RetrainResumeTest {
     }
     assertThat(names(root.resolve(RetrainRoot.RUNS))).containsExactly(killed + Checkpoints.SUFFIX);
 
-    RetrainIntegrationTest.Result next = retrain(root, data, CANDIDATE.toArray(String[]::new));
+    CliRun next = retrain(root, data, CANDIDATE.toArray(String[]::new));
 
     assertThat(next.exitCode()).as("exit code; stderr %s", next.err()).isEqualTo(RetrainCommand.PROMOTED);
     List<HistoryEntry> history = history(root);
@@ -99,9 +99,9 @@ class RetrainResumeTest {
     TrainingState state = new TrainingState(1, ModelState.of(LeNet.network(config)), null,
         new ProgressState(List.of(), List.of(), 0, 1600, null, null));
     Checkpoints.beside(out.toString(), new Configuration()).write(new Checkpoint(config.asMap(), mnist.files(),
-        new PixelScaler(Scaling.MINMAX, 0, 255), 2, List.of(), state), 2);
+        PixelScaler.minmax(), 2, List.of(), state), 2);
 
-    RetrainIntegrationTest.Result next = retrain(root, data, "--train-limit", "2000", "--floor", "0.5");
+    CliRun next = retrain(root, data, "--train-limit", "2000", "--floor", "0.5");
 
     assertThat(next.exitCode()).as("exit code; stderr %s", next.err()).isEqualTo(RetrainCommand.PROMOTED);
     String candidate = history(root).get(0).run();

@@ -18,8 +18,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.output.OutputFolder;
-import org.mnistspark.InvalidOptionException;
 
 /** The retraining folder's file operations on the local file system. */
 class RetrainRootTest {

@@ -10,11 +10,12 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.mnistspark.UnitSpark;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.Sharder;
-import org.mnistspark.train.MinibatchAssembler;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -40,7 +41,7 @@ class PixelScalerTest {
   @Test
   void minmaxMapsZeroToZeroAnd255ToOne() {
     PixelScaler s = PixelScaler.fit(Scaling.MINMAX, sc.parallelize(PixelMomentsTest.randomImages(3, 1)));
-    assertThat(s).isEqualTo(new PixelScaler(Scaling.MINMAX, 0, 255));
+    assertThat(s).isEqualTo(PixelScaler.minmax());
     assertThat(s.apply(0)).isEqualTo(0f);
     assertThat(s.apply(255)).isEqualTo(1f);
     assertThat(s.apply(51)).isEqualTo(0.2f);
@@ -63,7 +64,7 @@ class PixelScalerTest {
       p[i] = (byte) 255;
     }
     PixelScaler s = PixelScaler.standardize(PixelMoments.EMPTY.add(new LabeledImage(p, 0)));
-    assertThat(s).isEqualTo(new PixelScaler(Scaling.STANDARDIZE, 127.5, 127.5));
+    assertThat(s).isEqualTo(PixelScaler.standardized(127.5, 127.5));
     assertThat(s.apply(0)).isEqualTo(-1f);
     assertThat(s.apply(255)).isEqualTo(1f);
     assertThat(s.apply(51)).isEqualTo(-0.6f);
@@ -94,6 +95,27 @@ class PixelScalerTest {
     assertThatThrownBy(() -> Scaling.parse("foo")).isInstanceOf(IllegalArgumentException.class);
   }
 
+  /** A kind paired with another kind's numbers is refused: bench once scaled "none" runs by x/255. */
+  @ParameterizedTest(name = "{0} with offset {1} and divisor {2}")
+  @CsvSource({"NONE, 0, 255", "NONE, 1, 1", "MINMAX, 0, 1", "MINMAX, 33.3, 78.6", "STANDARDIZE, 33.3, 0",
+      "STANDARDIZE, 33.3, -1", "STANDARDIZE, NaN, 78.6"})
+  void aKindWithAnotherKindsNumbersIsRefused(Scaling kind, double offset, double divisor) {
+    assertThatThrownBy(() -> new PixelScaler(kind, offset, divisor)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("scaling " + kind.label() + " cannot have offset");
+  }
+
+  @Test
+  void fittingOnTheDriverGivesTheSameScalerAsOnSpark() {
+    List<LabeledImage> images = PixelMomentsTest.randomImages(5, 3);
+    PixelMoments moments = PixelMoments.EMPTY;
+    for (LabeledImage im : images) {
+      moments = moments.add(im);
+    }
+    assertThat(PixelScaler.fit(Scaling.STANDARDIZE, images)).isEqualTo(PixelScaler.standardize(moments));
+    assertThat(PixelScaler.fit(Scaling.NONE, images)).isEqualTo(PixelScaler.none());
+    assertThat(PixelScaler.fit(Scaling.MINMAX, images)).isEqualTo(PixelScaler.minmax());
+  }
+
   /** DL4J's normalizer, saved with the model, must scale raw pixels exactly as training did. */
   @Test
   void normalizerOfEachKindMatchesTheAssembler() {
@@ -105,8 +127,8 @@ class PixelScalerTest {
       moments = moments.add(im);
     }
     for (PixelScaler scaler : List.of(
-        new PixelScaler(Scaling.NONE, 0, 1),
-        new PixelScaler(Scaling.MINMAX, 0, 255),
+        PixelScaler.none(),
+        PixelScaler.minmax(),
         PixelScaler.standardize(moments))) {
       DataSet assembled = new MinibatchAssembler(scaler, withExtremes.size()).call(withExtremes.iterator()).next();
       DataSet raw = rawDataSet(withExtremes);

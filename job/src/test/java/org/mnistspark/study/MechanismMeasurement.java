@@ -10,18 +10,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelMoments;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.LeNet;
-import org.mnistspark.train.MinibatchAssembler;
 import org.mnistspark.train.NetworkProbe;
 import org.mnistspark.train.NetworkProber;
 import org.nd4j.linalg.dataset.DataSet;
@@ -34,7 +34,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * training images. Prints the numbers and writes target/mechanism-measured.png.
  */
 class MechanismMeasurement {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static final int TRAIN = 6000;
   static final int BATCH = 128;
   static final int PROBE_FROM = 50_000;
@@ -44,7 +44,7 @@ class MechanismMeasurement {
   @Test
   void measure() throws Exception {
     assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).isFile();
-    LabeledImages all = new MnistLoader(new Configuration()).load(MNIST).train();
+    LabeledImages all = RealMnist.data().train();
     List<LabeledImage> train = all.range(0, TRAIN);
     Map<String, List<NetworkProbe>> probes = new LinkedHashMap<>();
     for (Scaling kind : Scaling.values()) {
@@ -57,8 +57,8 @@ class MechanismMeasurement {
 
   private static PixelScaler scaler(Scaling kind, List<LabeledImage> train) {
     return switch (kind) {
-      case NONE -> new PixelScaler(kind, 0, 1);
-      case MINMAX -> new PixelScaler(kind, 0, 255);
+      case NONE -> PixelScaler.none();
+      case MINMAX -> PixelScaler.minmax();
       case STANDARDIZE -> PixelScaler.standardize(train.stream().reduce(PixelMoments.EMPTY, PixelMoments::add, PixelMoments::merge));
     };
   }

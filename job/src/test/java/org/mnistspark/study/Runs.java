@@ -3,7 +3,7 @@ package org.mnistspark.study;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.EpochStats;

@@ -1,70 +1,52 @@
 package org.mnistspark.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mnistspark.cli.CliRun.assertBadInput;
+import static org.mnistspark.cli.CliRun.execute;
+import static org.mnistspark.cli.CliRun.refusal;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mnistspark.cli.CliRun;
 import org.mnistspark.scale.Scaling;
-import picocli.CommandLine;
 
 /** The study's command line: bad options fail with exit code 2 and one line, before Spark starts. */
 class StudyCommandTest {
   @TempDir Path tmp;
 
-  record Run(int exitCode, String out, String err) {}
-
-  private static Run execute(String... args) {
-    CommandLine cl = MnistJob.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    return new Run(cl.execute(args), out.toString(), err.toString());
+  /** A study command line and the one line it is refused with. */
+  static Stream<Arguments> refusedCommandLines() {
+    return Stream.of(
+        refusal("unknown scaling", "mnist-job: Invalid value 'none,maxmin' for option '--scalings': 'maxmin' is not one "
+            + "of none, minmax, standardize", "--scalings", "none,maxmin"),
+        refusal("scaling named twice", "mnist-job: Invalid value 'minmax,none,MinMax' for option '--scalings': names "
+            + "minmax twice", "--scalings", "minmax,none,MinMax"),
+        refusal("zero seeds", "mnist-job: Invalid value '0' for option '--seeds': must be at least 1", "--seeds", "0"),
+        refusal("a single scaling", "mnist-job: Invalid value 'none' for option '--scaling': a study compares "
+            + "scalings; list them with --scalings", "--scaling", "none"),
+        refusal("falling thresholds", "mnist-job: Invalid value '0.99,0.98' for option '--thresholds': must be "
+            + "accuracies in (0, 1], rising, e.g. 0.98,0.99", "--thresholds", "0.99,0.98"),
+        refusal("thresholds in percent", "mnist-job: Invalid value '98,99' for option '--thresholds': must be "
+            + "accuracies in (0, 1], rising, e.g. 0.98,0.99", "--thresholds", "98,99"),
+        refusal("a threshold that is not a number", "mnist-job: Invalid value '0.9,high' for option '--thresholds': "
+            + "'high' is not a number", "--thresholds", "0.9,high"));
   }
 
-  private static void assertBadInput(Run run, String line) {
-    assertThat(run.exitCode()).as("exit code").isEqualTo(MnistJob.BAD_INPUT);
-    assertThat(run.err().lines()).as("stderr").containsExactly(line);
-    assertThat(run.out()).as("stdout").isEmpty();
-  }
-
-  @Test
-  void unknownScaling() {
-    assertBadInput(execute("study", "--scalings", "none,maxmin"),
-        "mnist-job: Invalid value 'none,maxmin' for option '--scalings': 'maxmin' is not one of none, minmax, standardize");
-  }
-
-  @Test
-  void scalingNamedTwice() {
-    assertBadInput(execute("study", "--scalings", "minmax,none,MinMax"),
-        "mnist-job: Invalid value 'minmax,none,MinMax' for option '--scalings': names minmax twice");
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedCommandLines")
+  void badStudyOptionIsRefusedWithOneLine(String what, String[] options, String line) {
+    CliRun.assertCommandRefused("study", options, line);
   }
 
   @Test
-  void seedsZero() {
-    assertBadInput(execute("study", "--seeds", "0"), "mnist-job: Invalid value '0' for option '--seeds': must be at least 1");
-  }
-
-  @Test
-  void singleScalingOptionIsRejected() {
-    assertBadInput(execute("study", "--scaling", "none"),
-        "mnist-job: Invalid value 'none' for option '--scaling': a study compares scalings; list them with --scalings");
-  }
-
-  @Test
-  void thresholdsMustBeRisingAccuracies() {
-    assertBadInput(execute("study", "--thresholds", "0.99,0.98"),
-        "mnist-job: Invalid value '0.99,0.98' for option '--thresholds': must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
-    assertBadInput(execute("study", "--thresholds", "98,99"),
-        "mnist-job: Invalid value '98,99' for option '--thresholds': must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
-    assertBadInput(execute("study", "--thresholds", "0.9,high"),
-        "mnist-job: Invalid value '0.9,high' for option '--thresholds': 'high' is not a number");
+  void thresholdsParseWithSpaces() {
     assertThat(StudyCommand.parseThresholds("0.9, 0.95,1")).containsExactly(0.9, 0.95, 1.0);
   }
 
@@ -77,7 +59,7 @@ class StudyCommandTest {
   @Test
   void missingDataFolderFailsBeforeSparkStartsAndWritesNothing() {
     Path out = tmp.resolve("study");
-    Run run = execute("study", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
+    CliRun run = execute("study", "--master", "local[2]", "--data", "/no/such/dir", "--out", out.toString());
     assertBadInput(run, "mnist-job: /no/such/dir: no such data folder (run submit/fetch-mnist.sh, or pass --data)");
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
     assertThat(out).doesNotExist();

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.awt.image.BufferedImage;
-import java.io.File;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
@@ -18,10 +15,9 @@ import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.ModelStore;
-import picocli.CommandLine;
 
 /**
  * A tiny study through the command line, on local[2] and real MNIST: 2000 images, 2 epochs,
@@ -29,7 +25,7 @@ import picocli.CommandLine;
  * nothing and leaves results.json untouched.
  */
 class StudyIntegrationTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static final Pattern STDOUT = Pattern.compile("study: ran (\\d+) of (\\d+) runs \\((\\d+) already in results.json\\); report: .*report.md\\R");
 
   /** Runs the tiny study; returns its stdout, failing with its stderr when the exit code is not 0. */
@@ -41,17 +37,10 @@ class StudyIntegrationTest {
   }
 
   private static String study(String... options) {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    CommandLine cl = MnistJob.commandLine();
-    StringWriter stdout = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(stdout, true));
-    cl.setErr(new PrintWriter(err, true));
+    RealMnist.dir();
     List<String> args = new java.util.ArrayList<>(List.of("study", "--master", "local[2]", "--data", MNIST));
     args.addAll(List.of(options));
-    int code = cl.execute(args.toArray(String[]::new));
-    assertThat(code).as("exit code; stderr: %s", err).isZero();
-    return stdout.toString();
+    return CliRun.succeeding(args).out();
   }
 
   @Test

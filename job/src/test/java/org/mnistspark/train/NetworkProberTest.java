@@ -3,31 +3,29 @@ package org.mnistspark.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.File;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.mnistspark.data.LabeledImages;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 /** The prober on real LeNets and real MNIST images. */
 class NetworkProberTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
-  static final PixelScaler RAW = new PixelScaler(Scaling.NONE, 0, 1);
-  static final PixelScaler MINMAX = new PixelScaler(Scaling.MINMAX, 0, 255);
+  static final String MNIST = RealMnist.DIR;
+  static final PixelScaler RAW = PixelScaler.none();
+  static final PixelScaler MINMAX = PixelScaler.minmax();
   static LabeledImages train;
   static LabeledImages test;
 
   @BeforeAll
   static void load() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    var data = new MnistLoader(new Configuration()).load(MNIST);
+    RealMnist.dir();
+    var data = RealMnist.data();
     train = data.train();
     test = data.test();
   }

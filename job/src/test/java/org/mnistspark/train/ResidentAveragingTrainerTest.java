@@ -3,35 +3,33 @@ package org.mnistspark.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mnistspark.JobConfig;
 import org.mnistspark.UnitSpark;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.data.Sharder;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 
 /** The resident trainer on local[2] and real MNIST: what it fits, when it validates, and what averaging means. */
 class ResidentAveragingTrainerTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static JavaSparkContext sc;
   static LabeledImages train;
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    train = new MnistLoader(new Configuration()).load(MNIST).train();
+    RealMnist.dir();
+    train = RealMnist.data().train();
     sc = UnitSpark.start();
   }
 
@@ -58,7 +56,7 @@ class ResidentAveragingTrainerTest {
   void fitsEveryImageOncePerEpochValidatesEvenlyAndRepeatsItselfForASeed() {
     // 1,000 images: 800 train = 2 x 400 = 13 minibatches of 32 per worker (the last of 16), 5 rounds of 3
     JobConfig c = config("train-limit", 1000, "epochs", 2, "batch-size-per-worker", 32, "averaging-frequency", 3);
-    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler scaler = PixelScaler.minmax();
     DistributedTrainer.Result r = train(c, scaler);
 
     assertThat(r.epochs()).extracting(EpochStats::imagesFitted).containsExactly(800L, 800L);
@@ -86,7 +84,7 @@ class ResidentAveragingTrainerTest {
   void averagesParametersAndAdamMomentsOfWorkersThatEachFitTheirOwnPartition() {
     // one round per epoch: each worker fits all of its 300 images, then the two states are averaged once
     JobConfig c = config("train-limit", 750, "epochs", 1, "batch-size-per-worker", 50, "averaging-frequency", 100);
-    PixelScaler scaler = new PixelScaler(Scaling.MINMAX, 0, 255);
+    PixelScaler scaler = PixelScaler.minmax();
     MultiLayerNetwork distributed = train(c, scaler).network();
 
     EpochPlan plan = new EpochPlan(50, 100, c.seed());
@@ -114,7 +112,7 @@ class ResidentAveragingTrainerTest {
   void stopsAtTheFirstCheckThatReachesTheTarget() {
     JobConfig c = config("train-limit", 1000, "epochs", 3, "batch-size-per-worker", 32, "averaging-frequency", 3,
         "stop-at-validation-accuracy", 0.3);
-    DistributedTrainer.Result r = train(c, new PixelScaler(Scaling.MINMAX, 0, 255));
+    DistributedTrainer.Result r = train(c, PixelScaler.minmax());
     assertThat(r.curve()).hasSize(1);
     assertThat(r.curve().get(0).accuracy()).isGreaterThanOrEqualTo(0.3);
     assertThat(r.epochs()).hasSize(1);

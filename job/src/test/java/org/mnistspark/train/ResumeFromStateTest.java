@@ -2,22 +2,19 @@ package org.mnistspark.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mnistspark.JobConfig;
 import org.mnistspark.UnitSpark;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImages;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 
 /**
  * Resuming from the state a trainer reports after an epoch continues the run bit for bit: the
@@ -25,15 +22,15 @@ import org.mnistspark.scale.Scaling;
  * partition), for the resident trainer on local[2] and for the single-JVM trainer.
  */
 class ResumeFromStateTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   static JavaSparkContext sc;
   static LabeledImages train;
-  static final PixelScaler MINMAX = new PixelScaler(Scaling.MINMAX, 0, 255);
+  static final PixelScaler MINMAX = PixelScaler.minmax();
 
   @BeforeAll
   static void start() throws Exception {
-    assertThat(new File(MNIST, MnistLoader.TRAIN_IMAGES)).as("real MNIST; run submit/fetch-mnist.sh").isFile();
-    train = new MnistLoader(new Configuration()).load(MNIST).train();
+    RealMnist.dir();
+    train = RealMnist.data().train();
     sc = UnitSpark.start();
   }
 

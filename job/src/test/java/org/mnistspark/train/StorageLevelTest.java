@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
@@ -16,13 +15,13 @@ import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.mnistspark.JobConfig;
 import org.mnistspark.UnitSpark;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -34,11 +33,11 @@ import org.nd4j.linalg.dataset.DataSet;
  * network scores 0.79 (docs/serialized-cache.md); this test fails on that.
  */
 class StorageLevelTest {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   /** The single-copy levels (the _2 variants only add a replica, which local[2] cannot place). */
   static final List<String> LEVELS = List.of(
       "MEMORY_ONLY", "MEMORY_ONLY_SER", "MEMORY_AND_DISK", "MEMORY_AND_DISK_SER", "DISK_ONLY", "OFF_HEAP");
-  static final PixelScaler MINMAX = new PixelScaler(Scaling.MINMAX, 0, 255);
+  static final PixelScaler MINMAX = PixelScaler.minmax();
   /** 2 partitions of 2,400: per partition four 500-image batches and one of 400, as the job's validation. */
   static final int EVAL_IMAGES = 4800;
   static final int EVAL_BATCH = 500;
@@ -52,7 +51,7 @@ class StorageLevelTest {
 
   @BeforeAll
   static void setUp() throws Exception {
-    images = new MnistLoader(new Configuration()).load(MNIST).train().head(1000 + EVAL_IMAGES + FIT_IMAGES);
+    images = RealMnist.data().train().head(1000 + EVAL_IMAGES + FIT_IMAGES);
     // trained a little on images the evaluation does not use, so that accuracy means something
     trained = new MultiLayerNetwork(LeNet.configuration(42, 1e-3));
     trained.init();

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.mnistspark.JobConfig;
+import org.mnistspark.config.JobConfig;
 
 class TrainingProgressTest {
   private static TrainingProgress progress(int patience) {

@@ -16,7 +16,8 @@ import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.MnistJob;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.cli.MnistJob;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
@@ -36,10 +37,10 @@ class EvaluateCommandTest {
     Path out = tmp.resolve("eval");
 
     // 3 partitions of 3,333-3,334 images and batches of 256: nothing lines up with the driver's batches of 500
-    UseFixture.Run r = run("evaluate", "--master", "local[2]", "--model", model.toString(), "--data", MNIST,
+    CliRun r = run("evaluate", "--master", "local[2]", "--model", model.toString(), "--data", MNIST,
         "--out", out.toString(), "--partitions", "3", "--eval-batch-size", "256");
 
-    assertThat(r.code()).as("stderr %s", r.err()).isZero();
+    assertThat(r.exitCode()).as("stderr %s", r.err()).isZero();
     assertThat(r.out()).startsWith("evaluate: accuracy ");
     JsonNode m = ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
     JsonNode trained = ModelStore.JSON.readTree(model.resolve(ModelStore.METRICS).toFile());
@@ -85,11 +86,11 @@ class EvaluateCommandTest {
     String[] args = {"evaluate", "--master", "local[2]", "--model", model.resolve(ModelStore.MODEL).toString(),
         "--images", images.toUri().toString(), "--labels", labels.toUri().toString(), "--out", out.toString()};
 
-    UseFixture.Run first = run(args);
-    UseFixture.Run second = run(args);
+    CliRun first = run(args);
+    CliRun second = run(args);
 
-    assertThat(first.code()).as("stderr %s", first.err()).isZero();
-    assertThat(second.code()).as("an earlier evaluation in --out is replaced; stderr %s", second.err()).isZero();
+    assertThat(first.exitCode()).as("stderr %s", first.err()).isZero();
+    assertThat(second.exitCode()).as("an earlier evaluation in --out is replaced; stderr %s", second.err()).isZero();
     JsonNode m = ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
     assertThat(m.at("/test/accuracy").asDouble()).isEqualTo(UseFixture.singleJvmEvaluation().accuracy());
     assertThat(m.at("/data/files/0/path").asText()).isEqualTo("file:" + images);
@@ -108,10 +109,10 @@ class EvaluateCommandTest {
     Path copy = UseFixture.tamperedCopy(tmp.resolve("copy"));
     Path out = tmp.resolve("eval");
 
-    UseFixture.Run r = run("evaluate", "--master", "local[2]", "--model", copy.toString(), "--data", MNIST,
+    CliRun r = run("evaluate", "--master", "local[2]", "--model", copy.toString(), "--data", MNIST,
         "--out", out.toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err().lines()).singleElement().asString()
         .startsWith("mnist-job: file:" + copy.resolve(ModelStore.MODEL) + " is not what was written there (SHA-256 ")
         .endsWith("refusing to use it");
@@ -123,10 +124,10 @@ class EvaluateCommandTest {
   void aNetworkThatIsNotThisProjectsLeNetIsRefused() throws Exception {
     Path mlp = UseFixture.perceptronRun(tmp.resolve("mlp"));
 
-    UseFixture.Run r = run("evaluate", "--master", "local[2]", "--model", mlp.toString(), "--data", MNIST,
+    CliRun r = run("evaluate", "--master", "local[2]", "--model", mlp.toString(), "--data", MNIST,
         "--out", tmp.resolve("eval").toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).isEqualTo("mnist-job: file:" + mlp.resolve(ModelStore.MODEL) + ": not a LeNet of this project "
         + "(28x28x1 in, 10 classes out): layer 0 is 'dense 784 -> 64, relu', expected 'convolution 5x5 stride 1x1 Same, "
         + "1 -> 20 channels, relu'" + System.lineSeparator());
@@ -138,10 +139,10 @@ class EvaluateCommandTest {
     Path work = Files.createDirectories(tmp.resolve("work"));
     Files.writeString(work.resolve("notes.txt"), "mine");
 
-    UseFixture.Run r = run("evaluate", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
+    CliRun r = run("evaluate", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
         "--out", work.toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).isEqualTo("mnist-job: Invalid value 'file:" + work + "' for option '--out': holds files this job "
         + "did not write (no manifest.json); move them away or choose another --out" + System.lineSeparator());
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
@@ -152,9 +153,9 @@ class EvaluateCommandTest {
   void aTrainRunsFolderIsNotOverwrittenByAnEvaluation() throws Exception {
     Path model = UseFixture.trainedRun();
 
-    UseFixture.Run r = run("evaluate", "--master", "local[2]", "--model", model.toString(), "--out", model.toString());
+    CliRun r = run("evaluate", "--master", "local[2]", "--model", model.toString(), "--out", model.toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).contains("holds a 'train' output, not a 'evaluate' one");
   }
 
@@ -163,13 +164,13 @@ class EvaluateCommandTest {
     String model = UseFixture.trainedRun().toString();
     String out = tmp.resolve("eval").toString();
 
-    UseFixture.Run alone = run("evaluate", "--model", model, "--out", out, "--images", "x");
-    UseFixture.Run both = run("evaluate", "--model", model, "--out", out, "--images", "x", "--labels", "y", "--data", MNIST);
+    CliRun alone = run("evaluate", "--model", model, "--out", out, "--images", "x");
+    CliRun both = run("evaluate", "--model", model, "--out", out, "--images", "x", "--labels", "y", "--data", MNIST);
 
-    assertThat(alone.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(alone.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(alone.err()).isEqualTo("mnist-job: Invalid value 'x' for option '--images': needs --labels, the label "
         + "file that goes with it" + System.lineSeparator());
-    assertThat(both.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(both.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(both.err()).contains("cannot be combined with --data");
   }
 }

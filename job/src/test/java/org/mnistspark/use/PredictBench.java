@@ -7,6 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.cli.CliRun;
 import org.mnistspark.data.MnistLoader;
 
 /**
@@ -26,9 +27,9 @@ class PredictBench {
     String path = model.isEmpty() ? UseFixture.trainedRun().toString() : model;
     String images = Path.of(UseFixture.MNIST, MnistLoader.TEST_IMAGES).toString();
     for (int run = 1; run <= 3; run++) {
-      UseFixture.Run r = UseFixture.run("predict", "--master", "local[2]", "--model", path, "--images", images,
+      CliRun r = UseFixture.run("predict", "--master", "local[2]", "--model", path, "--images", images,
           "--out", tmp.resolve("p").toString());
-      assertThat(r.code()).as("stderr %s", r.err()).isZero();
+      assertThat(r.exitCode()).as("stderr %s", r.err()).isZero();
       Matcher m = RATE.matcher(r.out());
       assertThat(m.find()).isTrue();
       System.out.printf("BENCH predict run %d (%s): %s s, %s images/s%n", run, run == 1 ? "model loaded on executors"

@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.mnistspark.MnistJob;
+import org.mnistspark.cli.CliRun;
+import org.mnistspark.cli.MnistJob;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.output.ModelStore;
@@ -43,10 +44,10 @@ class PredictCommandTest {
     String sha = org.apache.commons.codec.digest.DigestUtils.sha256Hex(Files.readAllBytes(model.resolve(ModelStore.MODEL)));
     boolean loadedBefore = ExecutorModels.loads(sha) > 0;
 
-    UseFixture.Run r = run("predict", "--master", "local[2]", "--model", model.toString(), "--images", images.toString(),
+    CliRun r = run("predict", "--master", "local[2]", "--model", model.toString(), "--images", images.toString(),
         "--out", out.toString(), "--partitions", "3");
 
-    assertThat(r.code()).as("stderr %s", r.err()).isZero();
+    assertThat(r.exitCode()).as("stderr %s", r.err()).isZero();
     assertThat(names(out)).containsExactly(PredictCommand.SUCCESS, OutputFolder.MANIFEST, "part-00000.csv",
         "part-00001.csv", "part-00002.csv");
     List<String[]> rows = new ArrayList<>();
@@ -105,10 +106,10 @@ class PredictCommandTest {
     Files.writeString(pngs.resolve(".digit-000.png.crc"), "x");
     Path out = tmp.resolve("predictions");
 
-    UseFixture.Run r = run("predict", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
+    CliRun r = run("predict", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
         "--images", pngs.toString(), "--out", out.toString(), "--format", "jsonl");
 
-    assertThat(r.code()).as("stderr %s", r.err()).isZero();
+    assertThat(r.exitCode()).as("stderr %s", r.err()).isZero();
     assertThat(names(out)).containsExactly(PredictCommand.SUCCESS, OutputFolder.MANIFEST, "part-00000.jsonl",
         "part-00001.jsonl");
     List<JsonNode> records = new ArrayList<>();
@@ -155,10 +156,10 @@ class PredictCommandTest {
     }
     Path out = tmp.resolve("predictions");
 
-    UseFixture.Run r = run("predict", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
+    CliRun r = run("predict", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
         "--images", pngs.toString(), "--out", out.toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).isEqualTo("mnist-job: file:" + bad + ": " + problems.get(kind) + "; nothing was written"
         + System.lineSeparator());
     assertThat(out).doesNotExist();
@@ -169,10 +170,10 @@ class PredictCommandTest {
   void aNetworkThatIsNotThisProjectsLeNetIsRefused() throws Exception {
     Path mlp = UseFixture.perceptronRun(tmp.resolve("mlp"));
 
-    UseFixture.Run r = run("predict", "--master", "local[2]", "--model", mlp.resolve(ModelStore.MODEL).toString(),
+    CliRun r = run("predict", "--master", "local[2]", "--model", mlp.resolve(ModelStore.MODEL).toString(),
         "--images", Path.of(MNIST, MnistLoader.TEST_IMAGES).toString(), "--out", tmp.resolve("p").toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).startsWith("mnist-job: file:" + mlp.resolve(ModelStore.MODEL) + ": not a LeNet of this project");
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
     assertThat(tmp.resolve("p")).doesNotExist();
@@ -182,10 +183,10 @@ class PredictCommandTest {
   void aTamperedModelIsRefused() throws Exception {
     Path copy = UseFixture.tamperedCopy(tmp.resolve("copy"));
 
-    UseFixture.Run r = run("predict", "--master", "local[2]", "--model", copy.toString(),
+    CliRun r = run("predict", "--master", "local[2]", "--model", copy.toString(),
         "--images", Path.of(MNIST, MnistLoader.TEST_IMAGES).toString(), "--out", tmp.resolve("p").toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).contains(ModelStore.MODEL + " is not what was written there");
     assertThat(tmp.resolve("p")).doesNotExist();
   }
@@ -195,10 +196,10 @@ class PredictCommandTest {
     Path work = Files.createDirectories(tmp.resolve("work"));
     Files.writeString(work.resolve("part-00000.csv"), "someone else's");
 
-    UseFixture.Run r = run("predict", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
+    CliRun r = run("predict", "--master", "local[2]", "--model", UseFixture.trainedRun().toString(),
         "--images", Path.of(MNIST, MnistLoader.TEST_IMAGES).toString(), "--out", work.toString());
 
-    assertThat(r.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).contains("for option '--out': holds files this job did not write (no manifest.json)");
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
     assertThat(work.resolve("part-00000.csv")).hasContent("someone else's");
@@ -209,12 +210,12 @@ class PredictCommandTest {
     String model = UseFixture.trainedRun().toString();
     String out = tmp.resolve("p").toString();
 
-    UseFixture.Run format = run("predict", "--model", model, "--images", MNIST, "--out", out, "--format", "parquet");
-    UseFixture.Run missing = run("predict", "--model", model, "--images", tmp.resolve("none").toString(), "--out", out);
+    CliRun format = run("predict", "--model", model, "--images", MNIST, "--out", out, "--format", "parquet");
+    CliRun missing = run("predict", "--model", model, "--images", tmp.resolve("none").toString(), "--out", out);
 
-    assertThat(format.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(format.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(format.err()).contains("Invalid value 'parquet' for option '--format': must be one of csv, jsonl");
-    assertThat(missing.code()).isEqualTo(MnistJob.BAD_INPUT);
+    assertThat(missing.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(missing.err()).isEqualTo("mnist-job: file:" + tmp.resolve("none") + ": missing (--images takes an IDX "
         + "image file or a folder of PNG files)" + System.lineSeparator());
   }

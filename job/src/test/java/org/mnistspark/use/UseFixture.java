@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -13,24 +11,23 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.deeplearning4j.datasets.iterator.utilty.ListDataSetIterator;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mnistspark.MnistJob;
+import org.mnistspark.cli.CliRun;
 import org.mnistspark.data.MnistData;
-import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.RunMetrics;
-import org.mnistspark.train.MinibatchAssembler;
+import org.mnistspark.output.StoredModelCheck;
+import org.mnistspark.scale.MinibatchAssembler;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
@@ -40,24 +37,16 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * MNIST images through the train command, and the plain single-JVM answers to compare with.
  */
 final class UseFixture {
-  static final String MNIST = System.getProperty("mnist.dir", "data/mnist");
+  static final String MNIST = RealMnist.DIR;
   private static Path run;
   private static MnistData mnist;
   private static float[][] singleJvm;
 
   private UseFixture() {}
 
-  /** The exit code and both streams of one command line. */
-  record Run(int code, String out, String err) {}
-
-  static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cl = MnistJob.commandLine();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int code = cl.execute(args);
-    return new Run(code, out.toString(), err.toString());
+  /** One command line, run in this JVM. */
+  static CliRun run(String... args) {
+    return CliRun.execute(args);
   }
 
   /** The train run's folder (model.zip, metrics.json, ...), trained on first use. */
@@ -66,9 +55,9 @@ final class UseFixture {
       Path dir = Files.createTempDirectory("use-model");
       Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
       Path folder = dir.resolve("run");
-      Run r = run("train", "--master", "local[2]", "--data", MNIST, "--out", folder.toString(), "--train-limit", "2000",
+      CliRun r = run("train", "--master", "local[2]", "--data", MNIST, "--out", folder.toString(), "--train-limit", "2000",
           "--epochs", "1", "--batch-size-per-worker", "16", "--averaging-frequency", "10");
-      assertThat(r.code()).as("training the fixture model; stderr %s", r.err()).isZero();
+      assertThat(r.exitCode()).as("training the fixture model; stderr %s", r.err()).isZero();
       run = folder;
     }
     return run;
@@ -76,7 +65,7 @@ final class UseFixture {
 
   static synchronized MnistData mnist() throws IOException {
     if (mnist == null) {
-      mnist = new MnistLoader(new Configuration()).load(MNIST);
+      mnist = RealMnist.data();
     }
     return mnist;
   }
@@ -87,11 +76,7 @@ final class UseFixture {
 
   /** DL4J's evaluation of the model on the 10,000 test images in this JVM, raw pixels through its stored scaler. */
   static Evaluation singleJvmEvaluation() throws IOException {
-    ModelStore.Loaded model = loaded();
-    List<DataSet> raw = new MinibatchAssembler(Evaluator.RAW, 500).assemble(mnist().test());
-    var it = new ListDataSetIterator<>(raw, 1);
-    it.setPreProcessor((DataSetPreProcessor) model.normalizer());
-    return model.network().evaluate(it);
+    return StoredModelCheck.evaluate(loaded(), mnist().test(), 500);
   }
 
   /** net.output of the model on the 10,000 test images in this JVM: [image][class]. */
@@ -144,7 +129,7 @@ final class UseFixture {
     mlp.init();
     ModelStore store = new ModelStore(new Configuration());
     OutputFolder folder = store.folder("--out", dir.toString());
-    RunMetrics none = new RunMetrics(null, null, null, null, null, null, null, null, null, null, null, null, null, null, 0, null);
+    RunMetrics none = RunMetrics.builder().build();
     store.save(folder, mlp, new ImagePreProcessingScaler(0, 1), none, "", java.util.Map.of());
     return dir;
   }

@@ -1,10 +1,10 @@
-package org.mnistspark;
+package org.mnistspark.config;
 
 import java.io.File;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -125,15 +125,6 @@ public final class JobOptions {
 
   /** The options given on the command line (except {@code --conf}), keyed as in reference.conf. */
   public Map<String, Object> overrides() {
-    Map<String, Object> overrides = new LinkedHashMap<>();
-    for (OptionSpec o : spec.options()) {
-      String name = o.longestName();
-      boolean given = spec.commandLine().getParseResult().hasMatchedOption(o);
-      if (given && !name.equals("--conf") && o.userObject() instanceof java.lang.reflect.Field f
-          && f.getDeclaringClass() == JobOptions.class) {
-        overrides.put(name.substring(2), o.getValue());
-      }
-    }
-    return overrides;
+    return CommandLineOverrides.given(spec, JobOptions.class, "", Set.of("--conf"));
   }
 }

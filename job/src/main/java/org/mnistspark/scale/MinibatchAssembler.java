@@ -1,4 +1,4 @@
-package org.mnistspark.train;
+package org.mnistspark.scale;
 
 import java.util.ArrayList;
 import java.util.Iterator;

@@ -1,4 +1,4 @@
-package org.mnistspark;
+package org.mnistspark.config;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -1,4 +1,4 @@
-package org.mnistspark;
+package org.mnistspark.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,7 @@ import java.util.Map;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.cli.MnistJob;
 import org.mnistspark.submit.SparkSecret;
 import org.mnistspark.submit.SparkSettingException;
 

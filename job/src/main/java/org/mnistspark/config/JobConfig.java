@@ -1,4 +1,10 @@
-package org.mnistspark;
+package org.mnistspark.config;
+
+import static org.mnistspark.config.Validators.accuracyOrOff;
+import static org.mnistspark.config.Validators.atLeast;
+import static org.mnistspark.config.Validators.fraction;
+import static org.mnistspark.config.Validators.nonNegative;
+import static org.mnistspark.config.Validators.positive;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -7,6 +13,7 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.io.Serializable;
+import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -142,88 +149,31 @@ public record JobConfig(
     return fromConfig(merged(null, all));
   }
 
-  /** Every option under its reference.conf key, in declaration order, for metrics.json. */
+  /**
+   * Every option under its reference.conf key, in declaration order, for metrics.json: derived from
+   * the record's components (trainLimit is train-limit), the scaling by its label.
+   */
   public Map<String, Object> asMap() {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("master", master);
-    m.put("dataset", dataset);
-    m.put("data", data);
-    m.put("out", out);
-    m.put("epochs", epochs);
-    m.put("scaling", scaling.label());
-    m.put("train-limit", trainLimit);
-    m.put("validation-fraction", validationFraction);
-    m.put("partitions", partitions);
-    m.put("batch-size-per-worker", batchSizePerWorker);
-    m.put("averaging-frequency", averagingFrequency);
-    m.put("prefetch", prefetch);
-    m.put("seed", seed);
-    m.put("learning-rate", learningRate);
-    m.put("threads-per-task", threadsPerTask);
-    m.put("storage-level", storageLevel);
-    m.put("eval-batch-size", evalBatchSize);
-    m.put("trainer", trainer);
-    m.put("validations-per-epoch", validationsPerEpoch);
-    m.put("stop-at-validation-accuracy", stopAtValidationAccuracy);
-    m.put("max-train-seconds", maxTrainSeconds);
-    m.put("keep-best-validation", keepBestValidation);
-    m.put("optimizer", optimizer);
-    m.put("early-stop-patience", earlyStopPatience);
-    m.put("checkpoint-every-epochs", checkpointEveryEpochs);
-    m.put("keep-checkpoints", keepCheckpoints);
+    for (RecordComponent component : JobConfig.class.getRecordComponents()) {
+      Object value;
+      try {
+        value = component.getAccessor().invoke(this);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("reading " + component.getName(), e);
+      }
+      m.put(key(component.getName()), value instanceof Scaling s ? s.label() : value);
+    }
     return m;
+  }
+
+  /** The reference.conf key of a record component: {@code trainLimit} is {@code train-limit}. */
+  static String key(String component) {
+    return component.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT);
   }
 
   public StorageLevel sparkStorageLevel() {
     return StorageLevel.fromString(storageLevel);
-  }
-
-  private static int atLeast(Config c, String key, int min) {
-    int v = getInt(c, key);
-    if (v < min) {
-      throw new InvalidOptionException(key, String.valueOf(v), "must be at least " + min);
-    }
-    return v;
-  }
-
-  private static int getInt(Config c, String key) {
-    try {
-      return c.getInt(key);
-    } catch (ConfigException.WrongType e) {
-      throw new InvalidOptionException(key, c.getValue(key).unwrapped().toString(), "must be a whole number");
-    }
-  }
-
-  private static double positive(Config c, String key) {
-    double v = c.getDouble(key);
-    if (!(v > 0) || Double.isInfinite(v)) {
-      throw new InvalidOptionException(key, String.valueOf(v), "must be a positive number");
-    }
-    return v;
-  }
-
-  private static double fraction(Config c, String key) {
-    double v = c.getDouble(key);
-    if (!(v > 0 && v < 1)) {
-      throw new InvalidOptionException(key, String.valueOf(v), "must lie strictly between 0 and 1");
-    }
-    return v;
-  }
-
-  private static double nonNegative(Config c, String key) {
-    double v = c.getDouble(key);
-    if (!(v >= 0) || Double.isInfinite(v)) {
-      throw new InvalidOptionException(key, String.valueOf(v), "must be a number >= 0");
-    }
-    return v;
-  }
-
-  private static double accuracyOrOff(Config c, String key) {
-    double v = c.getDouble(key);
-    if (!(v >= 0 && v <= 1)) {
-      throw new InvalidOptionException(key, String.valueOf(v), "must be a fraction from 0 (off) to 1");
-    }
-    return v;
   }
 
   /** Empty: whatever spark-submit set, which it has checked already. */

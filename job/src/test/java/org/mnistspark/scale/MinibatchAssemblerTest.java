@@ -1,4 +1,4 @@
-package org.mnistspark.train;
+package org.mnistspark.scale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,13 +9,12 @@ import org.junit.jupiter.api.Test;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.scale.Scaling;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
 class MinibatchAssemblerTest {
-  private static final PixelScaler MINMAX = new PixelScaler(Scaling.MINMAX, 0, 255);
+  private static final PixelScaler MINMAX = PixelScaler.minmax();
 
   /** {@code n} images with distinct pixels; labels cycle 3, 4, ... mod 10. */
   private static LabeledImages images(int n) {
@@ -77,7 +76,7 @@ class MinibatchAssemblerTest {
 
   @Test
   void standardizedValues() {
-    PixelScaler s = new PixelScaler(Scaling.STANDARDIZE, 33.3, 78.6);
+    PixelScaler s = PixelScaler.standardized(33.3, 78.6);
     LabeledImages images = images(5);
     List<DataSet> batches = new MinibatchAssembler(s, 2).assemble(images);
     assertThat(batches).extracting(DataSet::numExamples).containsExactly(2, 2, 1);

@@ -1,4 +1,4 @@
-package org.mnistspark;
+package org.mnistspark.pipeline;
 
 import java.io.IOException;
 import java.util.LinkedHashSet;
@@ -8,6 +8,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;

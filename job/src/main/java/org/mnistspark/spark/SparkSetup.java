@@ -1,10 +1,10 @@
-package org.mnistspark;
+package org.mnistspark.spark;
 
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -16,6 +16,9 @@ import org.apache.spark.scheduler.SparkListenerExecutorRemoved;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
+import org.mnistspark.DetachedNd4jRegistrator;
+import org.mnistspark.TrainingFailedException;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.submit.SparkSecret;
 import org.mnistspark.submit.SparkSettingException;
 import org.mnistspark.train.LeNet;
@@ -27,6 +30,17 @@ public final class SparkSetup {
   private static final Logger log = LoggerFactory.getLogger(SparkSetup.class);
 
   private SparkSetup() {}
+
+  /**
+   * Makes this JVM's process-wide settings, once, as the job starts: DL4J's oneDNN layer helpers on
+   * ({@link LeNet#HELPERS_DISABLED_PROPERTY}, read when a layer is built) and DL4J's training stats
+   * timed by the system clock (its default time source asks pool.ntp.org, which an offline cluster
+   * cannot reach). Executors in other JVMs get the same from {@link #sparkConf}'s Java options.
+   */
+  public static void configureJvm() {
+    System.setProperty(LeNet.HELPERS_DISABLED_PROPERTY, "false");
+    System.setProperty(TimeSourceProvider.TIMESOURCE_CLASSNAME_PROPERTY, SystemClockTimeSource.class.getName());
+  }
 
   /** The Spark settings of a run; spark-submit's own (system properties) are kept unless the config names a master. */
   public static SparkConf sparkConf(JobConfig config) {

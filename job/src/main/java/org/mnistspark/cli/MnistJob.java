@@ -1,18 +1,20 @@
-package org.mnistspark;
+package org.mnistspark.cli;
 
 import com.typesafe.config.ConfigException;
 import java.io.PrintWriter;
 import org.mnistspark.bench.BenchCommand;
+import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.retrain.RetrainCommand;
+import org.mnistspark.spark.SparkSetup;
 import org.mnistspark.study.StudyCommand;
 import org.mnistspark.submit.SparkSettingException;
 import org.mnistspark.use.EvaluateCommand;
 import org.mnistspark.use.PredictCommand;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** Entry point for spark-submit and the submit/ scripts. */
 @Command(name = "mnist-job", mixinStandardHelpOptions = true,
@@ -31,6 +33,7 @@ public final class MnistJob {
 
   /** The command line with this job's exit-code and error conventions; tests call it too. */
   public static CommandLine commandLine() {
+    SparkSetup.configureJvm();
     CommandLine cl = new CommandLine(new MnistJob());
     cl.setParameterExceptionHandler((e, args) -> {
       PrintWriter err = e.getCommandLine().getErr();
@@ -53,7 +56,8 @@ public final class MnistJob {
     return cl;
   }
 
-  static boolean isBadInput(Throwable e) {
+  /** Whether {@code e} means bad options or bad input (exit code 2) rather than a failed run (exit code 1). */
+  public static boolean isBadInput(Throwable e) {
     return e instanceof InvalidOptionException || e instanceof InvalidInputException || e instanceof ConfigException
         || e instanceof SparkSettingException || e instanceof OutputFolder.NotAsWrittenException;
   }

@@ -1,9 +1,12 @@
-package org.mnistspark;
+package org.mnistspark.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigValueType;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -50,5 +53,14 @@ class ConfigKeysTest {
     for (Map.Entry<String, Object> e : defaults.asMap().entrySet()) {
       assertThat(defaults.with(e.getKey(), e.getValue())).as(e.getKey()).isEqualTo(defaults);
     }
+  }
+
+  @Test
+  void asMapHoldsEveryOptionOfTheReferenceAndNothingElse() {
+    // the file itself: defaultReference() would add system properties such as the pom's mnist.dir
+    Config reference = ConfigFactory.parseResources("reference.conf").resolve().getConfig("mnist");
+    List<String> options = reference.root().entrySet().stream()
+        .filter(e -> e.getValue().valueType() != ConfigValueType.OBJECT).map(Map.Entry::getKey).toList();
+    assertThat(JobConfig.load(null, Map.of()).asMap().keySet()).containsExactlyInAnyOrderElementsOf(options);
   }
 }

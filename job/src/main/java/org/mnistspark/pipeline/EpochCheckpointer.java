@@ -1,7 +1,8 @@
-package org.mnistspark;
+package org.mnistspark.pipeline;
 
 import java.util.Locale;
 import java.util.function.Consumer;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;

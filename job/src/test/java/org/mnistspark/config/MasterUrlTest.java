@@ -1,4 +1,4 @@
-package org.mnistspark;
+package org.mnistspark.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package org.mnistspark;
+package org.mnistspark.config;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;

@@ -1,10 +1,10 @@
-package org.mnistspark;
+package org.mnistspark.pipeline;
 
 import java.io.IOException;
 import java.util.List;
-import org.apache.hadoop.conf.Configuration;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
-import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.scale.Scaling;
 import org.slf4j.Logger;
@@ -29,9 +29,9 @@ public final class TrainingInput {
    *     that are all equal
    * @throws IOException if the file system fails
    */
-  public static MnistData load(Configuration hadoop, List<JobConfig> runs) throws IOException {
+  static MnistData load(TrainingPipeline.Source source, List<JobConfig> runs) throws IOException {
     String folder = runs.get(0).data();
-    MnistData data = new MnistLoader(hadoop).load(folder);
+    MnistData data = source.load(folder);
     for (JobConfig run : runs) {
       check(run, data);
     }
@@ -39,7 +39,12 @@ public final class TrainingInput {
     return data;
   }
 
-  static void check(JobConfig config, MnistData data) {
+  /**
+   * Checks that {@code config} can train on {@code data}.
+   *
+   * @throws InvalidOptionException if the split leaves a part empty, or it standardizes pixels that are all equal
+   */
+  public static void check(JobConfig config, MnistData data) {
     String trainImages = data.files().get(0).path();
     Sharder.Split split = Sharder.split(data.train().size(), config.trainLimit(), config.validationFraction());
     if (split.isEmpty()) {

@@ -1,4 +1,4 @@
-package org.mnistspark;
+package org.mnistspark.config;
 
 /** An option (on the command line or in a configuration file) has a value the job cannot use. */
 public final class InvalidOptionException extends RuntimeException {

@@ -1,0 +1,31 @@
+package org.mnistspark.cli;
+
+import java.util.concurrent.Callable;
+import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.JobOptions;
+import org.mnistspark.output.Checkpoints;
+import org.mnistspark.pipeline.Resumption;
+import org.mnistspark.pipeline.TrainingPipeline;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** load -> shard -> scale -> train -> evaluate -> save, once: {@link TrainingPipeline#run}. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train the LeNet on MNIST with Spark parameter averaging, evaluate it, save it.")
+public final class TrainCommand implements Callable<Integer> {
+  @Mixin JobOptions options;
+
+  @Option(names = "--resume", description = "Continue the unfinished run at --out from its newest checkpoint "
+      + "(OUT.checkpoints/): the same options except epochs, out, data (same content), master, threads-per-task, "
+      + "checkpoint-every-epochs and keep-checkpoints; exit 2 naming the first difference, or when there is none.")
+  boolean resume;
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig config = options.resolve();
+    TrainingPipeline.of(config).run(config,
+        resume ? new Resumption.Request(Checkpoints.locationBeside(config.out()), true) : null);
+    return 0;
+  }
+}

@@ -1,0 +1,280 @@
+package org.mnistspark.pipeline;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.config.JobConfig;
+import org.mnistspark.data.LabeledImage;
+import org.mnistspark.data.MnistData;
+import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.Sharder;
+import org.mnistspark.eval.Evaluator;
+import org.mnistspark.eval.TestMetrics;
+import org.mnistspark.output.Checkpoint;
+import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.RunMetrics;
+import org.mnistspark.report.BoundedDrawing;
+import org.mnistspark.report.RunReport;
+import org.mnistspark.scale.MinibatchAssembler;
+import org.mnistspark.scale.PixelScaler;
+import org.mnistspark.scale.Scaling;
+import org.mnistspark.spark.SparkSetup;
+import org.mnistspark.train.Checkpointing;
+import org.mnistspark.train.DistributedTrainer;
+import org.mnistspark.train.MechanismProbes;
+import org.mnistspark.train.NetworkProbe;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.dataset.DataSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The train path in six stages: load, shard, scale, train, evaluate, save. {@link #run} is the
+ * train command's (and a retrain candidate's) whole run; a study or a bench, which train many runs
+ * on one dataset and one Spark context, call {@link #load} and {@link #startSpark} once and
+ * {@link #trainOn} (shard, scale, train, evaluate) per run.
+ *
+ * <p>The pipeline takes where the images come from, where the outputs go and how Spark starts in
+ * its constructor; {@link #of} wires in the real ones.
+ */
+public final class TrainingPipeline {
+  // The train command's log lines keep the name they have always had ("TrainCommand: test: ...").
+  private static final Logger log = LoggerFactory.getLogger(TrainingPipeline.class.getPackageName() + ".TrainCommand");
+  /** About 40 times what drawing the report took on two busy cores. */
+  private static final long REPORT_SECONDS = 120;
+
+  /** Where the images come from: the IDX files in a data folder. */
+  @FunctionalInterface
+  public interface Source {
+    /**
+     * @throws org.mnistspark.data.InvalidInputException if the data are missing or invalid
+     * @throws IOException if the file system fails
+     */
+    MnistData load(String folder) throws IOException;
+  }
+
+  /** Where a run's outputs go: model.zip, metrics.json, evaluation.txt and the run report in an output folder. */
+  public interface Sink {
+    /** The checked output folder {@code out}, before anything runs. */
+    OutputFolder folder(String out) throws IOException;
+
+    /**
+     * Saves the run's outputs to {@code out}, all or nothing.
+     *
+     * @param report file name to content: report.html and its plots, drawn from the outcome's metrics
+     */
+    void save(OutputFolder out, Outcome outcome, Map<String, byte[]> report) throws IOException;
+  }
+
+  /** Starts a Spark context that reports its tasks to {@code tasks}. */
+  @FunctionalInterface
+  public interface SparkFactory {
+    JavaSparkContext start(SparkSetup.TaskCounter tasks);
+  }
+
+  /** A trained run: the network, the scaler it was trained with, its metrics and DL4J's stats text. */
+  public record Outcome(DistributedTrainer.Result training, PixelScaler scaler, RunMetrics metrics, String evaluation) {}
+
+  /** A finished run: the data it read and what training produced, already saved at the run's {@code out}. */
+  public record Trained(MnistData data, Outcome outcome) {}
+
+  private final Source source;
+  private final Sink sink;
+  private final SparkFactory spark;
+  private final Configuration hadoop;
+
+  /**
+   * @param hadoop the file systems the run's checkpoints are on
+   */
+  public TrainingPipeline(Source source, Sink sink, SparkFactory spark, Configuration hadoop) {
+    this.source = source;
+    this.sink = sink;
+    this.spark = spark;
+    this.hadoop = hadoop;
+  }
+
+  /** The pipeline on {@code sparkConf}'s Spark and Hadoop file systems: the IDX loader, the model store. */
+  public static TrainingPipeline of(SparkConf sparkConf) {
+    Configuration hadoop = SparkSetup.hadoopConf(sparkConf);
+    ModelStore store = new ModelStore(hadoop);
+    Sink sink = new Sink() {
+      @Override
+      public OutputFolder folder(String out) {
+        return store.folder("--out", out);
+      }
+
+      @Override
+      public void save(OutputFolder out, Outcome o, Map<String, byte[]> report) throws IOException {
+        store.save(out, o.training().network(), o.scaler().toNormalizer(), o.metrics(), o.evaluation(), report);
+      }
+    };
+    return new TrainingPipeline(new MnistLoader(hadoop)::load, sink, tasks -> SparkSetup.start(sparkConf, tasks), hadoop);
+  }
+
+  /** As {@link #of(SparkConf)} with the Spark settings {@code config} names. */
+  public static TrainingPipeline of(JobConfig config) {
+    return of(SparkSetup.sparkConf(config));
+  }
+
+  /**
+   * Loads the data, trains and evaluates on a Spark context of its own, and saves model.zip,
+   * metrics.json, evaluation.txt and the run report to {@code config.out()}, all or nothing. Continues from the
+   * newest checkpoint {@code resume} names ({@link Resumption#plan}); checkpoints are written beside
+   * {@code config.out()} as training goes and deleted, with those resumed from, once the outputs are saved.
+   *
+   * @param resume what to continue from; null to start from scratch
+   * @throws org.mnistspark.data.InvalidInputException if the input data are missing or invalid
+   * @throws org.mnistspark.config.InvalidOptionException if the options do not fit the data (an
+   *     empty split, standardizing equal pixels)
+   * @throws IOException if reading or saving fails
+   */
+  public Trained run(JobConfig config, Resumption.Request resume) throws IOException {
+    // Load: check the output folder, load and validate the IDX files, and check the run can use
+    // them, before Spark starts, so bad input fails fast.
+    OutputFolder out = sink.folder(config.out());
+    MnistData data = load(List.of(config));
+    Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
+
+    SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
+    try (JavaSparkContext sc = startSpark(tasks)) {
+      Outcome outcome;
+      try {
+        outcome = trainOn(sc, tasks, config, data, (stats, epochs) -> {}, plan);
+      } catch (Exception e) {
+        throw SparkSetup.explainAbort(e, tasks, config.out());
+      }
+      log.info("test: {}", outcome.metrics().test());
+
+      save(config, out, outcome, plan);
+      return new Trained(data, outcome);
+    }
+  }
+
+  /**
+   * Stage 1, load: the data in the first run's data folder, checked against every run in
+   * {@code runs} (which all read that folder).
+   *
+   * @throws org.mnistspark.data.InvalidInputException if the data are missing or invalid
+   * @throws org.mnistspark.config.InvalidOptionException if a run's split leaves a part empty, or
+   *     it standardizes pixels that are all equal
+   * @throws IOException if the file system fails
+   */
+  public MnistData load(List<JobConfig> runs) throws IOException {
+    return TrainingInput.load(source, runs);
+  }
+
+  /** Starts Spark for the stages between load and save. */
+  public JavaSparkContext startSpark(SparkSetup.TaskCounter tasks) {
+    return spark.start(tasks);
+  }
+
+  /** Stages 2 to 5 (shard, scale, train, evaluate) on a started context, from scratch. */
+  public Outcome trainOn(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, MnistData data,
+      DistributedTrainer.EpochListener listener) {
+    return trainOn(sc, tasks, config, data, listener, Resumption.Plan.NONE);
+  }
+
+  /**
+   * As the other {@code trainOn}, continuing from the plan's checkpoint if it has one and writing
+   * checkpoints to its target.
+   */
+  public Outcome trainOn(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, MnistData data,
+      DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
+    long start = System.nanoTime();
+    // Released after training: a study runs many of these on one context.
+    try (Sharder.Shards shards = shard(sc, config, data)) {
+      Checkpoint from = plan.from() == null ? null : plan.from().checkpoint();
+      PixelScaler scaler = scale(config, shards, from);
+      plan.checkPartitions(shards.train().getNumPartitions());
+      Training training = train(sc, config, data, shards, scaler, listener, plan);
+      return evaluate(sc, tasks, config, data, shards, scaler, training, start);
+    }
+  }
+
+  /** Stage 2, shard: hold out the last part of the training file, spread both parts as compact records. */
+  private static Sharder.Shards shard(JavaSparkContext sc, JobConfig config, MnistData data) {
+    return new Sharder(sc, config.partitions()).shard(data.train(), config.trainLimit(), config.validationFraction());
+  }
+
+  /**
+   * Stage 3, scale: statistics from the training split only, applied as a distributed map while
+   * batching. A resumed run takes its checkpoint's: refitted on a cluster, the sums could come in another order.
+   */
+  private static PixelScaler scale(JobConfig config, Sharder.Shards shards, Checkpoint from) {
+    return from != null ? from.scaler() : PixelScaler.fit(config.scaling(), shards.train());
+  }
+
+  /** What training produced, with what the probes measured and what checkpoints cost. */
+  private record Training(DistributedTrainer.Result result, List<NetworkProbe> mechanism, Checkpointed checkpointed) {}
+
+  /**
+   * Stage 4, train with parameter averaging; validation runs on the executors during training, the
+   * network's insides are measured on a fixed probe batch now and then, and the state is
+   * checkpointed after every checkpoint-every-epochs epochs.
+   */
+  private static Training train(JavaSparkContext sc, JobConfig config, MnistData data, Sharder.Shards shards,
+      PixelScaler scaler, DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
+    Checkpoint from = plan.from() == null ? null : plan.from().checkpoint();
+    MechanismProbes probes = new MechanismProbes(probeBatch(shards, scaler), listener);
+    if (from != null) {
+      probes.resumeWith(from.mechanism());
+    }
+    EpochCheckpointer checkpoints = new EpochCheckpointer(plan.target(), config, data, scaler,
+        shards.train().getNumPartitions(), probes);
+    DistributedTrainer.Result result = DistributedTrainer.of(sc, config).train(shards.train(), shards.validation(),
+        shards.trainCount(), scaler, probes, new Checkpointing(from == null ? null : from.training(), checkpoints));
+    return new Training(result, probes.measured(), new Checkpointed(plan.resumed(), checkpoints.cost()));
+  }
+
+  /** The first validation images, scaled as training sees them: the same probe batch for every scaling and seed. */
+  private static DataSet probeBatch(Sharder.Shards shards, PixelScaler scaler) {
+    List<LabeledImage> images = shards.validation().take(MechanismProbes.PROBE_IMAGES);
+    return new MinibatchAssembler(scaler, images.size()).batch(images);
+  }
+
+  /** What metrics.json says about checkpoints: where the run resumed from, what writing them cost. */
+  private record Checkpointed(RunMetrics.Resumed resumedFrom, RunMetrics.CheckpointCost cost) {}
+
+  /** Stage 5, evaluate on the driver over the whole test set, and gather the run's metrics. */
+  private static Outcome evaluate(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, MnistData data,
+      Sharder.Shards shards, PixelScaler scaler, Training trained, long start) {
+    DistributedTrainer.Result training = trained.result();
+    Evaluation eval = Evaluator.evaluate(training.network(), new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(data.test()));
+    TestMetrics test = Evaluator.metrics(eval);
+
+    RunMetrics metrics = RunMetrics.builder()
+        .input(config.asMap(), new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(),
+            shards.validationCount(), data.test().size()), scalingOf(scaler))
+        .training(training, trained.mechanism())
+        .evaluation(test, new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
+            shards.train().getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())))
+        .checkpoints(trained.checkpointed().resumedFrom(), trained.checkpointed().cost())
+        .finished((System.nanoTime() - start) / 1e9, java.time.Instant.now().toString())
+        .build();
+    return new Outcome(training, scaler, metrics, eval.stats());
+  }
+
+  /**
+   * Stage 6, save, all or nothing, the report with the model so that it always describes the model
+   * beside it (a report that fails or takes too long is left out, not the model); then the
+   * checkpoints are no longer needed.
+   */
+  private void save(JobConfig config, OutputFolder out, Outcome outcome, Resumption.Plan plan) throws IOException {
+    Map<String, byte[]> report = BoundedDrawing.draw("run report", () -> RunReport.files(outcome.metrics()),
+        REPORT_SECONDS);
+    sink.save(out, outcome, report);
+    log.info("saved model.zip, metrics.json, evaluation.txt and {} to {}",
+        report.isEmpty() ? "no report" : RunReport.HTML + " with " + (report.size() - 1) + " PNGs", config.out());
+    plan.deleteAfterSave();
+  }
+
+  private static RunMetrics.Scaling scalingOf(PixelScaler s) {
+    boolean fitted = s.kind() == Scaling.STANDARDIZE;
+    return new RunMetrics.Scaling(s.kind().label(), s.offset(), s.divisor(),
+        fitted ? s.offset() : null, fitted ? s.divisor() : null);
+  }
+}
