@@ -50,6 +50,11 @@ public final class Resumption {
     /** For a study or benchmark run: no checkpoints at all. */
     public static final Plan NONE = new Plan(null, null, null);
 
+    /** The checkpoint the run continues from; null when it starts from scratch. */
+    public Checkpoint checkpoint() {
+      return from == null ? null : from.checkpoint();
+    }
+
     /** For metrics.json: where the run continued from; null when it started from scratch. */
     public RunMetrics.Resumed resumed() {
       return from == null ? null : new RunMetrics.Resumed(from.location(), from.checkpoint().epoch());

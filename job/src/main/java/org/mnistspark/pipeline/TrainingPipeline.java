@@ -187,8 +187,7 @@ public final class TrainingPipeline {
     long start = System.nanoTime();
     // Released after training: a study runs many of these on one context.
     try (Sharder.Shards shards = shard(sc, config, data)) {
-      Checkpoint from = plan.from() == null ? null : plan.from().checkpoint();
-      PixelScaler scaler = scale(config, shards, from);
+      PixelScaler scaler = scale(config, shards, plan.checkpoint());
       plan.checkPartitions(shards.train().getNumPartitions());
       Training training = train(sc, config, data, shards, scaler, listener, plan);
       return evaluate(sc, tasks, config, data, shards, scaler, training, start);
@@ -218,7 +217,7 @@ public final class TrainingPipeline {
    */
   private static Training train(JavaSparkContext sc, JobConfig config, MnistData data, Sharder.Shards shards,
       PixelScaler scaler, DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
-    Checkpoint from = plan.from() == null ? null : plan.from().checkpoint();
+    Checkpoint from = plan.checkpoint();
     MechanismProbes probes = new MechanismProbes(probeBatch(shards, scaler), listener);
     if (from != null) {
       probes.resumeWith(from.mechanism());
