@@ -24,7 +24,6 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.yarn.api.records.ApplicationId;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
@@ -53,7 +52,7 @@ class YarnClusterIT {
   /** The memory YARN grants a container of conf/spark-cluster.properties' executor: 1g heap + 1g overhead. */
   static final int EXECUTOR_CONTAINER_MB = 2048;
 
-  static MiniDFSCluster hdfs;
+  static MiniHdfs hdfs;
   static FileSystem fs;
   static MiniYARNCluster yarn;
   static Path hadoopConf;
@@ -62,11 +61,8 @@ class YarnClusterIT {
   static void startHdfsAndYarn() throws Exception {
     assertThat(new File(MNIST, "train-images-idx3-ubyte")).as("real MNIST; run submit/fetch-mnist.sh").isFile();
     deleteRecursively(WORK);
-    Configuration conf = new Configuration();
-    conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, WORK.resolve("hdfs").toString());
-    hdfs = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
-    hdfs.waitActive();
-    fs = hdfs.getFileSystem();
+    hdfs = MiniHdfs.start(WORK.resolve("hdfs"));
+    fs = hdfs.fs();
     HdfsTrainingTest.copyMnist(fs, "/datasets/mnist");
     fs.mkdirs(new org.apache.hadoop.fs.Path("/models"));
 
@@ -143,11 +139,8 @@ class YarnClusterIT {
     if (yarn != null) {
       yarn.stop();
     }
-    if (fs != null) {
-      fs.close();
-    }
     if (hdfs != null) {
-      hdfs.shutdown();
+      hdfs.close();
     }
   }
 

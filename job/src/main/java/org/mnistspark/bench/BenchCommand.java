@@ -10,7 +10,10 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.config.JobConfig;
-import org.mnistspark.config.JobOptions;
+import org.mnistspark.config.BenchConfig;
+import org.mnistspark.config.Configurable;
+import org.mnistspark.config.Settings;
+import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
@@ -27,7 +30,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,39 +41,18 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Benchmark the Spark job against plain DL4J fit in one JVM, by throughput and by time to accuracy.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, Configurable {
   private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
-  @Mixin JobOptions options;
+  private final SettingsOptions settings = SettingsOptions.jobAnd("bench");
 
   @Option(names = "--quick", description = "A short version for tests: 2,000 images, small sweeps, target 0.8 within 2 epochs.")
   boolean quick;
 
-  @Option(names = "--baseline-batch-sizes", split = ",", paramLabel = "N,N", description = "Plain-fit batch sizes (default 32,64,128; quick 32).")
-  List<Integer> baselineBatches;
-
-  @Option(names = "--time-limit-factor", paramLabel = "X",
-      description = "Time-to-accuracy runs after the default stop after X times the default's seconds to target (default 2.5; 0 = only --max-epochs). "
-          + "Enough to tell whether one beats the default, and it keeps the full benchmark under 30 minutes.")
-  Double timeLimitFactor;
-
-  @Option(names = "--threads", split = ",", paramLabel = "N,N", description = "Native threads of the plain fit (default 1,2; quick 1).")
-  List<Integer> threads;
-
-  @Option(names = "--batch-sizes", split = ",", paramLabel = "N,N", description = "Resident-trainer batch sizes per worker for the throughput sweep (default 32,64,128; quick 32).")
-  List<Integer> batchSizes;
-
-  @Option(names = "--averaging-frequencies", split = ",", paramLabel = "N,N", description = "Averaging frequencies for the sweep (default 16,32; quick 4).")
-  List<Integer> frequencies;
-
-  @Option(names = "--throughput-images", paramLabel = "N", description = "Training images of the throughput phase (default 9,600; quick 1,000).")
-  Integer throughputImages;
-
-  @Option(names = "--target", paramLabel = "F", description = "Validation accuracy the time-to-accuracy phase trains to (default 0.99; quick 0.8).")
-  Double target;
-
-  @Option(names = "--max-epochs", paramLabel = "N", description = "Epoch limit of the time-to-accuracy phase (default 12; quick 2).")
-  Integer maxEpochs;
+  /** What --quick puts between the configuration file and the options given. */
+  private static final Map<String, Object> QUICK = Map.of("train-limit", 2000, "bench.baseline-batch-sizes", "32",
+      "bench.threads", "1", "bench.batch-sizes", "32", "bench.averaging-frequencies", "4", "bench.throughput-images", 1000,
+      "bench.target", 0.8, "bench.max-epochs", 2);
 
   /** Quickest to the target first; among those that missed it, the highest validation accuracy. */
   private static final Comparator<BenchResults.Run> TO_TARGET = Comparator
@@ -89,22 +70,28 @@ public final class BenchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig base = options.resolve(Map.of("out", "bench", "master", "local[2]", "train-limit", quick ? 2000 : 0));
-    List<Integer> fitBatches = orDefault(baselineBatches, quick ? List.of(32) : List.of(32, 64, 128));
-    List<Integer> fitThreads = orDefault(threads, quick ? List.of(1) : List.of(1, 2));
-    List<Integer> batches = orDefault(batchSizes, quick ? List.of(32) : List.of(32, 64, 128));
-    List<Integer> freqs = orDefault(frequencies, quick ? List.of(4) : List.of(16, 32));
-    int subset = throughputImages != null ? throughputImages : quick ? 1000 : 9600;
-    double goal = target != null ? target : quick ? 0.8 : 0.99;
-    int epochLimit = maxEpochs != null ? maxEpochs : quick ? 2 : 12;
-    double limitFactor = timeLimitFactor != null ? timeLimitFactor : 2.5;
+    Map<String, Object> defaults = new java.util.HashMap<>(Map.of("out", "bench", "master", "local[2]"));
+    if (quick) {
+      defaults.putAll(QUICK);
+    }
+    Settings all = settings.resolve(defaults);
+    JobConfig base = all.job();
+    BenchConfig bench = all.bench();
+    List<Integer> fitBatches = bench.baselineBatchSizeList();
+    List<Integer> fitThreads = bench.threadList();
+    List<Integer> batches = bench.batchSizeList();
+    List<Integer> freqs = bench.averagingFrequencyList();
+    int subset = bench.throughputImages();
+    double goal = bench.target();
+    int epochLimit = bench.maxEpochs();
+    double limitFactor = bench.timeLimitFactor();
     OutputFolder out = OutputFolder.open("--out", base.out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(base)));
 
     // before anything runs, so the load average says whether the machine was idle
     Map<String, Object> machine = machine();
-    JobConfig throughput = base.with("train-limit", Math.round(subset / (1 - base.validationFraction())))
-        .with("epochs", 2).with("validations-per-epoch", 1);
-    JobConfig toTarget = base.with("epochs", epochLimit).with("stop-at-validation-accuracy", goal);
+    JobConfig throughput = base.withTrainLimit((int) Math.round(subset / (1 - base.validationFraction())))
+        .withEpochs(2).withValidationsPerEpoch(1);
+    JobConfig toTarget = base.withEpochs(epochLimit).withStopAtValidationAccuracy(goal);
     pipeline = TrainingPipeline.of(base);
     MnistData data = pipeline.load(List.of(base, throughput, toTarget));
     boolean ownRate = base.learningRate() != KERAS_ADAM_RATE;
@@ -114,22 +101,22 @@ public final class BenchCommand implements Callable<Integer> {
     // Phase 1, throughput: every baseline and the resident sweep on a subset.
     for (int b : fitBatches) {
       for (int t : fitThreads) {
-        runs.add(fit(BenchResults.THROUGHPUT, throughput.with("batch-size-per-worker", b), t, data, goal));
+        runs.add(fit(BenchResults.THROUGHPUT, throughput.withBatchSizePerWorker(b), t, data, goal));
       }
     }
     try (JavaSparkContext sc = pipeline.startSpark(new SparkSetup.TaskCounter())) {
       for (int b : batches) {
         for (int f : freqs) {
-          runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.with("batch-size-per-worker", b).with("averaging-frequency", f), data, goal));
+          runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withBatchSizePerWorker(b).withAveragingFrequency(f), data, goal));
         }
       }
-      runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.with("trainer", "dl4j"), data, goal));
+      runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withTrainer("dl4j"), data, goal));
 
       // Phase 2, time to accuracy on the full split: the default, its fastest alternative, DL4J's trainer ...
       BenchResults.Run job = spark(BenchResults.TIME_TO_ACCURACY, sc, toTarget, data, goal);
       runs.add(job);
       if (limitFactor > 0 && job.secondsToTarget() != null) {
-        toTarget = toTarget.with("max-train-seconds", limitFactor * job.secondsToTarget());
+        toTarget = toTarget.withMaxTrainSeconds(limitFactor * job.secondsToTarget());
       }
       JobConfig fastest = fastestResident(runs, toTarget);
       if (fastest != null) {
@@ -137,22 +124,22 @@ public final class BenchCommand implements Callable<Integer> {
       } else {
         total--;
       }
-      runs.add(spark(BenchResults.TIME_TO_ACCURACY, sc, toTarget.with("trainer", "dl4j"), data, goal));
+      runs.add(spark(BenchResults.TIME_TO_ACCURACY, sc, toTarget.withTrainer("dl4j"), data, goal));
     }
     // ... and each baseline batch size at its faster thread count with the seed's (Keras') learning
     // rate, then the quickest of them with the job's own rate too, since a user could use it as well.
     List<BenchResults.Run> baselines = new ArrayList<>();
     for (int b : fitBatches) {
-      baselines.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.with("batch-size-per-worker", b).with("learning-rate", KERAS_ADAM_RATE),
+      baselines.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.withBatchSizePerWorker(b).withLearningRate(KERAS_ADAM_RATE),
           fasterThreads(runs, b), data, goal));
     }
     runs.addAll(baselines);
     if (ownRate) {
       BenchResults.Run quickest = baselines.stream().min(TO_TARGET).orElseThrow();
-      runs.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.with("batch-size-per-worker", quickest.batchSize()), quickest.threads(), data, goal));
+      runs.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.withBatchSizePerWorker(quickest.batchSize()), quickest.threads(), data, goal));
     }
 
-    BenchResults results = new BenchResults(machine, settings(base, goal, epochLimit, subset, limitFactor), runs, compare(runs, base, goal));
+    BenchResults results = new BenchResults(machine, recordedSettings(base, goal, epochLimit, subset, limitFactor), runs, compare(runs, base, goal));
     write(out, results);
     System.out.println(BenchReport.summary(results));
     System.out.println("wrote " + out.file("report.md"));
@@ -199,7 +186,7 @@ public final class BenchCommand implements Callable<Integer> {
     if (best == null || (best.batchSize() == c.batchSizePerWorker() && best.averagingFrequency() == c.averagingFrequency())) {
       return null;
     }
-    return c.with("batch-size-per-worker", best.batchSize()).with("averaging-frequency", best.averagingFrequency());
+    return c.withBatchSizePerWorker(best.batchSize()).withAveragingFrequency(best.averagingFrequency());
   }
 
   /** The thread count with which plain fit at {@code batch} was fastest in the throughput phase. */
@@ -229,11 +216,7 @@ public final class BenchCommand implements Callable<Integer> {
     return r;
   }
 
-  private static <T> List<T> orDefault(List<T> given, List<T> fallback) {
-    return given == null || given.isEmpty() ? fallback : given;
-  }
-
-  private static Map<String, Object> settings(JobConfig base, double goal, int epochLimit, int subset, double limitFactor) {
+  private static Map<String, Object> recordedSettings(JobConfig base, double goal, int epochLimit, int subset, double limitFactor) {
     Map<String, Object> s = new LinkedHashMap<>(base.asMap());
     s.put("target-validation-accuracy", goal);
     s.put("max-epochs", epochLimit);
@@ -271,5 +254,10 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       org.apache.commons.io.FileUtils.deleteDirectory(charts.toFile());
     }
+  }
+
+  @Override
+  public SettingsOptions settings() {
+    return settings;
   }
 }

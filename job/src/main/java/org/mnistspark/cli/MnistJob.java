@@ -3,6 +3,7 @@ package org.mnistspark.cli;
 import com.typesafe.config.ConfigException;
 import java.io.PrintWriter;
 import org.mnistspark.bench.BenchCommand;
+import org.mnistspark.config.Configurable;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.OutputFolder;
@@ -35,6 +36,11 @@ public final class MnistJob {
   public static CommandLine commandLine() {
     SparkSetup.configureJvm();
     CommandLine cl = new CommandLine(new MnistJob());
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      if (sub.getCommand() instanceof Configurable c) {
+        c.settings().addTo(sub.getCommandSpec());
+      }
+    }
     cl.setParameterExceptionHandler((e, args) -> {
       PrintWriter err = e.getCommandLine().getErr();
       err.println("mnist-job: " + e.getMessage() + " (try --help)");

@@ -2,19 +2,19 @@ package org.mnistspark.cli;
 
 import java.util.concurrent.Callable;
 import org.mnistspark.config.JobConfig;
-import org.mnistspark.config.JobOptions;
+import org.mnistspark.config.Configurable;
+import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.pipeline.Resumption;
 import org.mnistspark.pipeline.TrainingPipeline;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** load -> shard -> scale -> train -> evaluate -> save, once: {@link TrainingPipeline#run}. */
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train the LeNet on MNIST with Spark parameter averaging, evaluate it, save it.")
-public final class TrainCommand implements Callable<Integer> {
-  @Mixin JobOptions options;
+public final class TrainCommand implements Callable<Integer>, Configurable {
+  private final SettingsOptions settings = SettingsOptions.jobAnd();
 
   @Option(names = "--resume", description = "Continue the unfinished run at --out from its newest checkpoint "
       + "(OUT.checkpoints/): the same options except epochs, out, data (same content), master, threads-per-task, "
@@ -23,9 +23,14 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig config = options.resolve();
+    JobConfig config = settings.resolve().job();
     TrainingPipeline.of(config).run(config,
         resume ? new Resumption.Request(Checkpoints.locationBeside(config.out()), true) : null);
     return 0;
+  }
+
+  @Override
+  public SettingsOptions settings() {
+    return settings;
   }
 }

@@ -60,7 +60,7 @@ final class ConfigKeys {
   }
 
   private static String qualified(String key) {
-    return JobConfig.ROOT + "." + key;
+    return Settings.ROOT + "." + key;
   }
 
   /**

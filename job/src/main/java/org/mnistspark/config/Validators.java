@@ -1,76 +1,118 @@
 package org.mnistspark.config;
 
-import com.typesafe.config.Config;
-import com.typesafe.config.ConfigException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
 
 /**
- * The checks on configuration values, for the job's settings and retrain's alike. Each returns the
- * value at {@code key} or throws an {@link InvalidOptionException} naming the key, the value and the
- * rule it breaks.
+ * The checks on setting values, for every block of the settings tree. Each returns the value or
+ * throws an {@link InvalidOptionException} naming the key, the value and the rule it breaks. They
+ * run in the settings records' constructors, so a record cannot hold a value that breaks its rule.
  */
 public final class Validators {
   private Validators() {}
 
-  /** The whole number at {@code key}, at least {@code min}. */
-  public static int atLeast(Config c, String key, int min) {
-    int v = getInt(c, key);
+  /** {@code v}, a whole number of at least {@code min}. */
+  public static int atLeast(String key, int v, int min) {
     if (v < min) {
       throw new InvalidOptionException(key, String.valueOf(v), "must be at least " + min);
     }
     return v;
   }
 
-  /** The whole number at {@code key}. */
-  private static int getInt(Config c, String key) {
-    try {
-      return c.getInt(key);
-    } catch (ConfigException.WrongType e) {
-      throw new InvalidOptionException(key, c.getValue(key).unwrapped().toString(), "must be a whole number");
-    }
-  }
-
-  /** The finite number above 0 at {@code key}. */
-  public static double positive(Config c, String key) {
-    double v = c.getDouble(key);
+  /** {@code v}, a finite number above 0. */
+  public static double positive(String key, double v) {
     if (!(v > 0) || Double.isInfinite(v)) {
       throw new InvalidOptionException(key, String.valueOf(v), "must be a positive number");
     }
     return v;
   }
 
-  /** The number strictly between 0 and 1 at {@code key}. */
-  public static double fraction(Config c, String key) {
-    double v = c.getDouble(key);
+  /** {@code v}, strictly between 0 and 1. */
+  public static double fraction(String key, double v) {
     if (!(v > 0 && v < 1)) {
       throw new InvalidOptionException(key, String.valueOf(v), "must lie strictly between 0 and 1");
     }
     return v;
   }
 
-  /** The finite number of at least 0 at {@code key}. */
-  public static double nonNegative(Config c, String key) {
-    double v = c.getDouble(key);
+  /** {@code v}, a finite number of at least 0. */
+  public static double nonNegative(String key, double v) {
     if (!(v >= 0) || Double.isInfinite(v)) {
       throw new InvalidOptionException(key, String.valueOf(v), "must be a number >= 0");
     }
     return v;
   }
 
-  /** The accuracy fraction at {@code key}, 0 meaning off. */
-  public static double accuracyOrOff(Config c, String key) {
-    double v = c.getDouble(key);
+  /** {@code v}, an accuracy fraction, 0 meaning off. */
+  public static double accuracyOrOff(String key, double v) {
     if (!(v >= 0 && v <= 1)) {
       throw new InvalidOptionException(key, String.valueOf(v), "must be a fraction from 0 (off) to 1");
     }
     return v;
   }
 
-  /** The number at {@code key} in [min, 1], or [min, 1) unless {@code oneAllowed}; {@code problem} says which. */
-  public static double range(Config c, String key, double min, boolean oneAllowed, String problem) {
-    double v = c.getDouble(key);
+  /** {@code v} in [min, 1], or [min, 1) unless {@code oneAllowed}; {@code problem} says which. */
+  public static double range(String key, double v, double min, boolean oneAllowed, String problem) {
     if (!(v >= min && (oneAllowed ? v <= 1 : v < 1))) {
       throw new InvalidOptionException(key, String.valueOf(v), problem);
     }
     return v;
+  }
+
+  /** {@code v} trimmed, refused when empty. */
+  public static String nonEmpty(String key, String v) {
+    String trimmed = v.trim();
+    if (trimmed.isEmpty()) {
+      throw new InvalidOptionException(key, v, "must not be empty");
+    }
+    return trimmed;
+  }
+
+  /** {@code v} trimmed and lower-cased, refused unless it is one of {@code allowed}. */
+  public static String oneOf(String key, String v, String... allowed) {
+    String name = v.trim().toLowerCase(Locale.ROOT);
+    if (!List.of(allowed).contains(name)) {
+      throw new InvalidOptionException(key, v, "must be one of " + String.join(", ", allowed));
+    }
+    return name;
+  }
+
+  /**
+   * The items of the comma-separated {@code list}, each converted by {@code item} (which throws
+   * {@link IllegalArgumentException} with the reason for one it refuses), none twice.
+   */
+  public static <T> List<T> commaList(String key, String list, Function<String, T> item) {
+    List<T> out = new ArrayList<>();
+    for (String part : list.split(",", -1)) {
+      T value;
+      try {
+        value = item.apply(part.trim());
+      } catch (IllegalArgumentException e) {
+        throw new InvalidOptionException(key, list, e.getMessage());
+      }
+      if (out.contains(value)) {
+        throw new InvalidOptionException(key, list, "names " + part.trim().toLowerCase(Locale.ROOT) + " twice");
+      }
+      out.add(value);
+    }
+    return out;
+  }
+
+  /** The comma-separated whole numbers of at least {@code min} in {@code list}. */
+  public static List<Integer> countList(String key, String list, int min) {
+    return commaList(key, list, part -> {
+      int n;
+      try {
+        n = Integer.parseInt(part);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + part + "' is not a whole number");
+      }
+      if (n < min) {
+        throw new IllegalArgumentException("'" + part + "' is less than " + min);
+      }
+      return n;
+    });
   }
 }

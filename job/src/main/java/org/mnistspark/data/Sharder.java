@@ -25,14 +25,17 @@ public final class Sharder {
   }
 
   /**
-   * The two parts as RDDs; the training part is cached, since scaling statistics and training both
-   * read it. Closing releases the cache and the broadcast images.
+   * The two parts as RDDs, both cached: scaling statistics and every epoch read the training part,
+   * every validation check the validation part. The records are references into the broadcast, so
+   * the cache costs little. The only place the job's records are persisted; closing releases the
+   * caches and the broadcast images.
    */
   public record Shards(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, int trainCount, int validationCount,
       Broadcast<LabeledImages> images) implements AutoCloseable {
     @Override
     public void close() {
       train.unpersist(false);
+      validation.unpersist(false);
       images.destroy(false);
     }
   }
@@ -57,7 +60,9 @@ public final class Sharder {
     JavaRDD<LabeledImage> train = slices(block, 0, trainCount)
         .setName("train records")
         .persist(StorageLevel.MEMORY_ONLY());
-    JavaRDD<LabeledImage> validation = slices(block, trainCount, used).setName("validation records");
+    JavaRDD<LabeledImage> validation = slices(block, trainCount, used)
+        .setName("validation records")
+        .persist(StorageLevel.MEMORY_ONLY());
     return new Shards(train, validation, trainCount, split.validation(), block);
   }
 

@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
-import org.mnistspark.config.JobOptions;
+import org.mnistspark.config.Configurable;
+import org.mnistspark.config.RetrainConfig;
+import org.mnistspark.config.Settings;
+import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
@@ -23,7 +26,6 @@ import org.mnistspark.spark.SparkSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -37,7 +39,7 @@ import picocli.CommandLine.Spec;
         "Train a candidate into --root/runs/<UTC time>/, compare it with the production model on the same test set, "
             + "and promote it (--root/production) only if it is good enough. One line per run goes to --root/history.jsonl.",
         "Exit codes: 0 promoted, 3 kept the old model, 4 another retrain holds the lock, 2 bad input, 1 failed."})
-public final class RetrainCommand implements Callable<Integer> {
+public final class RetrainCommand implements Callable<Integer>, Configurable {
   private static final Logger log = LoggerFactory.getLogger(RetrainCommand.class);
 
   /** The candidate became production. */
@@ -47,34 +49,34 @@ public final class RetrainCommand implements Callable<Integer> {
   /** Another retrain holds the lock on the same root; nothing was done. */
   public static final int LOCKED = 4;
 
-  @Mixin JobOptions options;
-  @Mixin RetrainOptions retrain;
+  private final SettingsOptions options = SettingsOptions.jobAnd("retrain");
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     // Settings: the job's options for the candidate, the retrain block for the rest.
-    JobConfig job = options.resolve();
-    if (options.overrides().containsKey("out")) {
+    Settings all = options.resolve();
+    JobConfig job = all.job();
+    if (options.given("out")) {
       throw new InvalidOptionException("--out", job.out(), "does not apply to retrain, which writes each run to "
           + "--root/runs/<UTC time>");
     }
-    RetrainConfig settings = retrain.resolve(options.confFile());
-    RetrainRoot root = RetrainRoot.open(settings.root(), SparkSetup.hadoopConf(SparkSetup.sparkConf(job)));
+    RetrainConfig settings = all.retrain();
+    RetrainRoot root = RetrainRoot.open(settings.requiredRoot(), SparkSetup.hadoopConf(SparkSetup.sparkConf(job)));
 
     // One retrain per root at a time; the lock's lease and the timeout end a run that hangs.
     PrintWriter err = spec.commandLine().getErr();
     RetrainLock lock;
     try {
-      lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWaitSeconds()),
-          Duration.ofSeconds(settings.lockLeaseSeconds()));
+      lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWait()),
+          Duration.ofSeconds(settings.lockLease()));
     } catch (RetrainLock.LockedException e) {
       err.println("mnist-job: " + e.getMessage());
       err.flush();
       return LOCKED;
     }
     History history = new History(root);
-    try (lock; RunGuard guard = RunGuard.start(root, history, lock, settings.timeoutSeconds(), err)) {
+    try (lock; RunGuard guard = RunGuard.start(root, history, lock, settings.timeout(), err)) {
       return retrainLocked(root, lock, guard, history, job, settings);
     }
   }
@@ -92,7 +94,7 @@ public final class RetrainCommand implements Callable<Integer> {
     try {
       // Train the candidate into runs/<run> with the train command's own flow, continuing an
       // interrupted candidate's training if its options and data are this run's.
-      JobConfig candidateConfig = job.with("out", root.run(run).toString());
+      JobConfig candidateConfig = job.withOut(root.run(run).toString());
       TrainingPipeline.Trained candidate = TrainingPipeline.of(candidateConfig).run(candidateConfig,
           interruptedCandidate(root));
       double accuracy = candidate.outcome().metrics().test().accuracy();
@@ -105,7 +107,7 @@ public final class RetrainCommand implements Callable<Integer> {
 
       // Decide; promoting is one atomic replacement of the production file.
       OptionalDouble productionAccuracy = baseline.map(b -> OptionalDouble.of(b.accuracy())).orElse(OptionalDouble.empty());
-      decision = RetrainGate.decide(productionAccuracy, accuracy, settings.thresholds());
+      decision = RetrainGate.decide(productionAccuracy, accuracy, new RetrainGate.Thresholds(settings.tolerance(), settings.floor()));
       String reason = decision.reason() + baseline.map(b -> "; " + b.note()).orElse("");
       // Not after the deadline, and not without the lock.
       guard.claim();
@@ -230,5 +232,10 @@ public final class RetrainCommand implements Callable<Integer> {
     } catch (IOException e) {
       log.warn("could not delete old runs in {} ({}); the next retrain tries again", root.runs(), e.getMessage());
     }
+  }
+
+  @Override
+  public SettingsOptions settings() {
+    return options;
   }
 }

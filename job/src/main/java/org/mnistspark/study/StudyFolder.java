@@ -1,5 +1,6 @@
 package org.mnistspark.study;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.util.Optional;
@@ -17,6 +18,7 @@ public final class StudyFolder {
   public static final String RESULTS = "results.json";
   public static final String REPORT_MD = "report.md";
   public static final String REPORT_HTML = "report.html";
+  static final String SUMMARY = "summary";
   static final String KIND = "study";
 
   private final OutputFolder folder;
@@ -61,8 +63,21 @@ public final class StudyFolder {
     }
   }
 
-  public void writeResults(StudyResults results) throws IOException {
-    write(RESULTS, ModelStore.JSON.writeValueAsBytes(results));
+  /**
+   * Writes results.json: {@code results}, plus {@code summary} (null before any run of the plan
+   * has finished) under "summary": every number the report shows, as it shows them before rounding.
+   * Reading ignores the summary; it is derived from the runs.
+   */
+  public void writeResults(StudyResults results, StudySummary summary) throws IOException {
+    write(RESULTS, resultsJson(results, summary));
+  }
+
+  static byte[] resultsJson(StudyResults results, StudySummary summary) throws IOException {
+    ObjectNode tree = ModelStore.JSON.valueToTree(results);
+    if (summary != null) {
+      tree.set(SUMMARY, ModelStore.JSON.valueToTree(summary));
+    }
+    return ModelStore.JSON.writeValueAsBytes(tree);
   }
 
   /** Writes {@code content} as {@code name}, replacing what was there atomically. */

@@ -82,7 +82,7 @@ public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<
     List<Run> runs = new ArrayList<>();
     for (long seed : seedValues()) {
       for (Scaling s : scalings) {
-        runs.add(new Run(runs.size() + 1, s, seed, base.with("scaling", s.label()).with("seed", seed)));
+        runs.add(new Run(runs.size() + 1, s, seed, base.withScaling(s).withSeed(seed)));
       }
     }
     return runs;

@@ -1,5 +1,6 @@
 package org.mnistspark.study;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.Optional;
  * @param updatedAt when the last run was added, ISO-8601; the report shows it instead of "now",
  *     so regenerating it from the same results gives the same bytes
  */
+@JsonIgnoreProperties(StudyFolder.SUMMARY)
 public record StudyResults(Plan study, List<RunRecord> runs, String updatedAt) {
 
   /**

@@ -78,7 +78,7 @@ public final class StudyRunner {
             log.accept(progress.epochLine(run, stats, epochs, progress.epochDone(nanoTime.getAsLong()))));
         // Record the run before anything else, so a crash after this point does not repeat it.
         results = results.with(run, record, clock.get().toString());
-        folder.writeResults(results);
+        folder.writeResults(results, StudySummary.of(plan, results));
         writeReport(plan, results);
         log.accept(progress.run(run) + ": done in " + Format.duration((nanoTime.getAsLong() - start) / 1e9)
             + ", test accuracy " + Format.percent(record.testAccuracy()) + "; " + StudyFolder.RESULTS + " and report updated");

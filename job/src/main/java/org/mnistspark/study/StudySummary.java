@@ -1,8 +1,11 @@
 package org.mnistspark.study;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,6 +40,33 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
     RunRecord first = done.get(0);
     return new StudySummary(List.copyOf(out), plan.runs().size(), done.size(), StudyResults.Plan.of(plan),
         new Data(first.trainImages(), first.validationImages(), first.testExamples(), first.master(), first.partitions()));
+  }
+
+  /**
+   * First epochs at each threshold: the epoch whose mean validation accuracy over seeds first
+   * reached it and each seed's own, per scaling, threshold (as written, e.g. "0.99"); null where
+   * not reached. Part of results.json's summary, so a reader (and the report's check) needs no
+   * second implementation of the rule.
+   */
+  @JsonProperty("epochReaching")
+  public Map<String, Map<String, Reaching>> epochReaching() {
+    Map<String, Map<String, Reaching>> out = new LinkedHashMap<>();
+    for (ScalingSummary x : scalings) {
+      Map<String, Reaching> byThreshold = new LinkedHashMap<>();
+      for (double t : thresholds()) {
+        byThreshold.put(String.valueOf(t), new Reaching(epoch(x.epochReaching(t)),
+            x.epochReachingPerSeed(t).stream().map(StudySummary::epoch).toList()));
+      }
+      out.put(x.scaling(), byThreshold);
+    }
+    return out;
+  }
+
+  /** The first epoch reaching a threshold on the mean curve and per seed, null where never. */
+  public record Reaching(Integer mean, List<Integer> perSeed) {}
+
+  private static Integer epoch(java.util.OptionalInt e) {
+    return e.isPresent() ? e.getAsInt() : null;
   }
 
   /** The scalings ordered by mean test accuracy, highest first (plan order among equals). */

@@ -5,7 +5,6 @@ import java.util.UUID;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
-import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImage;
@@ -48,8 +47,6 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
     EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), config.averagingFrequency(), config.seed());
     MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
     MinibatchAssembler evalAssembler = new MinibatchAssembler(scaler, config.evalBatchSize());
-    // validation records are cheap to rebuild, but each check would redo it; they are references into the broadcast
-    validation.persist(StorageLevel.MEMORY_ONLY());
 
     int largest = train.mapPartitions(it -> List.of(FitRound.drain(it).size()).iterator()).collect().stream()
         .mapToInt(Integer::intValue).max().orElse(0);
@@ -114,7 +111,6 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
       }
     } finally {
       current.destroy(false);
-      validation.unpersist(false);
       sc.setJobDescription(null);
       train.foreachPartition(it -> ResidentNetworks.release(runId));
     }

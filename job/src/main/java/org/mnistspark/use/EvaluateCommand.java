@@ -10,7 +10,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.Configurable;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.eval.ConfusionMatrixChart;
 import org.mnistspark.eval.Evaluator;
@@ -32,18 +34,15 @@ import picocli.CommandLine.Spec;
     description = {"Evaluate a saved model.zip, with the scaler stored in it, on a labelled IDX set, distributed over "
         + "Spark executors; write metrics.json, evaluation.txt and confusion-matrix.png to --out, all or nothing.",
         "The set is --data's t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, or --images and --labels."})
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer>, Configurable {
   private static final Logger log = LoggerFactory.getLogger(EvaluateCommand.class);
   /** The kind of output folder evaluate writes, as its manifest records it. */
   public static final String KIND = "evaluate";
   public static final String CONFUSION_MATRIX = ConfusionMatrixChart.FILE;
 
   @Mixin UseOptions use;
+  private final SettingsOptions settings = UseOptions.settings("data");
   @Spec CommandSpec spec;
-
-  @Option(names = "--data", paramLabel = "DIR", description = "Folder (any Hadoop path) holding t10k-images-idx3-ubyte "
-      + "and t10k-labels-idx1-ubyte, raw or .gz (default: the configured data folder, data/mnist).")
-  String data;
 
   @Option(names = "--images", paramLabel = "FILE", description = "An IDX image file (any Hadoop path, raw or .gz); "
       + "with --labels, instead of --data.")
@@ -55,7 +54,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     checkDataOptions();
-    JobConfig config = use.resolve(data == null ? Map.of() : Map.of("data", data));
+    JobConfig config = settings.resolve().job();
     SparkConf sparkConf = SparkSetup.sparkConf(config).setAppName("mnist-evaluate");
     Configuration hadoop = SparkSetup.hadoopConf(sparkConf);
 
@@ -89,7 +88,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
   /** Either a data folder or an explicit pair of files, never a mix. */
   private void checkDataOptions() {
-    if (images != null && data != null) {
+    if (images != null && settings.given("data")) {
       throw new InvalidOptionException("--images", images, "cannot be combined with --data: give a folder holding the "
           + "t10k files, or --images and --labels");
     }
@@ -117,5 +116,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             + "and %s to %s%n", m.test().accuracy(), m.test().examples(), m.data().files().get(0).path(), m.seconds(),
         m.imagesPerSecond(), ModelStore.METRICS, ModelStore.EVALUATION, CONFUSION_MATRIX, out);
     stdout.flush();
+  }
+
+  @Override
+  public SettingsOptions settings() {
+    return settings;
   }
 }

@@ -3,12 +3,13 @@ package org.mnistspark.use;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.config.Configurable;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.spark.SparkSetup;
@@ -26,7 +27,7 @@ import picocli.CommandLine.Spec;
         + "Spark executors: an IDX image file, or a folder of 28x28 8-bit grayscale PNGs.",
         "Writes one record per image (source, index or file, predicted class, p0..p9) to --out as part-00000.csv, "
             + "part-00001.csv, ... (one per partition) or .jsonl, plus _SUCCESS and manifest.json, all or nothing."})
-public final class PredictCommand implements Callable<Integer> {
+public final class PredictCommand implements Callable<Integer>, Configurable {
   private static final Logger log = LoggerFactory.getLogger(PredictCommand.class);
   /** The kind of output folder predict writes, as its manifest records it. */
   public static final String KIND = "predict";
@@ -34,6 +35,7 @@ public final class PredictCommand implements Callable<Integer> {
   public static final String SUCCESS = "_SUCCESS";
 
   @Mixin UseOptions use;
+  private final SettingsOptions settings = UseOptions.settings();
   @Spec CommandSpec spec;
 
   @Option(names = "--images", required = true, paramLabel = "PATH", description = "An IDX image file (raw or .gz) or "
@@ -47,7 +49,7 @@ public final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PredictionFormat output = PredictionFormat.parse(format);
-    JobConfig config = use.resolve(Map.of());
+    JobConfig config = settings.resolve().job();
     SparkConf sparkConf = SparkSetup.sparkConf(config).setAppName("mnist-predict");
     Configuration hadoop = SparkSetup.hadoopConf(sparkConf);
 
@@ -95,5 +97,10 @@ public final class PredictCommand implements Callable<Integer> {
     stdout.printf(Locale.ROOT, "predict: scored %d images of %s in %.1f s (%.0f images/s); wrote %d part file(s) to %s%n",
         input.count(), input.location(), seconds, input.count() / seconds, partFiles, out);
     stdout.flush();
+  }
+
+  @Override
+  public SettingsOptions settings() {
+    return settings;
   }
 }

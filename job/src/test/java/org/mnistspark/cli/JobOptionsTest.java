@@ -27,7 +27,7 @@ class JobOptionsTest {
     CommandLine cl = MnistJob.commandLine();
     cl.parseArgs(args);
     TrainCommand train = cl.getSubcommands().get("train").getCommand();
-    return train.options.resolve();
+    return train.settings().resolve().job();
   }
 
   /** A command line and the one line it is refused with. */
@@ -154,14 +154,14 @@ class JobOptionsTest {
     assertThat(resolve("train").data()).isEqualTo("data/mnist");
     assertThat(resolve("train", "--dataset", "fashion-mnist").data()).isEqualTo("data/fashion-mnist");
     assertThat(resolve("train", "--dataset", "fashion-mnist", "--data", "/d").data()).isEqualTo("/d");
-    assertThat(resolve("train", "--dataset", "fashion-mnist").with("epochs", 1).data()).isEqualTo("data/fashion-mnist");
+    assertThat(resolve("train", "--dataset", "fashion-mnist").withEpochs(1).data()).isEqualTo("data/fashion-mnist");
   }
 
   @Test
   void asMapRoundTripsThroughWith() {
     JobConfig c = resolve("train", "--epochs", "2", "--scaling", "none");
-    assertThat(c.with("epochs", 2)).isEqualTo(c);
-    assertThat(c.with("epochs", 5).epochs()).isEqualTo(5);
+    assertThat(c.withEpochs(2)).isEqualTo(c);
+    assertThat(c.withEpochs(5).epochs()).isEqualTo(5);
     assertThat(c.asMap()).containsEntry("scaling", "none").containsEntry("epochs", 2);
   }
 }

@@ -6,13 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueType;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Unknown keys under mnist and the known key each is taken for. */
 class ConfigKeysTest {
-  private final ConfigKeys keys = new ConfigKeys(ConfigFactory.defaultReference().getConfig(JobConfig.ROOT));
+  private final ConfigKeys keys = new ConfigKeys(ConfigFactory.defaultReference().getConfig(Settings.ROOT));
 
   @Test
   void editDistance() {
@@ -48,19 +49,32 @@ class ConfigKeysTest {
   }
 
   @Test
-  void everyKeyOfTheReferenceIsKnown() {
-    JobConfig defaults = JobConfig.load(null, Map.of());
-    for (Map.Entry<String, Object> e : defaults.asMap().entrySet()) {
-      assertThat(defaults.with(e.getKey(), e.getValue())).as(e.getKey()).isEqualTo(defaults);
+  void everyKeyOfEveryBlockReadsBackAsItsDefault() {
+    Settings defaults = Settings.load(null, Map.of());
+    Map<String, Object> all = new HashMap<>();
+    for (Settings.Block block : Settings.BLOCKS) {
+      SettingsRecords.asMap(record(defaults, block)).forEach((k, v) -> all.put(block.prefix() + k, v));
     }
+    assertThat(Settings.load(null, all)).isEqualTo(defaults);
   }
 
   @Test
-  void asMapHoldsEveryOptionOfTheReferenceAndNothingElse() {
+  void theRecordsHoldEveryOptionOfTheReferenceAndNothingElse() {
     // the file itself: defaultReference() would add system properties such as the pom's mnist.dir
     Config reference = ConfigFactory.parseResources("reference.conf").resolve().getConfig("mnist");
-    List<String> options = reference.root().entrySet().stream()
-        .filter(e -> e.getValue().valueType() != ConfigValueType.OBJECT).map(Map.Entry::getKey).toList();
-    assertThat(JobConfig.load(null, Map.of()).asMap().keySet()).containsExactlyInAnyOrderElementsOf(options);
+    Settings defaults = Settings.load(null, Map.of());
+    for (Settings.Block block : Settings.BLOCKS) {
+      Config c = block.prefix().isEmpty() ? reference : reference.getConfig(block.prefix().replace(".", ""));
+      List<String> options = c.root().entrySet().stream()
+          .filter(e -> e.getValue().valueType() != ConfigValueType.OBJECT).map(Map.Entry::getKey).toList();
+      assertThat(SettingsRecords.asMap(record(defaults, block)).keySet()).as(block.type().getSimpleName())
+          .containsExactlyInAnyOrderElementsOf(options);
+    }
+    assertThat(Settings.BLOCKS).extracting(Settings.Block::type).hasSize(Settings.class.getRecordComponents().length);
+  }
+
+  private static Record record(Settings s, Settings.Block block) {
+    return List.<Record>of(s.job(), s.retrain(), s.study(), s.bench()).stream().filter(block.type()::isInstance)
+        .findFirst().orElseThrow();
   }
 }

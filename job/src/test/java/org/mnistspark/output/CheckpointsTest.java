@@ -47,7 +47,7 @@ class CheckpointsTest {
     config = JobConfig.load(null, Map.of("master", "local[2]", "data", MNIST, "train-limit", 2000));
     data = RealMnist.data();
     initial = ModelState.of(LeNet.network(config));
-    other = ModelState.of(LeNet.network(config.with("seed", 7)));
+    other = ModelState.of(LeNet.network(config.withSeed(7)));
   }
 
   @AfterEach

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.cli.MnistJob;
+import org.mnistspark.config.RetrainConfig;
 import picocli.CommandLine;
 
 /** The retrain command line: its settings, and bad input rejected with exit code 2 before anything runs. */
@@ -19,7 +20,7 @@ class RetrainOptionsTest {
     CommandLine cl = MnistJob.commandLine();
     cl.parseArgs(args);
     RetrainCommand c = cl.getSubcommands().get("retrain").getCommand();
-    return c.retrain.resolve(c.options.confFile());
+    return c.settings().resolve().retrain();
   }
 
   @Test

@@ -13,8 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Checks that every number report.md shows agrees with results.json. It recomputes the expected
- * values from the JSON tree itself, with plain loops, rather than through the classes under test.
+ * Checks that every number report.md shows is the one results.json's "summary" holds (written from
+ * the same summary the report is drawn from), within the report's rounding. The summary's own
+ * arithmetic is checked against hand-computed values in StudySummaryTest and ScalingSummaryTest.
  */
 final class ReportCheck {
   private static final double PERCENT = 0.0051; // two decimals, plus float slack
@@ -22,101 +23,46 @@ final class ReportCheck {
   private static final Pattern POINTS = Pattern.compile("(\\d+\\.\\d{2}) points");
   private static final Pattern SECONDS = Pattern.compile("(\\d+\\.\\d) s\\b");
 
-  /** What results.json says about one scaling, computed here. */
-  static final class Expected {
-    final List<Double> test = new ArrayList<>();
-    final List<double[]> validation = new ArrayList<>();
-    final List<double[]> loss = new ArrayList<>();
-    final List<Double> seconds = new ArrayList<>();
-    final List<Double> rates = new ArrayList<>();
-
-    double testMean() {
-      return mean(test);
-    }
-
-    double at(List<double[]> curves, int epoch, String what) {
-      List<Double> v = new ArrayList<>();
-      curves.forEach(c -> v.add(c[epoch]));
-      return what.equals("mean") ? mean(v) : what.equals("min") ? v.stream().min(Double::compare).orElseThrow()
-          : v.stream().max(Double::compare).orElseThrow();
-    }
-
-    String firstEpoch(double[] curve, double threshold) {
-      for (int e = 0; e < curve.length; e++) {
-        if (curve[e] >= threshold) {
-          return String.valueOf(e + 1);
-        }
-      }
-      return "not reached";
-    }
-
-    String epochCell(double threshold) {
-      int epochs = validation.get(0).length;
-      double[] mean = new double[epochs];
-      for (int e = 0; e < epochs; e++) {
-        mean[e] = at(validation, e, "mean");
-      }
-      String cell = firstEpoch(mean, threshold);
-      if (validation.size() > 1) {
-        List<String> each = new ArrayList<>();
-        validation.forEach(c -> each.add(firstEpoch(c, threshold)));
-        cell += " (per seed: " + String.join(", ", each) + ")";
-      }
-      return cell;
-    }
-  }
-
-  static double mean(List<Double> v) {
-    double s = 0;
-    for (double x : v) {
-      s += x;
-    }
-    return s / v.size();
-  }
-
-  /** The expected values per scaling, in the order of results.json's study.scalings. */
-  static Map<String, Expected> expected(JsonNode results) {
-    Map<String, Expected> out = new LinkedHashMap<>();
-    results.at("/study/scalings").forEach(s -> out.put(s.asText(), new Expected()));
-    for (JsonNode run : results.get("runs")) {
-      Expected x = out.get(run.get("scaling").asText());
-      x.test.add(run.get("testAccuracy").asDouble());
-      int n = run.get("epochs").size();
-      double[] v = new double[n];
-      double[] l = new double[n];
-      double secs = 0;
-      double rate = 0;
-      for (int e = 0; e < n; e++) {
-        JsonNode ep = run.get("epochs").get(e);
-        v[e] = ep.get("validationAccuracy").asDouble();
-        l[e] = ep.get("trainLoss").asDouble();
-        secs += ep.get("seconds").asDouble();
-        rate += ep.get("samplesPerSecond").asDouble();
-      }
-      x.validation.add(v);
-      x.loss.add(l);
-      x.seconds.add(secs / n);
-      x.rates.add(rate / n);
-    }
-    out.values().removeIf(x -> x.test.isEmpty());
+  /** results.json's summary of each scaling, by name, in report order. */
+  static Map<String, JsonNode> scalings(JsonNode results) {
+    Map<String, JsonNode> out = new LinkedHashMap<>();
+    JsonNode summary = results.get("summary");
+    assertThat(summary).as("results.json has a summary").isNotNull();
+    summary.get("scalings").forEach(s -> out.put(s.get("scaling").asText(), s));
     return out;
+  }
+
+  /** The report's "epoch reaching" cell, from the summary's first epochs. */
+  static String epochCell(JsonNode results, String scaling, JsonNode threshold) {
+    JsonNode reaching = results.at("/summary/epochReaching").get(scaling).get(threshold.asText());
+    String cell = epoch(reaching.get("mean"));
+    if (reaching.get("perSeed").size() > 1) {
+      List<String> each = new ArrayList<>();
+      reaching.get("perSeed").forEach(e -> each.add(epoch(e)));
+      cell += " (per seed: " + String.join(", ", each) + ")";
+    }
+    return cell;
+  }
+
+  private static String epoch(JsonNode e) {
+    return e.isNull() ? "not reached" : e.asText();
   }
 
   /** Asserts that every table cell, the run counts and the conclusion's numbers match {@code results}. */
   static void assertMatches(String md, JsonNode results) {
-    Map<String, Expected> exp = expected(results);
-    int runs = results.get("runs").size();
-    JsonNode first = results.get("runs").get(0);
+    Map<String, JsonNode> exp = scalings(results);
+    JsonNode summary = results.get("summary");
+    JsonNode data = summary.get("data");
 
     // the intro
-    assertThat(md).contains("- Runs: " + runs + " of ");
-    assertThat(md).contains("- Data: " + results.at("/study/dataset").asText() + ", " + first.get("trainImages").asInt()
-        + " training, " + first.get("validationImages").asInt() + " validation and " + first.get("testExamples").asLong()
+    assertThat(md).contains("- Runs: " + summary.get("finished").asInt() + " of " + summary.get("planned").asInt() + " ");
+    assertThat(md).contains("- Data: " + results.at("/study/dataset").asText() + ", " + data.get("trainImages").asInt()
+        + " training, " + data.get("validationImages").asInt() + " validation and " + data.get("testImages").asLong()
         + " test images.");
     List<String> seeds = new ArrayList<>();
     results.at("/study/seeds").forEach(s -> seeds.add(s.asText()));
     assertThat(md).contains("; seeds " + String.join(", ", seeds) + "; " + results.at("/study/epochs").asInt() + " epoch");
-    assertThat(md).contains("- Training: master " + first.get("master").asText() + ", " + first.get("partitions").asInt()
+    assertThat(md).contains("- Training: master " + data.get("master").asText() + ", " + data.get("partitions").asInt()
         + " partitions, minibatches of " + results.at("/study/options/batch-size-per-worker").asInt()
         + " per worker, averaging every " + results.at("/study/options/averaging-frequency").asInt()
         + " minibatches, Adam learning rate " + results.at("/study/options/learning-rate").asText() + ".");
@@ -126,55 +72,55 @@ final class ReportCheck {
     List<List<String>> rows = table(md, "## Test accuracy and speed");
     assertThat(rows).extracting(r -> r.get(0)).as("one row per scaling").containsExactlyElementsOf(exp.keySet());
     for (List<String> row : rows) {
-      Expected x = exp.get(row.get(0));
-      assertThat(Integer.parseInt(row.get(1))).as("seeds of %s", row.get(0)).isEqualTo(x.test.size());
-      assertPercent(row.get(2), x.testMean(), "mean test accuracy of " + row.get(0));
-      assertPercent(row.get(3), x.test.stream().min(Double::compare).orElseThrow(), "min test accuracy of " + row.get(0));
-      assertPercent(row.get(4), x.test.stream().max(Double::compare).orElseThrow(), "max test accuracy of " + row.get(0));
+      JsonNode x = exp.get(row.get(0));
+      assertThat(Integer.parseInt(row.get(1))).as("seeds of %s", row.get(0)).isEqualTo(x.get("seeds").size());
+      assertPercent(row.get(2), x.at("/testAccuracy/mean").asDouble(), "mean test accuracy of " + row.get(0));
+      assertPercent(row.get(3), x.at("/testAccuracy/min").asDouble(), "min test accuracy of " + row.get(0));
+      assertPercent(row.get(4), x.at("/testAccuracy/max").asDouble(), "max test accuracy of " + row.get(0));
       int column = 5;
       for (JsonNode t : results.at("/study/thresholds")) {
-        assertThat(row.get(column++)).as("epoch of %s reaching %s", row.get(0), t).isEqualTo(x.epochCell(t.asDouble()));
+        assertThat(row.get(column++)).as("epoch of %s reaching %s", row.get(0), t).isEqualTo(epochCell(results, row.get(0), t));
       }
       assertThat(row).as("columns of %s", row.get(0)).hasSize(column + 2);
-      assertThat(Double.parseDouble(row.get(column))).as("seconds per epoch of %s", row.get(0)).isCloseTo(mean(x.seconds), within(0.051));
-      assertThat(Double.parseDouble(row.get(column + 1))).as("images/s of %s", row.get(0)).isCloseTo(mean(x.rates), within(0.51));
+      assertThat(Double.parseDouble(row.get(column))).as("seconds per epoch of %s", row.get(0))
+          .isCloseTo(x.at("/secondsPerEpoch/mean").asDouble(), within(0.051));
+      assertThat(Double.parseDouble(row.get(column + 1))).as("images/s of %s", row.get(0))
+          .isCloseTo(x.get("samplesPerSecond").asDouble(), within(0.51));
     }
 
     // the per-epoch tables
-    checkPerEpoch(table(md, "## Validation accuracy per epoch"), exp, true);
-    checkPerEpoch(table(md, "## Loss per epoch"), exp, false);
+    checkPerEpoch(table(md, "## Validation accuracy per epoch"), exp, "validationAccuracy");
+    checkPerEpoch(table(md, "## Loss per epoch"), exp, "trainLoss");
 
-    // the conclusion: every percentage, point difference and time is one the data gives
+    // the conclusion: every percentage, point difference and time is one results.json gives
     String conclusion = section(md, "## Conclusion");
     List<Double> percents = new ArrayList<>();
     List<Double> points = new ArrayList<>();
-    List<String> names = new ArrayList<>(exp.keySet());
-    for (Expected x : exp.values()) {
-      percents.add(x.testMean());
-      percents.addAll(x.test);
-      for (int e = 0; e < x.validation.get(0).length; e++) {
-        percents.add(x.at(x.validation, e, "mean"));
-      }
+    for (JsonNode run : results.get("runs")) {
+      percents.add(run.get("testAccuracy").asDouble());
     }
-    for (String a : names) {
-      for (String b : names) {
-        Expected xa = exp.get(a);
-        Expected xb = exp.get(b);
-        points.add(Math.abs(xa.testMean() - xb.testMean()));
-        for (int e = 0; e < xa.validation.get(0).length; e++) {
-          points.add(Math.abs(xa.at(xa.validation, e, "mean") - xb.at(xb.validation, e, "mean")));
+    for (JsonNode x : exp.values()) {
+      percents.add(x.at("/testAccuracy/mean").asDouble());
+      x.get("validationAccuracy").forEach(band -> percents.add(band.get("mean").asDouble()));
+      for (JsonNode y : exp.values()) {
+        points.add(Math.abs(x.at("/testAccuracy/mean").asDouble() - y.at("/testAccuracy/mean").asDouble()));
+        for (int e = 0; e < Math.min(x.get("epochs").asInt(), y.get("epochs").asInt()); e++) {
+          points.add(Math.abs(x.get("validationAccuracy").get(e).get("mean").asDouble()
+              - y.get("validationAccuracy").get(e).get("mean").asDouble()));
         }
       }
     }
     assertEach(TWO_DECIMALS_PERCENT, conclusion, percents, 100, PERCENT, "percentage");
     assertEach(POINTS, conclusion, points, 100, PERCENT, "point difference");
-    assertEach(SECONDS, conclusion, exp.values().stream().map(x -> mean(x.seconds)).toList(), 1, 0.051, "seconds");
+    assertEach(SECONDS, conclusion, exp.values().stream().map(x -> x.at("/secondsPerEpoch/mean").asDouble()).toList(), 1,
+        0.051, "seconds");
   }
 
-  /** The name of the scaling with the highest mean test accuracy, from the JSON. */
+  /** The name of the scaling with the highest mean test accuracy, from results.json's summary. */
   static String best(JsonNode results) {
-    return expected(results).entrySet().stream().max(Map.Entry.comparingByValue(
-        java.util.Comparator.comparingDouble(Expected::testMean))).orElseThrow().getKey();
+    return scalings(results).entrySet().stream()
+        .max(java.util.Comparator.comparingDouble(e -> e.getValue().at("/testAccuracy/mean").asDouble()))
+        .orElseThrow().getKey();
   }
 
   static String section(String md, String heading) {
@@ -206,25 +152,30 @@ final class ReportCheck {
     return rows;
   }
 
-  private static void checkPerEpoch(List<List<String>> rows, Map<String, Expected> exp, boolean accuracy) {
+  private static void checkPerEpoch(List<List<String>> rows, Map<String, JsonNode> exp, String curve) {
+    boolean accuracy = curve.equals("validationAccuracy");
     List<String> names = new ArrayList<>(exp.keySet());
     for (List<String> row : rows) {
       int e = Integer.parseInt(row.get(0)) - 1;
       for (int i = 0; i < names.size(); i++) {
-        Expected x = exp.get(names.get(i));
-        List<double[]> curves = accuracy ? x.validation : x.loss;
+        JsonNode x = exp.get(names.get(i));
         String cell = row.get(i + 1);
+        if (e >= x.get("epochs").asInt()) {
+          assertThat(cell).as("%s at epoch %d, which no seed ran", names.get(i), e + 1).isEqualTo("—");
+          continue;
+        }
+        JsonNode band = x.get(curve).get(e);
         Matcher m = Pattern.compile(accuracy ? "([\\d.]+)%(?: \\(([\\d.]+)–([\\d.]+)%\\))?" : "([\\d.]+)(?: \\(([\\d.]+)–([\\d.]+)\\))?")
             .matcher(cell);
         assertThat(m.matches()).as("cell '%s'", cell).isTrue();
         double scale = accuracy ? 100 : 1;
         double tol = accuracy ? PERCENT : 0.000051;
-        String what = names.get(i) + (accuracy ? " validation accuracy" : " train loss") + " at epoch " + (e + 1);
-        assertThat(Double.parseDouble(m.group(1))).as("mean " + what).isCloseTo(x.at(curves, e, "mean") * scale, within(tol));
-        assertThat(m.group(2) != null).as("range shown iff several seeds: " + what).isEqualTo(curves.size() > 1);
+        String what = names.get(i) + " " + curve + " at epoch " + (e + 1);
+        assertThat(Double.parseDouble(m.group(1))).as("mean " + what).isCloseTo(band.get("mean").asDouble() * scale, within(tol));
+        assertThat(m.group(2) != null).as("range shown iff several seeds: " + what).isEqualTo(x.get("seeds").size() > 1);
         if (m.group(2) != null) {
-          assertThat(Double.parseDouble(m.group(2))).as("min " + what).isCloseTo(x.at(curves, e, "min") * scale, within(tol));
-          assertThat(Double.parseDouble(m.group(3))).as("max " + what).isCloseTo(x.at(curves, e, "max") * scale, within(tol));
+          assertThat(Double.parseDouble(m.group(2))).as("min " + what).isCloseTo(band.get("min").asDouble() * scale, within(tol));
+          assertThat(Double.parseDouble(m.group(3))).as("max " + what).isCloseTo(band.get("max").asDouble() * scale, within(tol));
         }
       }
     }

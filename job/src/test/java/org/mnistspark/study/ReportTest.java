@@ -33,7 +33,7 @@ class ReportTest {
   }
 
   private JsonNode json() throws Exception {
-    return ModelStore.JSON.readTree(ModelStore.JSON.writeValueAsBytes(results));
+    return ModelStore.JSON.readTree(StudyFolder.resultsJson(results, StudySummary.of(plan, results)));
   }
 
   @Test

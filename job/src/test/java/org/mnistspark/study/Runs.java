@@ -15,7 +15,15 @@ final class Runs {
 
   /** The options of a small study: 2000 images, the given epochs, local[2]. */
   static JobConfig base(int epochs) {
-    return JobConfig.load(null, Map.of("master", "local[2]", "train-limit", 2000, "epochs", epochs, "seed", 42));
+    return base(epochs, Map.of());
+  }
+
+  /** {@link #base(int)} with {@code more} options (keys as in reference.conf) on top. */
+  static JobConfig base(int epochs, Map<String, Object> more) {
+    Map<String, Object> options = new java.util.HashMap<>(Map.of("master", "local[2]", "train-limit", 2000, "epochs",
+        epochs, "seed", 42));
+    options.putAll(more);
+    return JobConfig.load(null, options);
   }
 
   static StudyPlan plan(int epochs, int seeds, Scaling... scalings) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mnistspark.cli.CliRun;
+import org.mnistspark.config.StudyConfig;
 import org.mnistspark.scale.Scaling;
 
 /** The study's command line: bad options fail with exit code 2 and one line, before Spark starts. */
@@ -47,7 +48,7 @@ class StudyCommandTest {
 
   @Test
   void thresholdsParseWithSpaces() {
-    assertThat(StudyCommand.parseThresholds("0.9, 0.95,1")).containsExactly(0.9, 0.95, 1.0);
+    assertThat(new StudyConfig(1, "minmax", "0.9, 0.95,1", "").thresholdList(List.of())).containsExactly(0.9, 0.95, 1.0);
   }
 
   @Test
@@ -67,7 +68,7 @@ class StudyCommandTest {
 
   @Test
   void scalingsKeepTheirOrderAndIgnoreCaseAndBlanks() {
-    assertThat(StudyCommand.parseScalings("standardize, NONE")).containsExactly(Scaling.STANDARDIZE, Scaling.NONE);
+    assertThat(new StudyConfig(1, "standardize, NONE", "", "").scalingList()).containsExactly(Scaling.STANDARDIZE, Scaling.NONE);
   }
 
   @Test

@@ -8,6 +8,7 @@ import static org.mnistspark.scale.Scaling.NONE;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.data.InvalidInputException;
@@ -28,12 +29,12 @@ class StudyResultsTest {
     assertThat(r.isResultOf(Runs.run(plan, MINMAX, 0))).as("other seed").isFalse();
     for (Object[] change : new Object[][] {{"epochs", 3}, {"learning-rate", 0.01}, {"train-limit", 3000},
         {"data", "/other"}, {"master", "local[4]"}, {"batch-size-per-worker", 32}}) {
-      StudyPlan other = new StudyPlan(plan.base().with((String) change[0], change[1]), plan.scalings(), 2);
+      StudyPlan other = new StudyPlan(Runs.base(2, Map.of((String) change[0], change[1])), plan.scalings(), 2);
       assertThat(r.isResultOf(Runs.run(other, MINMAX, 1))).as("other %s", change[0]).isFalse();
     }
-    StudyPlan elsewhere = new StudyPlan(plan.base().with("out", "/somewhere/else"), plan.scalings(), 2);
+    StudyPlan elsewhere = new StudyPlan(plan.base().withOut("/somewhere/else"), plan.scalings(), 2);
     assertThat(r.isResultOf(Runs.run(elsewhere, MINMAX, 1))).as("the output folder does not matter").isTrue();
-    StudyPlan checkpointed = new StudyPlan(plan.base().with("checkpoint-every-epochs", 3).with("keep-checkpoints", 5),
+    StudyPlan checkpointed = new StudyPlan(Runs.base(2, Map.of("checkpoint-every-epochs", 3, "keep-checkpoints", 5)),
         plan.scalings(), 2);
     assertThat(r.isResultOf(Runs.run(checkpointed, MINMAX, 1))).as("nor do checkpoint settings, which a study does not use")
         .isTrue();
@@ -44,7 +45,7 @@ class StudyResultsTest {
     StudyFolder folder = new StudyFolder(new Configuration(), tmp.resolve("study").toString());
     assertThat(folder.readResults()).isEmpty();
     StudyResults written = StudyResults.empty(plan).with(run, Runs.record(run, 0.9, 1.5, 0.8, 0.9), "2026-01-01T00:00:00Z");
-    folder.writeResults(written);
+    folder.writeResults(written, null);
 
     StudyResults read = folder.readResults().orElseThrow();
     assertThat(read.resultOf(run)).as("a seed read back as Integer still matches the Long").isPresent();

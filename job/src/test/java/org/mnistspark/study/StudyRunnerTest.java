@@ -137,7 +137,7 @@ class StudyRunnerTest {
     assertThat(more.ran).containsExactly("none, seed 43", "minmax, seed 43");
 
     FakeExecutor longer = new FakeExecutor();
-    StudyPlan threeEpochs = new StudyPlan(plan.base().with("epochs", 3), plan.scalings(), 2);
+    StudyPlan threeEpochs = new StudyPlan(plan.base().withEpochs(3), plan.scalings(), 2);
     runner().run(threeEpochs, () -> longer);
     assertThat(longer.ran).hasSize(4);
     StudyResults r = folder().readResults().orElseThrow();

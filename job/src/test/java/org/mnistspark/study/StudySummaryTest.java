@@ -10,6 +10,7 @@ import static org.mnistspark.scale.Scaling.STANDARDIZE;
 import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
+import org.mnistspark.scale.Scaling;
 
 /** Aggregation over seeds and epochs-to-threshold, on hand-made runs. */
 class StudySummaryTest {
@@ -82,7 +83,7 @@ class StudySummaryTest {
     StudyPlan plan = Runs.plan(2, 2, NONE, MINMAX, STANDARDIZE);
     StudyPlan.Run minmax = Runs.run(plan, MINMAX, 0);
     StudyPlan.Run none = Runs.run(plan, NONE, 1);
-    StudyPlan otherRate = new StudyPlan(plan.base().with("learning-rate", 0.01), plan.scalings(), 2);
+    StudyPlan otherRate = new StudyPlan(plan.base().withLearningRate(0.01), plan.scalings(), 2);
     StudyPlan.Run stale = Runs.run(otherRate, STANDARDIZE, 0);
     StudyResults r = StudyResults.empty(plan)
         .with(minmax, Runs.record(minmax, 0.9, 1, 0.8, 0.9), "t")
@@ -121,7 +122,7 @@ class StudySummaryTest {
     StudyPlan.Run run = plan.runs().get(2);
     assertThat(run.config().scaling()).isEqualTo(STANDARDIZE);
     assertThat(run.config().seed()).isEqualTo(43);
-    assertThat(run.config().with("scaling", "standardize").with("seed", 43L)).isEqualTo(run.config());
+    assertThat(run.config().withScaling(Scaling.STANDARDIZE).withSeed(43L)).isEqualTo(run.config());
     assertThatThrownBy(() -> Runs.plan(2, 0, NONE)).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Runs.plan(2, 1, NONE, NONE)).isInstanceOf(IllegalArgumentException.class);
   }

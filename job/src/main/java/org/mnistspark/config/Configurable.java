@@ -1,0 +1,6 @@
+package org.mnistspark.config;
+
+/** A command whose options come from the settings tree; the command line adds them before parsing. */
+public interface Configurable {
+  SettingsOptions settings();
+}

@@ -1,0 +1,85 @@
+package org.mnistspark.config;
+
+import static org.mnistspark.config.Validators.atLeast;
+import static org.mnistspark.config.Validators.commaList;
+
+import java.util.List;
+import org.mnistspark.scale.Scaling;
+
+/**
+ * The {@code mnist.study} block of the settings tree: what the normalization study compares. Lists
+ * are comma-separated, as on the command line; the typed accessors give them parsed.
+ *
+ * @param seeds runs per scaling, with seeds seed, seed + 1, ...; >= 1
+ * @param scalings the scalings to compare, in report order
+ * @param thresholds rising validation accuracies whose first epoch the report gives; empty: the
+ *     dataset's ({@code 0.98,0.99} for mnist, {@code 0.88,0.90} for fashion-mnist)
+ * @param optimizers one study each; empty: the job's optimizer
+ */
+public record StudyConfig(int seeds, String scalings, String thresholds, String optimizers) {
+
+  public StudyConfig {
+    atLeast("seeds", seeds, 1);
+    scalings = scalings.trim();
+    thresholds = thresholds.trim();
+    optimizers = optimizers.trim();
+    parseScalings(scalings);
+    if (!thresholds.isEmpty()) {
+      parseThresholds(thresholds);
+    }
+    if (!optimizers.isEmpty()) {
+      parseOptimizers(optimizers);
+    }
+  }
+
+  public List<Scaling> scalingList() {
+    return parseScalings(scalings);
+  }
+
+  /** The configured thresholds, or {@code datasetDefault} when none are. */
+  public List<Double> thresholdList(List<Double> datasetDefault) {
+    return thresholds.isEmpty() ? datasetDefault : parseThresholds(thresholds);
+  }
+
+  /** The configured optimizers, or just {@code jobOptimizer} when none are. */
+  public List<String> optimizerList(String jobOptimizer) {
+    return optimizers.isEmpty() ? List.of(jobOptimizer) : parseOptimizers(optimizers);
+  }
+
+  private static List<Scaling> parseScalings(String list) {
+    return commaList("scalings", list, part -> {
+      try {
+        return Scaling.parse(part);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'" + part + "' is not one of none, minmax, standardize");
+      }
+    });
+  }
+
+  private static List<Double> parseThresholds(String list) {
+    List<Double> out = commaList("thresholds", list, part -> {
+      try {
+        return Double.parseDouble(part);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + part + "' is not a number");
+      }
+    });
+    for (int i = 0; i < out.size(); i++) {
+      double t = out.get(i);
+      if (!(t > 0 && t <= 1) || (i > 0 && t <= out.get(i - 1))) {
+        throw new InvalidOptionException("thresholds", list, "must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
+      }
+    }
+    return out;
+  }
+
+  private static List<String> parseOptimizers(String list) {
+    return commaList("optimizers", list, part -> {
+      String name = part.toLowerCase(java.util.Locale.ROOT);
+      if (!name.equals("adam") && !name.equals("sgd")) {
+        throw new IllegalArgumentException("'" + part + "' is not one of adam, sgd");
+      }
+      return name;
+    });
+  }
+}

@@ -1,0 +1,109 @@
+package org.mnistspark.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mnistspark.cli.CliRun.assertBadInput;
+import static org.mnistspark.cli.CliRun.execute;
+import static org.mnistspark.cli.CliRun.refusal;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mnistspark.config.BenchConfig;
+import org.mnistspark.config.Configurable;
+import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.Settings;
+import picocli.CommandLine;
+
+/** The options made from the settings tree: which command takes which, their help, and their checks. */
+class SettingsOptionsTest {
+  @TempDir Path tmp;
+
+  private static Settings resolve(String... args) {
+    CommandLine cl = MnistJob.commandLine();
+    cl.parseArgs(args);
+    return ((Configurable) cl.getSubcommands().get(args[0]).getCommand()).settings().resolve();
+  }
+
+  private static List<String> keys(String command) {
+    return ((Configurable) MnistJob.commandLine().getSubcommands().get(command).getCommand()).settings().keys();
+  }
+
+  @Test
+  void eachCommandTakesTheJobBlockAndItsOwn() {
+    assertThat(keys("train")).hasSize(JobConfig.class.getRecordComponents().length).contains("epochs", "keep-checkpoints")
+        .noneMatch(k -> k.contains("."));
+    assertThat(keys("retrain")).contains("epochs", "retrain.root", "retrain.floor").noneMatch(k -> k.startsWith("study."));
+    assertThat(keys("study")).contains("epochs", "study.seeds", "study.scalings", "study.thresholds", "study.optimizers")
+        .noneMatch(k -> k.startsWith("bench.") || k.startsWith("retrain."));
+    assertThat(keys("bench")).contains("epochs", "bench.target", "bench.batch-sizes")
+        .hasSize(JobConfig.class.getRecordComponents().length + BenchConfig.class.getRecordComponents().length);
+    assertThat(keys("evaluate")).containsExactly("master", "data", "partitions", "threads-per-task", "eval-batch-size");
+    assertThat(keys("predict")).containsExactly("master", "partitions", "threads-per-task", "eval-batch-size");
+  }
+
+  @Test
+  void helpComesFromReferenceConfWithTheDefault() {
+    CliRun help = execute("bench", "--help");
+    assertThat(help.exitCode()).isZero();
+    String text = help.out().replaceAll("\\s+", " ");
+    assertThat(text).contains("--epochs=N Training epochs, count >= 1. Default: 4.")
+        .contains("--target=X Validation accuracy the time-to-accuracy phase trains to, fraction in (0, 1]. Default: 0.99.")
+        .contains("--keep-best-validation[=BOOL]").contains("--quick");
+  }
+
+  @Test
+  void studyAndBenchSettingsComeFromTheFileAndTheCommandLine() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("s.conf"), "mnist { study { seeds = 5 }, bench { target = 0.98, threads = \"2\" } }\n");
+    Settings study = resolve("study", "--conf", conf.toString(), "--scalings", "minmax,none");
+    assertThat(study.study().seeds()).isEqualTo(5);
+    assertThat(study.study().scalingList()).extracting(Enum::name).containsExactly("MINMAX", "NONE");
+    Settings bench = resolve("bench", "--conf", conf.toString(), "--max-epochs", "3");
+    assertThat(bench.bench().target()).isEqualTo(0.98);
+    assertThat(bench.bench().threadList()).containsExactly(2);
+    assertThat(bench.bench().maxEpochs()).isEqualTo(3);
+    assertThat(bench.bench().batchSizeList()).containsExactly(32, 64, 128);
+  }
+
+  static Stream<Arguments> refusedBenchCommandLines() {
+    return Stream.of(
+        refusal("a batch size that is not a number", "mnist-job: Invalid value '32,x' for option '--batch-sizes': 'x' is "
+            + "not a whole number", "--batch-sizes", "32,x"),
+        refusal("zero threads", "mnist-job: Invalid value '0,2' for option '--threads': '0' is less than 1", "--threads", "0,2"),
+        refusal("a batch size twice", "mnist-job: Invalid value '64,64' for option '--baseline-batch-sizes': names 64 twice",
+            "--baseline-batch-sizes", "64,64"),
+        refusal("target in percent", "mnist-job: Invalid value '99.0' for option '--target': must lie in (0, 1]: a validation "
+            + "accuracy, e.g. 0.99", "--target", "99"),
+        refusal("no epochs", "mnist-job: Invalid value '0' for option '--max-epochs': must be at least 1", "--max-epochs", "0"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("refusedBenchCommandLines")
+  void badBenchOptionIsRefusedWithOneLine(String what, String[] options, String line) {
+    CliRun.assertCommandRefused("bench", options, line);
+  }
+
+  @Test
+  void aBadValueInTheFileNamesItsOption() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("b.conf"), "mnist.bench.time-limit-factor = -1\n");
+    assertBadInput(execute("bench", "--conf", conf.toString()),
+        "mnist-job: Invalid value '-1.0' for option '--time-limit-factor': must be a number >= 0");
+  }
+
+  @Test
+  void aSettingsRecordCannotHoldABadValue() {
+    JobConfig defaults = JobConfig.load(null, java.util.Map.of());
+    assertThatThrownBy(() -> defaults.withEpochs(0)).isInstanceOf(InvalidOptionException.class)
+        .hasMessage("Invalid value '0' for option '--epochs': must be at least 1");
+    assertThatThrownBy(() -> defaults.withTrainer("spark")).isInstanceOf(InvalidOptionException.class)
+        .hasMessage("Invalid value 'spark' for option '--trainer': must be one of resident, dl4j, single-jvm");
+    assertThat(defaults.withEpochs(7)).isEqualTo(JobConfig.load(null, java.util.Map.of("epochs", 7)));
+  }
+}
