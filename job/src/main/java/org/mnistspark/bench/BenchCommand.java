@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
 
   @Override
   public Integer call() throws Exception {
-    Map<String, Object> defaults = new java.util.HashMap<>(Map.of("out", "bench", "master", "local[2]"));
+    Map<String, Object> defaults = new HashMap<>(Map.of("out", "bench", "master", "local[2]"));
     if (quick) {
       defaults.putAll(QUICK);
     }

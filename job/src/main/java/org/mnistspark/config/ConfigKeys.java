@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -51,7 +52,7 @@ final class ConfigKeys {
   }
 
   private static Set<String> leaves(Config c) {
-    return c.entrySet().stream().map(Map.Entry::getKey).collect(Collectors.toCollection(java.util.TreeSet::new));
+    return c.entrySet().stream().map(Map.Entry::getKey).collect(Collectors.toCollection(TreeSet::new));
   }
 
   private static String last(String path) {

@@ -5,8 +5,10 @@ import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValue;
 import java.io.File;
 import java.lang.reflect.RecordComponent;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -35,7 +37,7 @@ public final class SettingsOptions {
 
   /** Every key of the job block and of the named blocks (retrain, study, bench). */
   public static SettingsOptions jobAnd(String... blocks) {
-    Set<String> prefixes = new java.util.HashSet<>();
+    Set<String> prefixes = new HashSet<>();
     prefixes.add("");
     for (String b : blocks) {
       prefixes.add(b + ".");
@@ -122,7 +124,7 @@ public final class SettingsOptions {
     } else if (type == boolean.class) {
       b.type(Boolean.class).paramLabel("BOOL").arity("0..1").fallbackValue("true");
     } else {
-      b.type(String.class).paramLabel(name.toUpperCase(java.util.Locale.ROOT));
+      b.type(String.class).paramLabel(name.toUpperCase(Locale.ROOT));
     }
     return b.build();
   }

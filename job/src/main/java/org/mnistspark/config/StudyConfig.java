@@ -4,6 +4,7 @@ import static org.mnistspark.config.Validators.atLeast;
 import static org.mnistspark.config.Validators.commaList;
 
 import java.util.List;
+import java.util.Locale;
 import org.mnistspark.scale.Scaling;
 
 /**
@@ -75,7 +76,7 @@ public record StudyConfig(int seeds, String scalings, String thresholds, String 
 
   private static List<String> parseOptimizers(String list) {
     return commaList("optimizers", list, part -> {
-      String name = part.toLowerCase(java.util.Locale.ROOT);
+      String name = part.toLowerCase(Locale.ROOT);
       if (!name.equals("adam") && !name.equals("sgd")) {
         throw new IllegalArgumentException("'" + part + "' is not one of adam, sgd");
       }

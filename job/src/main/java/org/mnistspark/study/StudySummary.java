@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * A study's runs, summarized per scaling, plus what is needed to say how complete it is. Pure.
@@ -65,7 +66,7 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
   /** The first epoch reaching a threshold on the mean curve and per seed, null where never. */
   public record Reaching(Integer mean, List<Integer> perSeed) {}
 
-  private static Integer epoch(java.util.OptionalInt e) {
+  private static Integer epoch(OptionalInt e) {
     return e.isPresent() ? e.getAsInt() : null;
   }
 

@@ -1,5 +1,6 @@
 package org.mnistspark.use;
 
+import java.util.stream.Stream;
 import org.mnistspark.config.SettingsOptions;
 import picocli.CommandLine.Option;
 
@@ -22,8 +23,8 @@ public final class UseOptions {
 
   /** The settings a command using a model takes: Spark's, and {@code more} keys of the job block. */
   static SettingsOptions settings(String... more) {
-    String[] keys = java.util.stream.Stream.concat(java.util.stream.Stream.of("master", "partitions", "eval-batch-size",
-        "threads-per-task"), java.util.stream.Stream.of(more)).toArray(String[]::new);
+    String[] keys = Stream.concat(Stream.of("master", "partitions", "eval-batch-size",
+        "threads-per-task"), Stream.of(more)).toArray(String[]::new);
     return SettingsOptions.jobKeys(keys);
   }
 }

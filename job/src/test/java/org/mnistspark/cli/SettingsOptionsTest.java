@@ -9,6 +9,7 @@ import static org.mnistspark.cli.CliRun.refusal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -99,11 +100,11 @@ class SettingsOptionsTest {
 
   @Test
   void aSettingsRecordCannotHoldABadValue() {
-    JobConfig defaults = JobConfig.load(null, java.util.Map.of());
+    JobConfig defaults = JobConfig.load(null, Map.of());
     assertThatThrownBy(() -> defaults.withEpochs(0)).isInstanceOf(InvalidOptionException.class)
         .hasMessage("Invalid value '0' for option '--epochs': must be at least 1");
     assertThatThrownBy(() -> defaults.withTrainer("spark")).isInstanceOf(InvalidOptionException.class)
         .hasMessage("Invalid value 'spark' for option '--trainer': must be one of resident, dl4j, single-jvm");
-    assertThat(defaults.withEpochs(7)).isEqualTo(JobConfig.load(null, java.util.Map.of("epochs", 7)));
+    assertThat(defaults.withEpochs(7)).isEqualTo(JobConfig.load(null, Map.of("epochs", 7)));
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -119,7 +120,7 @@ final class ReportCheck {
   /** The name of the scaling with the highest mean test accuracy, from results.json's summary. */
   static String best(JsonNode results) {
     return scalings(results).entrySet().stream()
-        .max(java.util.Comparator.comparingDouble(e -> e.getValue().at("/testAccuracy/mean").asDouble()))
+        .max(Comparator.comparingDouble(e -> e.getValue().at("/testAccuracy/mean").asDouble()))
         .orElseThrow().getKey();
   }
 

@@ -1,6 +1,7 @@
 package org.mnistspark.study;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.mnistspark.config.JobConfig;
@@ -20,7 +21,7 @@ final class Runs {
 
   /** {@link #base(int)} with {@code more} options (keys as in reference.conf) on top. */
   static JobConfig base(int epochs, Map<String, Object> more) {
-    Map<String, Object> options = new java.util.HashMap<>(Map.of("master", "local[2]", "train-limit", 2000, "epochs",
+    Map<String, Object> options = new HashMap<>(Map.of("master", "local[2]", "train-limit", 2000, "epochs",
         epochs, "seed", 42));
     options.putAll(more);
     return JobConfig.load(null, options);
