@@ -55,7 +55,7 @@ class ResumeRefusedTest {
     JobConfig config = JobConfig.load(null, Map.of("master", "local[2]", "train-limit", 2000, "epochs", 4,
         "data", MNIST, "out", out.toString()));
     ProgressState progress = new ProgressState(List.of(), List.of(), 0, 3200, null, null);
-    TrainingState state = new TrainingState(2, ModelState.of(LeNet.network(config)), null, progress);
+    TrainingState state = new TrainingState(2, ModelState.of(LeNet.network(config, 1)), null, progress);
     Checkpoints.beside(out.toString(), new Configuration()).write(
         new Checkpoint(config.asMap(), data.files(), PixelScaler.minmax(), 2, List.of(), state), 2);
   }

@@ -13,6 +13,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.config.BenchConfig;
 import org.mnistspark.config.Configurable;
+import org.mnistspark.config.Decay;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.LabeledImage;
@@ -27,6 +28,8 @@ import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.spark.SparkSetup;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.SingleJvmTrainer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,31 +37,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * The Spark job against plain single-JVM DL4J fit of the same model, data split and seed, in one
- * run. Phase 1 measures throughput over a sweep on a subset; phase 2 trains the default
- * configuration, DL4J's trainer and the baselines on the full split until a target validation
- * accuracy and compares wall time to get there. Writes results.json, report.md,
- * throughput.png and time-to-accuracy.png.
+ * The Spark job against plain single-JVM DL4J fit of the same model and data split, in one run.
+ * Phase 1 measures throughput over a sweep on a subset. Phase 2 (quality) trains, for the planned
+ * epochs and over several seeds, the default configuration and the best single-JVM baseline (the
+ * fastest plain-fit batch size, with the same learning-rate schedule and the best of a few rates),
+ * and reports time to each threshold and test accuracy, median and range; one seed each of both
+ * without the schedule shows what it buys. Writes results.json, report.md, throughput.png and
+ * time-to-accuracy.png.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmark the Spark job against plain DL4J fit in one JVM, by throughput and by time to accuracy.")
+    description = "Benchmark the Spark job against plain DL4J fit in one JVM, by throughput and by time to accuracy and test accuracy over seeds.")
 public final class BenchCommand implements Callable<Integer>, Configurable {
   private static final Logger log = LoggerFactory.getLogger(BenchCommand.class);
 
   private final SettingsOptions settings = SettingsOptions.jobAnd("bench");
 
-  @Option(names = "--quick", description = "A short version for tests: 2,000 images, small sweeps, target 0.8 within 2 epochs.")
+  @Option(names = "--quick", description = "A short version for tests: 2,000 images, 2 epochs, 2 seeds, small sweeps.")
   boolean quick;
 
   /** What --quick puts between the configuration file and the options given. */
-  private static final Map<String, Object> QUICK = Map.of("train-limit", 2000, "bench.baseline-batch-sizes", "32",
+  private static final Map<String, Object> QUICK = Map.of("train-limit", 2000, "epochs", 2, "bench.baseline-batch-sizes", "32",
       "bench.threads", "1", "bench.batch-sizes", "32", "bench.averaging-frequencies", "4", "bench.throughput-images", 1000,
-      "bench.target", 0.8, "bench.max-epochs", 2);
-
-  /** Quickest to the target first; among those that missed it, the highest validation accuracy. */
-  private static final Comparator<BenchResults.Run> TO_TARGET = Comparator
-      .comparing((BenchResults.Run r) -> r.secondsToTarget() == null ? Double.MAX_VALUE : r.secondsToTarget())
-      .thenComparing(r -> -r.bestValidationAccuracy());
+      "bench.seeds", 2, "bench.thresholds", "0.8,0.85", "bench.baseline-learning-rates", "0.001,0.002");
 
   /** Adam's learning rate in Keras, which the original question's script used. */
   static final double KERAS_ADAM_RATE = 0.001;
@@ -82,147 +82,146 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     List<Integer> fitThreads = bench.threadList();
     List<Integer> batches = bench.batchSizeList();
     List<Integer> freqs = bench.averagingFrequencyList();
+    List<Double> rates = bench.baselineLearningRateList();
+    List<Double> thresholds = bench.thresholdList();
+    int seeds = bench.seeds();
     int subset = bench.throughputImages();
-    double goal = bench.target();
-    int epochLimit = bench.maxEpochs();
-    double limitFactor = bench.timeLimitFactor();
     OutputFolder out = OutputFolder.open("--out", base.out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(base)));
 
     // before anything runs, so the load average says whether the machine was idle
     Map<String, Object> machine = machine();
     JobConfig throughput = base.withTrainLimit((int) Math.round(subset / (1 - base.validationFraction())))
-        .withEpochs(2).withValidationsPerEpoch(1);
-    JobConfig toTarget = base.withEpochs(epochLimit).withStopAtValidationAccuracy(goal);
+        .withEpochs(2).withValidationsPerEpoch(1).withLearningRateDecay(Decay.CONSTANT).withWarmupEpochs(0);
     pipeline = TrainingPipeline.of(base);
-    MnistData data = pipeline.load(List.of(base, throughput, toTarget));
-    boolean ownRate = base.learningRate() != KERAS_ADAM_RATE;
-    total = fitBatches.size() * fitThreads.size() + batches.size() * freqs.size() + 1 + fitBatches.size() + (ownRate ? 1 : 0) + 3;
+    MnistData data = pipeline.load(List.of(base, throughput));
+    total = fitBatches.size() * fitThreads.size() + batches.size() * freqs.size() + 1 + seeds + 1 + rates.size() + seeds - 1 + 1;
     List<BenchResults.Run> runs = new ArrayList<>();
 
-    // Phase 1, throughput: every baseline and the resident sweep on a subset.
+    // Phase 1, throughput: every baseline and the resident sweep on a subset, at a constant rate.
     for (int b : fitBatches) {
       for (int t : fitThreads) {
-        runs.add(fit(BenchResults.THROUGHPUT, throughput.withBatchSizePerWorker(b), t, data, goal));
+        runs.add(fit(BenchResults.THROUGHPUT, throughput.withBatchSizePerWorker(b), t, data, thresholds));
       }
     }
     try (JavaSparkContext sc = pipeline.startSpark(new SparkSetup.TaskCounter())) {
       for (int b : batches) {
         for (int f : freqs) {
-          runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withBatchSizePerWorker(b).withAveragingFrequency(f), data, goal));
+          runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withBatchSizePerWorker(b).withAveragingFrequency(f), data,
+              thresholds));
         }
       }
-      runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withTrainer("dl4j"), data, goal));
+      runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withTrainer("dl4j"), data, thresholds));
 
-      // Phase 2, time to accuracy on the full split: the default, its fastest alternative, DL4J's trainer ...
-      BenchResults.Run job = spark(BenchResults.TIME_TO_ACCURACY, sc, toTarget, data, goal);
-      runs.add(job);
-      if (limitFactor > 0 && job.secondsToTarget() != null) {
-        toTarget = toTarget.withMaxTrainSeconds(limitFactor * job.secondsToTarget());
+      // Phase 2, quality: the default over seeds, then once without its learning-rate schedule.
+      for (int i = 0; i < seeds; i++) {
+        runs.add(spark(BenchResults.QUALITY, sc, base.withSeed(base.seed() + i), data, thresholds));
       }
-      JobConfig fastest = fastestResident(runs, toTarget);
-      if (fastest != null) {
-        runs.add(spark(BenchResults.TIME_TO_ACCURACY, sc, fastest, data, goal));
-      } else {
-        total--;
-      }
-      runs.add(spark(BenchResults.TIME_TO_ACCURACY, sc, toTarget.withTrainer("dl4j"), data, goal));
+      runs.add(spark(BenchResults.QUALITY, sc, unscheduled(base), data, thresholds));
     }
-    // ... and each baseline batch size at its faster thread count with the seed's (Keras') learning
-    // rate, then the quickest of them with the job's own rate too, since a user could use it as well.
-    List<BenchResults.Run> baselines = new ArrayList<>();
-    for (int b : fitBatches) {
-      baselines.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.withBatchSizePerWorker(b).withLearningRate(KERAS_ADAM_RATE),
-          fasterThreads(runs, b), data, goal));
+    // The best single-JVM baseline: the fastest plain-fit batch size at its faster thread count, with
+    // the job's schedule and the rate that ends best on validation (first seed), then every seed.
+    BenchResults.Run fastest = runs.stream().filter(r -> r.phase().equals(BenchResults.THROUGHPUT) && r.kind().equals("fit"))
+        .max(Comparator.comparingDouble(BenchResults.Run::samplesPerSecond)).orElseThrow();
+    JobConfig baseline = base.withBatchSizePerWorker(fastest.batchSize());
+    List<BenchResults.Run> trials = new ArrayList<>();
+    for (double rate : rates) {
+      trials.add(fit(BenchResults.QUALITY, baseline.withLearningRate(rate), fastest.threads(), data, thresholds));
     }
-    runs.addAll(baselines);
-    if (ownRate) {
-      BenchResults.Run quickest = baselines.stream().min(TO_TARGET).orElseThrow();
-      runs.add(fit(BenchResults.TIME_TO_ACCURACY, toTarget.withBatchSizePerWorker(quickest.batchSize()), quickest.threads(), data, goal));
+    runs.addAll(trials);
+    BenchResults.Run chosen = trials.stream().max(Comparator.comparingDouble(BenchResults.Run::finalValidationAccuracy))
+        .orElseThrow();
+    for (int i = 1; i < seeds; i++) {
+      runs.add(fit(BenchResults.QUALITY, baseline.withLearningRate(chosen.learningRate()).withSeed(base.seed() + i),
+          fastest.threads(), data, thresholds));
     }
+    // ... and the original question's own setting: Keras' rate, no schedule.
+    runs.add(fit(BenchResults.QUALITY, unscheduled(baseline).withLearningRate(KERAS_ADAM_RATE), fastest.threads(), data,
+        thresholds));
 
-    BenchResults results = new BenchResults(machine, recordedSettings(base, goal, epochLimit, subset, limitFactor), runs, compare(runs, base, goal));
+    List<BenchResults.Summary> summaries = BenchResults.Summary.of(runs, thresholds);
+    String defaultLabel = runs.stream().filter(r -> r.phase().equals(BenchResults.QUALITY)).findFirst().orElseThrow().label();
+    BenchResults results = new BenchResults(machine, recordedSettings(base, bench), runs, summaries,
+        BenchResults.Comparison.of(summaries, runs, defaultLabel, chosen.label()));
     write(out, results);
     System.out.println(BenchReport.summary(results));
     System.out.println("wrote " + out.file("report.md"));
     return 0;
   }
 
-  private BenchResults.Run fit(String phase, JobConfig c, int threads, MnistData data, double goal) {
-    announce(phase, "fit b" + c.batchSizePerWorker() + " t" + threads + " lr " + c.learningRate(), c);
+  private static JobConfig unscheduled(JobConfig c) {
+    return c.withLearningRateDecay(Decay.CONSTANT).withWarmupEpochs(0);
+  }
+
+  private BenchResults.Run fit(String phase, JobConfig c, int threads, MnistData data, List<Double> thresholds) {
+    BenchResults.Setting setting = setting(c, "fit", threads);
+    announce(phase, setting, c);
     Nd4j.getEnvironment().setMaxThreads(threads);
     int trainCount = Sharder.trainCount(data.train().size(), c.trainLimit(), c.validationFraction());
     int used = c.trainLimit() > 0 ? Math.min(c.trainLimit(), data.train().size()) : data.train().size();
     List<LabeledImage> train = data.train().range(0, trainCount);
-    // fitted on the training part, as the Spark runs' scaler (was minmax's numbers whatever the scaling)
+    // fitted on the training part, as the Spark runs' scaler
     PixelScaler scaler = PixelScaler.fit(c.scaling(), train);
     PeakMemory.reset();
     DistributedTrainer.Result r = new SingleJvmTrainer(c).train(train, data.train().range(trainCount, used), scaler,
         (s, n) -> {});
-    double test = Evaluator.evaluate(r.network(), new MinibatchAssembler(scaler, c.evalBatchSize()).assemble(data.test())).accuracy();
-    return logged(BenchResults.Run.of(phase, "fit", c.batchSizePerWorker(), 0, threads, c.learningRate(), trainCount, r, goal,
-        test, PeakMemory.peakMiB()));
+    List<DataSet> test = new MinibatchAssembler(scaler, c.evalBatchSize()).assemble(data.test());
+    double accuracy = Evaluator.evaluate(r.network(), test).accuracy();
+    return logged(BenchResults.Run.of(phase, setting, trainCount, r, thresholds, accuracy, finalTest(r, accuracy, test),
+        PeakMemory.peakMiB()));
   }
 
-  private BenchResults.Run spark(String phase, JavaSparkContext sc, JobConfig c, MnistData data, double goal) {
-    announce(phase, c.trainer() + " b" + c.batchSizePerWorker() + " f" + c.averagingFrequency() + " lr " + c.learningRate(), c);
+  private BenchResults.Run spark(String phase, JavaSparkContext sc, JobConfig c, MnistData data, List<Double> thresholds) {
+    announce(phase, setting(c, c.trainer(), c.threadsPerTask()), c);
     // local mode: every task shares this process, so its thread setting is the tasks' setting
     Nd4j.getEnvironment().setMaxThreads(c.threadsPerTask());
     PeakMemory.reset();
     TrainingPipeline.Outcome o = pipeline.trainOn(sc, new SparkSetup.TaskCounter(), c, data, (s, n) -> {});
-    return logged(BenchResults.Run.of(phase, c.trainer(), c.batchSizePerWorker(), c.averagingFrequency(), c.threadsPerTask(),
-        c.learningRate(), o.metrics().data().trainImages(), o.training(), goal, o.metrics().test().accuracy(), PeakMemory.peakMiB()));
+    // labelled with the sizes the run chose where they were automatic
+    Map<String, Object> ran = o.metrics().config();
+    BenchResults.Setting setting = setting(c.withBatchSizePerWorker((Integer) ran.get("batch-size-per-worker"))
+        .withAveragingFrequency((Integer) ran.get("averaging-frequency")), c.trainer(), c.threadsPerTask());
+    double accuracy = o.metrics().test().accuracy();
+    List<DataSet> test = new MinibatchAssembler(o.scaler(), c.evalBatchSize()).assemble(data.test());
+    return logged(BenchResults.Run.of(phase, setting, o.metrics().data().trainImages(), o.training(), thresholds, accuracy,
+        finalTest(o.training(), accuracy, test), PeakMemory.peakMiB()));
   }
 
-  private void announce(String phase, String label, JobConfig c) {
-    done++;
-    log.info("bench {}/{} ({}): {} on {} images{}", done, total, phase, label,
-        Sharder.trainCount(60_000, c.trainLimit(), c.validationFraction()),
-        c.stopAtValidationAccuracy() > 0 ? ", until validation accuracy " + c.stopAtValidationAccuracy() + " or " + c.epochs() + " epochs" : "");
-  }
-
-  /** The resident sweep configuration with the most samples/s, unless it is the default; null then. */
-  private static JobConfig fastestResident(List<BenchResults.Run> runs, JobConfig c) {
-    BenchResults.Run best = runs.stream().filter(r -> r.phase().equals(BenchResults.THROUGHPUT) && r.kind().equals("resident"))
-        .max(Comparator.comparingDouble(BenchResults.Run::samplesPerSecond)).orElse(null);
-    if (best == null || (best.batchSize() == c.batchSizePerWorker() && best.averagingFrequency() == c.averagingFrequency())) {
-      return null;
+  /** Test accuracy of the parameters after the last step: {@code keptAccuracy} unless keep-best-validation restored others. */
+  private static double finalTest(DistributedTrainer.Result r, double keptAccuracy, List<DataSet> test) {
+    if (r.kept() == null) {
+      return keptAccuracy;
     }
-    return c.withBatchSizePerWorker(best.batchSize()).withAveragingFrequency(best.averagingFrequency());
+    MultiLayerNetwork last = r.network().clone();
+    r.last().applyParamsTo(last);
+    return Evaluator.evaluate(last, test).accuracy();
   }
 
-  /** The thread count with which plain fit at {@code batch} was fastest in the throughput phase. */
-  private static int fasterThreads(List<BenchResults.Run> runs, int batch) {
-    return runs.stream().filter(r -> r.kind().equals("fit") && r.batchSize() == batch)
-        .max(Comparator.comparingDouble(BenchResults.Run::samplesPerSecond)).map(BenchResults.Run::threads).orElse(1);
+  private static BenchResults.Setting setting(JobConfig c, String kind, int threads) {
+    return new BenchResults.Setting(kind, c.seed(), c.batchSizePerWorker(), c.averagingFrequency(), threads, c.learningRate(),
+        c.learningRateDecay().label(), c.warmupEpochs());
   }
 
-  static BenchResults.Comparison compare(List<BenchResults.Run> runs, JobConfig base, double goal) {
-    List<BenchResults.Run> phase2 = runs.stream().filter(r -> r.phase().equals(BenchResults.TIME_TO_ACCURACY)).toList();
-    BenchResults.Run job = phase2.stream().filter(r -> r.kind().equals(base.trainer())
-        && r.batchSize() == base.batchSizePerWorker() && r.averagingFrequency() == base.averagingFrequency()).findFirst().orElseThrow();
-    List<BenchResults.Run> baselines = phase2.stream().filter(r -> r.kind().equals("fit")).toList();
-    BenchResults.Run fastest = baselines.stream().max(Comparator.comparingDouble(BenchResults.Run::samplesPerSecond)).orElseThrow();
-    BenchResults.Run quickest = baselines.stream().filter(r -> r.secondsToTarget() != null)
-        .min(Comparator.comparingDouble(BenchResults.Run::secondsToTarget)).orElse(null);
-    Double ratio = quickest == null || job.secondsToTarget() == null ? null : job.secondsToTarget() / quickest.secondsToTarget();
-    return new BenchResults.Comparison(goal, job.label(), fastest.label(), job.samplesPerSecond() / fastest.samplesPerSecond(),
-        quickest == null ? null : quickest.label(), ratio, job.rounds() == null ? null : job.rounds().outsideFitShare());
+  private void announce(String phase, BenchResults.Setting setting, JobConfig c) {
+    done++;
+    log.info("bench {}/{} ({}): {} seed {} on {} images, {} epochs", done, total, phase, setting.label(), c.seed(),
+        Sharder.trainCount(60_000, c.trainLimit(), c.validationFraction()), c.epochs());
   }
 
   private static BenchResults.Run logged(BenchResults.Run r) {
-    log.info("bench result {} ({}): {} samples/s, {}, best validation {}, test accuracy {}, peak RSS {} MiB", r.label(), r.phase(),
-        Math.round(r.samplesPerSecond()),
-        r.secondsToTarget() == null ? "target not reached" : String.format("target after %.1f s", r.secondsToTarget()),
-        String.format("%.4f", r.bestValidationAccuracy()), String.format("%.4f", r.testAccuracy()), r.peakRssMiB());
+    log.info("bench result {} seed {} ({}): {} samples/s, seconds to thresholds {}, best validation {}, final validation {}, "
+            + "test accuracy {} (final parameters {}), peak RSS {} MiB", r.label(), r.seed(), r.phase(),
+        Math.round(r.samplesPerSecond()), r.secondsToThresholds(), String.format("%.4f", r.bestValidationAccuracy()),
+        String.format("%.4f", r.finalValidationAccuracy()), String.format("%.4f", r.testAccuracy()),
+        String.format("%.4f", r.finalTestAccuracy()), r.peakRssMiB());
     return r;
   }
 
-  private static Map<String, Object> recordedSettings(JobConfig base, double goal, int epochLimit, int subset, double limitFactor) {
+  private static Map<String, Object> recordedSettings(JobConfig base, BenchConfig bench) {
     Map<String, Object> s = new LinkedHashMap<>(base.asMap());
-    s.put("target-validation-accuracy", goal);
-    s.put("max-epochs", epochLimit);
-    s.put("throughput-images", subset);
-    s.put("time-limit-factor", limitFactor);
+    s.put("seeds", bench.seeds());
+    s.put("thresholds", bench.thresholdList());
+    s.put("baseline-learning-rates", bench.baselineLearningRateList());
+    s.put("throughput-images", bench.throughputImages());
     return s;
   }
 

@@ -7,6 +7,7 @@ import static org.mnistspark.config.Validators.nonEmpty;
 import static org.mnistspark.config.Validators.nonNegative;
 import static org.mnistspark.config.Validators.oneOf;
 import static org.mnistspark.config.Validators.positive;
+import static org.mnistspark.config.Validators.range;
 
 import java.io.File;
 import java.io.Serializable;
@@ -36,6 +37,9 @@ public record JobConfig(
     int prefetch,
     long seed,
     double learningRate,
+    Decay learningRateDecay,
+    double finalLearningRateFraction,
+    double warmupEpochs,
     int threadsPerTask,
     String storageLevel,
     int evalBatchSize,
@@ -65,10 +69,18 @@ public record JobConfig(
     }
     fraction("validation-fraction", validationFraction);
     atLeast("partitions", partitions, 0);
-    atLeast("batch-size-per-worker", batchSizePerWorker, 1);
-    atLeast("averaging-frequency", averagingFrequency, 1);
+    atLeast("batch-size-per-worker", batchSizePerWorker, 0);
+    atLeast("averaging-frequency", averagingFrequency, 0);
     atLeast("prefetch", prefetch, 0);
     positive("learning-rate", learningRate);
+    Objects.requireNonNull(learningRateDecay, "learning-rate-decay");
+    range("final-learning-rate-fraction", finalLearningRateFraction, Double.MIN_VALUE, true,
+        "must be a fraction above 0, at most 1");
+    nonNegative("warmup-epochs", warmupEpochs);
+    if (warmupEpochs >= epochs) {
+      throw new InvalidOptionException("warmup-epochs", String.valueOf(warmupEpochs),
+          "must be less than epochs (" + epochs + ")");
+    }
     atLeast("threads-per-task", threadsPerTask, 1);
     storageLevel = storageLevel(storageLevel);
     atLeast("eval-batch-size", evalBatchSize, 1);
@@ -80,6 +92,29 @@ public record JobConfig(
     atLeast("early-stop-patience", earlyStopPatience, 0);
     atLeast("checkpoint-every-epochs", checkpointEveryEpochs, 0);
     atLeast("keep-checkpoints", keepCheckpoints, 1);
+  }
+
+  /** The automatic minibatch's largest and smallest size, examples. */
+  static final int AUTO_LARGEST_BATCH = 64;
+  static final int AUTO_SMALLEST_BATCH = 16;
+  /** Steps the automatic minibatch aims to give each worker over the planned epochs. */
+  static final int AUTO_STEPS = 600;
+  /** Images a worker fits per round with the automatic averaging frequency: 64 x 16, about a second on one core. */
+  static final int AUTO_IMAGES_PER_ROUND = 1024;
+
+  /**
+   * This configuration with {@code batch-size-per-worker} and {@code averaging-frequency} chosen for
+   * workers of {@code imagesPerWorker} training images where they are 0 (automatic): the largest
+   * batch up to 64 that still gives each worker 600 steps over the planned epochs, but no smaller
+   * than 16 (a small data set gets more, smaller steps instead of a few dozen large ones), and as
+   * many minibatches per round as make 1,024 images (so a round's fixed cost stays the same share).
+   */
+  public JobConfig sizedFor(int imagesPerWorker) {
+    long images = (long) epochs * imagesPerWorker;
+    int batch = batchSizePerWorker > 0 ? batchSizePerWorker
+        : (int) Math.max(AUTO_SMALLEST_BATCH, Math.min(AUTO_LARGEST_BATCH, images / AUTO_STEPS));
+    int frequency = averagingFrequency > 0 ? averagingFrequency : Math.max(1, AUTO_IMAGES_PER_ROUND / batch);
+    return withBatchSizePerWorker(batch).withAveragingFrequency(frequency);
   }
 
   /**
@@ -122,6 +157,14 @@ public record JobConfig(
 
   public JobConfig withLearningRate(double learningRate) {
     return SettingsRecords.with(this, "learningRate", learningRate);
+  }
+
+  public JobConfig withLearningRateDecay(Decay decay) {
+    return SettingsRecords.with(this, "learningRateDecay", decay);
+  }
+
+  public JobConfig withWarmupEpochs(double warmupEpochs) {
+    return SettingsRecords.with(this, "warmupEpochs", warmupEpochs);
   }
 
   public JobConfig withTrainer(String trainer) {

@@ -26,7 +26,7 @@ public record StudyConfig(int seeds, String scalings, String thresholds, String 
     optimizers = optimizers.trim();
     parseScalings(scalings);
     if (!thresholds.isEmpty()) {
-      parseThresholds(thresholds);
+      Validators.risingAccuracies("thresholds", thresholds);
     }
     if (!optimizers.isEmpty()) {
       parseOptimizers(optimizers);
@@ -39,7 +39,7 @@ public record StudyConfig(int seeds, String scalings, String thresholds, String 
 
   /** The configured thresholds, or {@code datasetDefault} when none are. */
   public List<Double> thresholdList(List<Double> datasetDefault) {
-    return thresholds.isEmpty() ? datasetDefault : parseThresholds(thresholds);
+    return thresholds.isEmpty() ? datasetDefault : Validators.risingAccuracies("thresholds", thresholds);
   }
 
   /** The configured optimizers, or just {@code jobOptimizer} when none are. */
@@ -55,23 +55,6 @@ public record StudyConfig(int seeds, String scalings, String thresholds, String 
         throw new IllegalArgumentException("'" + part + "' is not one of none, minmax, standardize");
       }
     });
-  }
-
-  private static List<Double> parseThresholds(String list) {
-    List<Double> out = commaList("thresholds", list, part -> {
-      try {
-        return Double.parseDouble(part);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + part + "' is not a number");
-      }
-    });
-    for (int i = 0; i < out.size(); i++) {
-      double t = out.get(i);
-      if (!(t > 0 && t <= 1) || (i > 0 && t <= out.get(i - 1))) {
-        throw new InvalidOptionException("thresholds", list, "must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
-      }
-    }
-    return out;
   }
 
   private static List<String> parseOptimizers(String list) {

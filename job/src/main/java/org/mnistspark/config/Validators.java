@@ -115,4 +115,38 @@ public final class Validators {
       return n;
     });
   }
+
+  /** {@code list}: comma-separated validation accuracies in (0, 1], each above the one before. */
+  public static List<Double> risingAccuracies(String key, String list) {
+    List<Double> out = commaList(key, list, part -> {
+      try {
+        return Double.parseDouble(part);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + part + "' is not a number");
+      }
+    });
+    for (int i = 0; i < out.size(); i++) {
+      double t = out.get(i);
+      if (!(t > 0 && t <= 1) || (i > 0 && t <= out.get(i - 1))) {
+        throw new InvalidOptionException(key, list, "must be accuracies in (0, 1], rising, e.g. 0.98,0.99");
+      }
+    }
+    return out;
+  }
+
+  /** {@code list}: comma-separated learning rates, each a positive number. */
+  public static List<Double> rates(String key, String list) {
+    return commaList(key, list, part -> {
+      double rate;
+      try {
+        rate = Double.parseDouble(part);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + part + "' is not a number");
+      }
+      if (!(rate > 0) || Double.isInfinite(rate)) {
+        throw new IllegalArgumentException("'" + part + "' is not a positive number");
+      }
+      return rate;
+    });
+  }
 }

@@ -189,9 +189,24 @@ public final class TrainingPipeline {
     try (Sharder.Shards shards = shard(sc, config, data)) {
       PixelScaler scaler = scale(config, shards, plan.checkpoint());
       plan.checkPartitions(shards.train().getNumPartitions());
-      Training training = train(sc, config, data, shards, scaler, listener, plan);
-      return evaluate(sc, tasks, config, data, shards, scaler, training, start);
+      JobConfig sized = sized(config, shards);
+      Training training = train(sc, config, sized, data, shards, scaler, listener, plan);
+      return evaluate(sc, tasks, sized, data, shards, scaler, training, start);
     }
+  }
+
+  /**
+   * The run's configuration with an automatic batch size and averaging frequency chosen for the
+   * images each worker holds (the single-JVM trainer is one worker with all of them).
+   */
+  private static JobConfig sized(JobConfig config, Sharder.Shards shards) {
+    int workers = config.trainer().equals("single-jvm") ? 1 : shards.train().getNumPartitions();
+    JobConfig sized = config.sizedFor((shards.trainCount() + workers - 1) / workers);
+    if (sized.batchSizePerWorker() != config.batchSizePerWorker() || sized.averagingFrequency() != config.averagingFrequency()) {
+      log.info("{} training images per worker over {} epochs: minibatches of {}, averaging every {}", 
+          (shards.trainCount() + workers - 1) / workers, config.epochs(), sized.batchSizePerWorker(), sized.averagingFrequency());
+    }
+    return sized;
   }
 
   /** Stage 2, shard: hold out the last part of the training file, spread both parts as compact records. */
@@ -211,12 +226,13 @@ public final class TrainingPipeline {
   private record Training(DistributedTrainer.Result result, List<NetworkProbe> mechanism, Checkpointed checkpointed) {}
 
   /**
-   * Stage 4, train with parameter averaging; validation runs on the executors during training, the
+   * Stage 4, train with parameter averaging ({@code sized}: the configuration with its automatic
+   * sizes chosen); validation runs on the executors during training, the
    * network's insides are measured on a fixed probe batch now and then, and the state is
    * checkpointed after every checkpoint-every-epochs epochs.
    */
-  private static Training train(JavaSparkContext sc, JobConfig config, MnistData data, Sharder.Shards shards,
-      PixelScaler scaler, DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
+  private static Training train(JavaSparkContext sc, JobConfig config, JobConfig sized, MnistData data,
+      Sharder.Shards shards, PixelScaler scaler, DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
     Checkpoint from = plan.checkpoint();
     MechanismProbes probes = new MechanismProbes(probeBatch(shards, scaler), listener);
     if (from != null) {
@@ -224,7 +240,8 @@ public final class TrainingPipeline {
     }
     EpochCheckpointer checkpoints = new EpochCheckpointer(plan.target(), config, data, scaler,
         shards.train().getNumPartitions(), probes);
-    DistributedTrainer.Result result = DistributedTrainer.of(sc, config).train(shards.train(), shards.validation(),
+    // checkpoints record the options as given, which a resumed run is compared with
+    DistributedTrainer.Result result = DistributedTrainer.of(sc, sized).train(shards.train(), shards.validation(),
         shards.trainCount(), scaler, probes, new Checkpointing(from == null ? null : from.training(), checkpoints));
     return new Training(result, probes.measured(), new Checkpointed(plan.resumed(), checkpoints.cost()));
   }

@@ -39,9 +39,10 @@ public interface DistributedTrainer {
    * @param stoppedEarly why training ended before the last epoch, or null if it ran them all
    * @param kept the validation check whose parameters {@code network} holds (keep-best-validation);
    *     null when it holds the last ones
+   * @param last the state after the last training step, whichever check {@code network} holds
    */
   record Result(MultiLayerNetwork network, List<EpochStats> epochs, List<ValidationPoint> curve,
-      Map<String, PhaseTime> phases, RoundTimes rounds, String stoppedEarly, ValidationPoint kept) {}
+      Map<String, PhaseTime> phases, RoundTimes rounds, String stoppedEarly, ValidationPoint kept, ModelState last) {}
 
   /** How often a phase ran and its total wall time in milliseconds (summed over workers for worker phases). */
   record PhaseTime(int count, long totalMillis) {}

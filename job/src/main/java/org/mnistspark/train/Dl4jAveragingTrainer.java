@@ -48,7 +48,10 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
     }
     JavaRDD<DataSet> train = records.mapPartitions(new MinibatchAssembler(scaler, config.batchSizePerWorker()));
     JavaRDD<DataSet> validation = validationRecords.mapPartitions(new MinibatchAssembler(scaler, config.evalBatchSize()));
-    MultiLayerNetwork net = LeNet.network(config);
+    // its split is DL4J's; the schedule counts the steps of a worker that gets an even share
+    int workers = Math.max(1, records.getNumPartitions());
+    MultiLayerNetwork net = LeNet.network(config,
+        (int) Math.ceil(trainCount / (double) workers / config.batchSizePerWorker()));
     SparkDl4jMultiLayer spark = new SparkDl4jMultiLayer(sc, net, trainingMaster(config));
     // DL4J's default time source asks pool.ntp.org, which fails where the cluster is offline:
     // SparkSetup.configureJvm sets the system clock's as the job starts.
@@ -82,9 +85,10 @@ final class Dl4jAveragingTrainer implements DistributedTrainer {
       spark.getTrainingMaster().deleteTempFiles(sc);
     }
     Map<String, PhaseTime> phases = phases(spark.getSparkTrainingStats());
+    ModelState last = ModelState.of(spark.getNetwork());
     progress.restoreBest(spark.getNetwork());
     return new Result(spark.getNetwork(), progress.epochs(), progress.curve(), phases,
-        rounds(phases, sc.defaultParallelism()), progress.stoppedEarly(), progress.kept());
+        rounds(phases, sc.defaultParallelism()), progress.stoppedEarly(), progress.kept(), last);
   }
 
   /** Images the workers fitted so far, from the examples counted in their fit events. */

@@ -13,7 +13,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.scale.MinibatchAssembler;
-import org.mnistspark.spark.SparkSetup;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
@@ -35,28 +34,32 @@ public final class LeNet {
   private LeNet() {}
 
   /**
-   * Returns the network configuration. DL4J's oneDNN helpers are used where the JVM has them on:
-   * the job turns them on once as it starts ({@code SparkSetup.configureJvm}), executors in other
-   * JVMs get the same property from {@code SparkSetup.sparkConf}.
+   * The configuration with a constant Adam learning rate. DL4J's oneDNN helpers are used where the
+   * JVM has them on: the job turns them on once as it starts ({@code SparkSetup.configureJvm}),
+   * executors in other JVMs get the same property from {@code SparkSetup.sparkConf}.
    */
   public static MultiLayerConfiguration configuration(long seed, double learningRate) {
-    return configuration(seed, learningRate, "adam");
+    return configuration(seed, new Adam(learningRate));
   }
 
-  /** A new, initialised network with the configuration's seed, learning rate and optimizer. */
-  public static MultiLayerNetwork network(JobConfig config) {
-    MultiLayerNetwork net = new MultiLayerNetwork(configuration(config.seed(), config.learningRate(), config.optimizer()));
+  /**
+   * A new, initialised network with the configuration's seed and optimizer, its learning rate
+   * following the configured schedule when each worker takes {@code stepsPerEpoch} steps per epoch.
+   */
+  public static MultiLayerNetwork network(JobConfig config, int stepsPerEpoch) {
+    LearningRateSchedule schedule = LearningRateSchedule.of(config, stepsPerEpoch);
+    IUpdater updater = switch (config.optimizer()) {
+      case "adam" -> new Adam(schedule);
+      case "sgd" -> new Sgd(schedule);
+      default -> throw new IllegalArgumentException("unknown optimizer " + config.optimizer());
+    };
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(config.seed(), updater));
     net.init();
     return net;
   }
 
-  /** As {@link #configuration(long, double)} with {@code optimizer} "adam" or "sgd" (plain, no momentum). */
-  public static MultiLayerConfiguration configuration(long seed, double learningRate, String optimizer) {
-    IUpdater updater = switch (optimizer) {
-      case "adam" -> new Adam(learningRate);
-      case "sgd" -> new Sgd(learningRate);
-      default -> throw new IllegalArgumentException("unknown optimizer " + optimizer);
-    };
+  /** The LeNet trained by {@code updater} (Adam or plain SGD, with its learning rate or schedule). */
+  public static MultiLayerConfiguration configuration(long seed, IUpdater updater) {
     return new NeuralNetConfiguration.Builder()
         .seed(seed)
         .updater(updater)

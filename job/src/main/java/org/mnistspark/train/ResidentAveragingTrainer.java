@@ -42,15 +42,16 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
   public Result train(JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> validation, long trainCount,
       PixelScaler scaler, EpochListener listener, Checkpointing checkpointing) {
     String runId = UUID.randomUUID().toString();
-    MultiLayerNetwork net = LeNet.network(config);
-    String json = net.getLayerWiseConfigurations().toJson();
     EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), config.averagingFrequency(), config.seed());
-    MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
-    MinibatchAssembler evalAssembler = new MinibatchAssembler(scaler, config.evalBatchSize());
-
     int largest = train.mapPartitions(it -> List.of(FitRound.drain(it).size()).iterator()).collect().stream()
         .mapToInt(Integer::intValue).max().orElse(0);
     int rounds = plan.rounds(largest);
+    // the iteration count the schedule reads is the most steps any worker took
+    MultiLayerNetwork net = LeNet.network(config, plan.batches(largest));
+    String json = net.getLayerWiseConfigurations().toJson();
+    MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
+    MinibatchAssembler evalAssembler = new MinibatchAssembler(scaler, config.evalBatchSize());
+
     TrainingProgress progress = new TrainingProgress(config, trainCount, listener);
     TrainingState from = checkpointing.resumeFrom();
     ModelState state = from == null ? ModelState.of(net) : from.model();
@@ -117,7 +118,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
     state.applyTo(net);
     progress.restoreBest(net);
     return new Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), clock.mean(), progress.stoppedEarly(),
-        progress.kept());
+        progress.kept(), state);
   }
 
   /** Sums of each round's costs, for the mean reported in metrics.json and the benchmark. */

@@ -30,8 +30,8 @@ public final class SingleJvmTrainer {
   /** As the other {@code train}, continuing from and reporting to {@code checkpointing}. */
   public DistributedTrainer.Result train(List<LabeledImage> train, List<LabeledImage> validation, PixelScaler scaler,
       DistributedTrainer.EpochListener listener, Checkpointing checkpointing) {
-    MultiLayerNetwork net = LeNet.network(config);
     EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), 1, config.seed());
+    MultiLayerNetwork net = LeNet.network(config, plan.batches(train.size()));
     MinibatchAssembler assembler = new MinibatchAssembler(scaler, config.batchSizePerWorker());
     List<DataSet> validationBatches = new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(validation);
     int batches = plan.batches(train.size());
@@ -75,8 +75,9 @@ public final class SingleJvmTrainer {
       }
       checkpointing.epochDone().accept(progress.state(e, ModelState.of(net)));
     }
+    ModelState last = ModelState.of(net);
     progress.restoreBest(net);
     return new DistributedTrainer.Result(net, progress.epochs(), progress.curve(), java.util.Map.of(), null,
-        progress.stoppedEarly(), progress.kept());
+        progress.stoppedEarly(), progress.kept(), last);
   }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mnistspark.config.Decay;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.scale.Scaling;
 import picocli.CommandLine;
@@ -56,9 +57,9 @@ class JobOptionsTest {
 
   @Test
   void badValueInConfFileNamesTheOption() throws Exception {
-    Path conf = Files.writeString(tmp.resolve("bad.conf"), "mnist { batch-size-per-worker = 0 }\n");
+    Path conf = Files.writeString(tmp.resolve("bad.conf"), "mnist { batch-size-per-worker = -1 }\n");
     assertBadInput(execute("train", "--conf", conf.toString()),
-        "mnist-job: Invalid value '0' for option '--batch-size-per-worker': must be at least 1");
+        "mnist-job: Invalid value '-1' for option '--batch-size-per-worker': must be at least 0");
   }
 
   @Test
@@ -107,8 +108,8 @@ class JobOptionsTest {
   @Test
   void referenceDefaults() {
     JobConfig c = resolve("train");
-    assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 64, 16,
-        2, 42, 0.002, 1, "MEMORY_ONLY_SER", 500, "resident", 4, 0.0, 0.0, true, "adam", 0, 1, 2));
+    assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 0, 0,
+        2, 42, 0.002, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY_SER", 500, "resident", 4, 0.0, 0.0, true, "adam", 0, 1, 2));
   }
 
   @Test
@@ -140,13 +141,13 @@ class JobOptionsTest {
     // reference.conf fills the rest
     assertThat(c.out()).isEqualTo("out/latest");
     assertThat(c.validationFraction()).isEqualTo(0.2);
-    assertThat(c.averagingFrequency()).isEqualTo(16);
+    assertThat(c.averagingFrequency()).isZero();
     assertThat(c.prefetch()).isEqualTo(2);
     assertThat(c.evalBatchSize()).isEqualTo(500);
     assertThat(c.dataset()).isEqualTo("mnist");
 
     assertThat(c).isEqualTo(new JobConfig("local[3]", "mnist", "file:///d", "out/latest", 3, Scaling.STANDARDIZE, 600,
-        0.2, 0, 16, 16, 2, 9, 0.005, 1, "MEMORY_ONLY", 500, "resident", 4, 0.0, 0.0, true, "adam", 0, 1, 2));
+        0.2, 0, 16, 0, 2, 9, 0.005, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY", 500, "resident", 4, 0.0, 0.0, true, "adam", 0, 1, 2));
   }
 
   @Test

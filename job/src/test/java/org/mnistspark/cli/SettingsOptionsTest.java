@@ -44,7 +44,7 @@ class SettingsOptionsTest {
     assertThat(keys("retrain")).contains("epochs", "retrain.root", "retrain.floor").noneMatch(k -> k.startsWith("study."));
     assertThat(keys("study")).contains("epochs", "study.seeds", "study.scalings", "study.thresholds", "study.optimizers")
         .noneMatch(k -> k.startsWith("bench.") || k.startsWith("retrain."));
-    assertThat(keys("bench")).contains("epochs", "bench.target", "bench.batch-sizes")
+    assertThat(keys("bench")).contains("epochs", "bench.thresholds", "bench.seeds", "bench.batch-sizes")
         .hasSize(JobConfig.class.getRecordComponents().length + BenchConfig.class.getRecordComponents().length);
     assertThat(keys("evaluate")).containsExactly("master", "data", "partitions", "threads-per-task", "eval-batch-size");
     assertThat(keys("predict")).containsExactly("master", "partitions", "threads-per-task", "eval-batch-size");
@@ -56,20 +56,21 @@ class SettingsOptionsTest {
     assertThat(help.exitCode()).isZero();
     String text = help.out().replaceAll("\\s+", " ");
     assertThat(text).contains("--epochs=N Training epochs, count >= 1. Default: 4.")
-        .contains("--target=X Validation accuracy the time-to-accuracy phase trains to, fraction in (0, 1]. Default: 0.99.")
+        .contains("--seeds=N Runs of the default and of the baseline in the quality phase, count >= 1, with seeds seed, "
+            + "seed + 1, ...; the report gives their median, minimum and maximum. Default: 3.")
         .contains("--keep-best-validation[=BOOL]").contains("--quick");
   }
 
   @Test
   void studyAndBenchSettingsComeFromTheFileAndTheCommandLine() throws Exception {
-    Path conf = Files.writeString(tmp.resolve("s.conf"), "mnist { study { seeds = 5 }, bench { target = 0.98, threads = \"2\" } }\n");
+    Path conf = Files.writeString(tmp.resolve("s.conf"), "mnist { study { seeds = 5 }, bench { thresholds = \"0.98\", threads = \"2\" } }\n");
     Settings study = resolve("study", "--conf", conf.toString(), "--scalings", "minmax,none");
     assertThat(study.study().seeds()).isEqualTo(5);
     assertThat(study.study().scalingList()).extracting(Enum::name).containsExactly("MINMAX", "NONE");
-    Settings bench = resolve("bench", "--conf", conf.toString(), "--max-epochs", "3");
-    assertThat(bench.bench().target()).isEqualTo(0.98);
+    Settings bench = resolve("bench", "--conf", conf.toString(), "--seeds", "5");
+    assertThat(bench.bench().thresholdList()).containsExactly(0.98);
     assertThat(bench.bench().threadList()).containsExactly(2);
-    assertThat(bench.bench().maxEpochs()).isEqualTo(3);
+    assertThat(bench.bench().seeds()).isEqualTo(5);
     assertThat(bench.bench().batchSizeList()).containsExactly(32, 64, 128);
   }
 
@@ -80,9 +81,11 @@ class SettingsOptionsTest {
         refusal("zero threads", "mnist-job: Invalid value '0,2' for option '--threads': '0' is less than 1", "--threads", "0,2"),
         refusal("a batch size twice", "mnist-job: Invalid value '64,64' for option '--baseline-batch-sizes': names 64 twice",
             "--baseline-batch-sizes", "64,64"),
-        refusal("target in percent", "mnist-job: Invalid value '99.0' for option '--target': must lie in (0, 1]: a validation "
-            + "accuracy, e.g. 0.99", "--target", "99"),
-        refusal("no epochs", "mnist-job: Invalid value '0' for option '--max-epochs': must be at least 1", "--max-epochs", "0"));
+        refusal("thresholds in percent", "mnist-job: Invalid value '99,99.2' for option '--thresholds': must be accuracies "
+            + "in (0, 1], rising, e.g. 0.98,0.99", "--thresholds", "99,99.2"),
+        refusal("a negative rate", "mnist-job: Invalid value '0.001,-0.002' for option '--baseline-learning-rates': "
+            + "'-0.002' is not a positive number", "--baseline-learning-rates", "0.001,-0.002"),
+        refusal("no seeds", "mnist-job: Invalid value '0' for option '--seeds': must be at least 1", "--seeds", "0"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -93,9 +96,9 @@ class SettingsOptionsTest {
 
   @Test
   void aBadValueInTheFileNamesItsOption() throws Exception {
-    Path conf = Files.writeString(tmp.resolve("b.conf"), "mnist.bench.time-limit-factor = -1\n");
+    Path conf = Files.writeString(tmp.resolve("b.conf"), "mnist.bench.throughput-images = 10\n");
     assertBadInput(execute("bench", "--conf", conf.toString()),
-        "mnist-job: Invalid value '-1.0' for option '--time-limit-factor': must be a number >= 0");
+        "mnist-job: Invalid value '10' for option '--throughput-images': must be at least 100");
   }
 
   @Test

@@ -46,8 +46,8 @@ class CheckpointsTest {
     RealMnist.dir();
     config = JobConfig.load(null, Map.of("master", "local[2]", "data", MNIST, "train-limit", 2000));
     data = RealMnist.data();
-    initial = ModelState.of(LeNet.network(config));
-    other = ModelState.of(LeNet.network(config.withSeed(7)));
+    initial = ModelState.of(LeNet.network(config, 1));
+    other = ModelState.of(LeNet.network(config.withSeed(7), 1));
   }
 
   @AfterEach

@@ -66,7 +66,8 @@ class ModelStoreTest {
         new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1));
     DistributedTrainer.Result training = new DistributedTrainer.Result(null, epochs, curve,
         Map.of("ParameterAveragingMasterFitTimesMs", new DistributedTrainer.PhaseTime(2, 23_500)),
-        new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10), null, new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1));
+        new DistributedTrainer.RoundTimes(20, 1000, 950, 970, 20, 10), null, new ValidationPoint(2, 96_000, 23.5, 0.97, 0.1),
+        null);
     return RunMetrics.builder()
         .input(config.asMap(), new RunMetrics.Data("mnist", List.of(new MnistData.InputFile(
             "file:/d/train-images-idx3-ubyte", 47_040_016, "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db")),

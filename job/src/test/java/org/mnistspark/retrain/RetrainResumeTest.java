@@ -96,7 +96,7 @@ class RetrainResumeTest {
     JobConfig config = JobConfig.load(null, Map.of("master", "local[2]", "train-limit", 2000, "epochs", 1,
         "data", data.toString(), "out", out.toString(), "learning-rate", 0.001));
     MnistData mnist = new MnistLoader(new Configuration()).load(data.toString());
-    TrainingState state = new TrainingState(1, ModelState.of(LeNet.network(config)), null,
+    TrainingState state = new TrainingState(1, ModelState.of(LeNet.network(config, 1)), null,
         new ProgressState(List.of(), List.of(), 0, 1600, null, null));
     Checkpoints.beside(out.toString(), new Configuration()).write(new Checkpoint(config.asMap(), mnist.files(),
         PixelScaler.minmax(), 2, List.of(), state), 2);

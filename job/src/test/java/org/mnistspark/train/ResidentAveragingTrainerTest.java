@@ -83,7 +83,8 @@ class ResidentAveragingTrainerTest {
   @Test
   void averagesParametersAndAdamMomentsOfWorkersThatEachFitTheirOwnPartition() {
     // one round per epoch: each worker fits all of its 300 images, then the two states are averaged once
-    JobConfig c = config("train-limit", 750, "epochs", 1, "batch-size-per-worker", 50, "averaging-frequency", 100);
+    JobConfig c = config("train-limit", 750, "epochs", 1, "batch-size-per-worker", 50, "averaging-frequency", 100,
+        "learning-rate-decay", "constant", "warmup-epochs", 0);
     PixelScaler scaler = PixelScaler.minmax();
     MultiLayerNetwork distributed = train(c, scaler).network();
 

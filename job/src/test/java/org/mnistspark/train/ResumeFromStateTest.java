@@ -19,7 +19,8 @@ import org.mnistspark.scale.PixelScaler;
 /**
  * Resuming from the state a trainer reports after an epoch continues the run bit for bit: the
  * state holds everything the next epoch reads (the data order comes from seed, epoch and
- * partition), for the resident trainer on local[2] and for the single-JVM trainer.
+ * partition, the learning rate from the iteration count), for the resident trainer on local[2] and
+ * for the single-JVM trainer.
  */
 class ResumeFromStateTest {
   static final String MNIST = RealMnist.DIR;
@@ -40,9 +41,11 @@ class ResumeFromStateTest {
   }
 
   private static JobConfig config(String trainer) {
-    // 800 training images: 2 workers x 400, minibatches of 32, 5 rounds of 3 per epoch, 4 checks per epoch
+    // 800 training images: 2 workers x 400, minibatches of 32, 5 rounds of 3 per epoch, 4 checks per epoch;
+    // the learning rate's warm-up runs past the resume point and its decay through the rest
     return JobConfig.load(null, Map.of("master", "local[2]", "partitions", 2, "trainer", trainer, "train-limit", 1000,
-        "epochs", 3, "batch-size-per-worker", 32, "averaging-frequency", 3));
+        "epochs", 3, "batch-size-per-worker", 32, "averaging-frequency", 3, "learning-rate-decay", "cosine",
+        "warmup-epochs", 1.5));
   }
 
   private static DistributedTrainer.Result train(JobConfig c, Checkpointing checkpointing) {
