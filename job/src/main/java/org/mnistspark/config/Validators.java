@@ -118,13 +118,7 @@ public final class Validators {
 
   /** {@code list}: comma-separated validation accuracies in (0, 1], each above the one before. */
   public static List<Double> risingAccuracies(String key, String list) {
-    List<Double> out = commaList(key, list, part -> {
-      try {
-        return Double.parseDouble(part);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + part + "' is not a number");
-      }
-    });
+    List<Double> out = commaList(key, list, Validators::number);
     for (int i = 0; i < out.size(); i++) {
       double t = out.get(i);
       if (!(t > 0 && t <= 1) || (i > 0 && t <= out.get(i - 1))) {
@@ -137,16 +131,19 @@ public final class Validators {
   /** {@code list}: comma-separated learning rates, each a positive number. */
   public static List<Double> rates(String key, String list) {
     return commaList(key, list, part -> {
-      double rate;
-      try {
-        rate = Double.parseDouble(part);
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("'" + part + "' is not a number");
-      }
+      double rate = number(part);
       if (!(rate > 0) || Double.isInfinite(rate)) {
         throw new IllegalArgumentException("'" + part + "' is not a positive number");
       }
       return rate;
     });
+  }
+
+  private static double number(String part) {
+    try {
+      return Double.parseDouble(part);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + part + "' is not a number");
+    }
   }
 }

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.mnistspark.config.Decay;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.train.EpochStats;
@@ -51,14 +52,20 @@ public record RunRecord(
 
   /**
    * The options that identify a run: all effective options but the output folder and the checkpoint
-   * settings, which study runs do not use (results.json files written before they existed lack
-   * them, and their runs must still count as done).
+   * settings, which study runs do not use, and the learning-rate schedule's when the rate is constant
+   * (results.json files written before they existed lack them, and their runs must still count as done).
    */
   public static Map<String, Object> optionsOf(JobConfig config) {
     Map<String, Object> m = new LinkedHashMap<>(config.asMap());
     m.remove("out");
     m.remove("checkpoint-every-epochs");
     m.remove("keep-checkpoints");
+    if (config.learningRateDecay() == Decay.CONSTANT && config.warmupEpochs() == 0) {
+      // what every run did before the schedule existed: identified as those runs were recorded
+      m.remove("learning-rate-decay");
+      m.remove("final-learning-rate-fraction");
+      m.remove("warmup-epochs");
+    }
     return m;
   }
 

@@ -13,22 +13,25 @@ class JobConfigSizingTest {
   }
 
   @Test
-  void theFullSplitOnTwoWorkersGetsBatch64AveragedEvery16() {
+  void theFullSplitOnTwoWorkersGetsBatch16AveragedEvery64() {
     JobConfig c = auto(4).sizedFor(24_000);
-    assertThat(c.batchSizePerWorker()).isEqualTo(64);
-    assertThat(c.averagingFrequency()).isEqualTo(16);
+    assertThat(c.batchSizePerWorker()).isEqualTo(16);
+    assertThat(c.averagingFrequency()).isEqualTo(64);
   }
 
   @Test
-  void aSmallSplitGetsSmallerBatchesAndAsManyImagesPerRound() {
+  void aSmallSplitGetsTheSmallestBatchAndALargeOneLargerBatchesWithAsManyImagesPerRound() {
     // README's smoke run: 6,000 images, 4,800 for training, 2,400 per worker, one epoch
     JobConfig smoke = auto(1).sizedFor(2_400);
     assertThat(smoke.batchSizePerWorker()).isEqualTo(16);
     assertThat(smoke.averagingFrequency()).isEqualTo(64);
-    // between the two: 600 steps over 2 epochs of 9,600 images is a batch of 32
-    JobConfig middle = auto(2).sizedFor(9_600);
-    assertThat(middle.batchSizePerWorker()).isEqualTo(32);
-    assertThat(middle.averagingFrequency()).isEqualTo(32);
+    // ten times MNIST: 6,000 steps over 4 epochs of 144,000 images is a batch of 96, kept to 64
+    JobConfig large = auto(4).sizedFor(144_000);
+    assertThat(large.batchSizePerWorker()).isEqualTo(64);
+    assertThat(large.averagingFrequency()).isEqualTo(16);
+    JobConfig middle = auto(4).sizedFor(36_000);
+    assertThat(middle.batchSizePerWorker()).isEqualTo(24);
+    assertThat(middle.averagingFrequency()).isEqualTo(42);
   }
 
   @Test

@@ -11,6 +11,7 @@ import org.apache.hadoop.conf.Configuration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.OutputFolder;
 
@@ -38,6 +39,29 @@ class StudyResultsTest {
         plan.scalings(), 2);
     assertThat(r.isResultOf(Runs.run(checkpointed, MINMAX, 1))).as("nor do checkpoint settings, which a study does not use")
         .isTrue();
+  }
+
+  @Test
+  void runsRecordedBeforeTheScheduleExistedAreTheResultOfTheSameRunsAtAConstantRate() throws Exception {
+    // docs/studies/fashion-adam-16 as committed: 2 of 3 runs, written before the schedule's options
+    StudyFolder committed = new StudyFolder(new Configuration(),
+        Path.of(System.getProperty("project.root", ".."), "docs", "studies", "fashion-adam-16").toString());
+    StudyResults results = committed.readResults().orElseThrow();
+    Map<String, Object> asRun = Map.of("master", "local[*]", "dataset", "fashion-mnist", "epochs", 16,
+        "early-stop-patience", 4, "batch-size-per-worker", 64, "averaging-frequency", 16);
+    StudyPlan constant = new StudyPlan(JobConfig.load(null, withSchedule(asRun, "constant", 0)),
+        java.util.List.of(NONE, MINMAX, org.mnistspark.scale.Scaling.STANDARDIZE), 1);
+    assertThat(constant.runs()).filteredOn(r -> results.resultOf(r).isPresent()).extracting(StudyPlan.Run::scaling)
+        .containsExactly(NONE, MINMAX);
+    StudyPlan cosine = new StudyPlan(JobConfig.load(null, withSchedule(asRun, "cosine", 0.25)), constant.scalings(), 1);
+    assertThat(cosine.runs()).as("a scheduled rate is another run").noneMatch(r -> results.resultOf(r).isPresent());
+  }
+
+  private static Map<String, Object> withSchedule(Map<String, Object> options, String decay, double warmup) {
+    Map<String, Object> m = new java.util.HashMap<>(options);
+    m.put("learning-rate-decay", decay);
+    m.put("warmup-epochs", warmup);
+    return m;
   }
 
   @Test

@@ -104,7 +104,9 @@ class ResidentAveragingTrainerTest {
     ModelState expected = ModelState.Sum.of(workers.get(0), 6).add(ModelState.Sum.of(workers.get(1), 6)).average();
     ModelState actual = ModelState.of(distributed);
     assertThat(actual.iteration()).isEqualTo(6);
-    assertThat(maxDifference(actual.params(), expected.params())).isLessThan(1e-6f);
+    // float rounding, not averaging: the executors' and this thread's fits may use other oneDNN
+    // kernels (2.5e-6 on an AVX-512 Xeon, under 1e-6 on an AMD EPYC); a wrong average is off by 1e-3
+    assertThat(maxDifference(actual.params(), expected.params())).isLessThan(1e-5f);
     assertThat(maxDifference(actual.updater(), expected.updater())).isLessThan(1e-7f);
     assertThat(maxDifference(actual.params(), workers.get(0).params())).as("the average is neither worker").isGreaterThan(1e-3f);
   }
