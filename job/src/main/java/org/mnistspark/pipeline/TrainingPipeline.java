@@ -18,6 +18,7 @@ import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.report.BoundedDrawing;
+import org.mnistspark.report.Format;
 import org.mnistspark.report.RunReport;
 import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
@@ -203,8 +204,9 @@ public final class TrainingPipeline {
     int workers = config.trainer().equals("single-jvm") ? 1 : shards.train().getNumPartitions();
     JobConfig sized = config.sizedFor((shards.trainCount() + workers - 1) / workers);
     if (sized.batchSizePerWorker() != config.batchSizePerWorker() || sized.averagingFrequency() != config.averagingFrequency()) {
-      log.info("{} training images per worker over {} epochs: minibatches of {}, averaging every {}", 
-          (shards.trainCount() + workers - 1) / workers, config.epochs(), sized.batchSizePerWorker(), sized.averagingFrequency());
+      log.info("{} training images per worker over {}: minibatches of {}, averaging every {}",
+          (shards.trainCount() + workers - 1) / workers, Format.epochs(config.epochs()), sized.batchSizePerWorker(),
+          sized.averagingFrequency());
     }
     return sized;
   }

@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mnistspark.scale.Scaling.MINMAX;
 import static org.mnistspark.scale.Scaling.NONE;
+import static org.mnistspark.scale.Scaling.STANDARDIZE;
 
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.hadoop.conf.Configuration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,26 +45,18 @@ class StudyResultsTest {
   }
 
   @Test
-  void runsRecordedBeforeTheScheduleExistedAreTheResultOfTheSameRunsAtAConstantRate() throws Exception {
+  void runsRecordedBeforeTheScheduleExistedAreFoundWithTheOldDefaultsConf() throws Exception {
     // docs/studies/fashion-adam-16 as committed: 2 of 3 runs, written before the schedule's options
-    StudyFolder committed = new StudyFolder(new Configuration(),
-        Path.of(System.getProperty("project.root", ".."), "docs", "studies", "fashion-adam-16").toString());
-    StudyResults results = committed.readResults().orElseThrow();
-    Map<String, Object> asRun = Map.of("master", "local[*]", "dataset", "fashion-mnist", "epochs", 16,
-        "early-stop-patience", 4, "batch-size-per-worker", 64, "averaging-frequency", 16);
-    StudyPlan constant = new StudyPlan(JobConfig.load(null, withSchedule(asRun, "constant", 0)),
-        java.util.List.of(NONE, MINMAX, org.mnistspark.scale.Scaling.STANDARDIZE), 1);
-    assertThat(constant.runs()).filteredOn(r -> results.resultOf(r).isPresent()).extracting(StudyPlan.Run::scaling)
+    String root = System.getProperty("project.root", "..");
+    StudyResults results = new StudyFolder(new Configuration(), Path.of(root, "docs", "studies", "fashion-adam-16").toString())
+        .readResults().orElseThrow();
+    File before = Path.of(root, "conf", "before-schedule.conf").toFile();
+    Map<String, Object> asRun = Map.of("dataset", "fashion-mnist", "epochs", 16, "early-stop-patience", 4);
+    StudyPlan resumed = new StudyPlan(JobConfig.load(before, asRun), List.of(NONE, MINMAX, STANDARDIZE), 1);
+    assertThat(resumed.runs()).filteredOn(r -> results.resultOf(r).isPresent()).extracting(StudyPlan.Run::scaling)
         .containsExactly(NONE, MINMAX);
-    StudyPlan cosine = new StudyPlan(JobConfig.load(null, withSchedule(asRun, "cosine", 0.25)), constant.scalings(), 1);
-    assertThat(cosine.runs()).as("a scheduled rate is another run").noneMatch(r -> results.resultOf(r).isPresent());
-  }
-
-  private static Map<String, Object> withSchedule(Map<String, Object> options, String decay, double warmup) {
-    Map<String, Object> m = new java.util.HashMap<>(options);
-    m.put("learning-rate-decay", decay);
-    m.put("warmup-epochs", warmup);
-    return m;
+    StudyPlan today = new StudyPlan(JobConfig.load(null, asRun), resumed.scalings(), 1);
+    assertThat(today.runs()).as("today's defaults are other runs").noneMatch(r -> results.resultOf(r).isPresent());
   }
 
   @Test

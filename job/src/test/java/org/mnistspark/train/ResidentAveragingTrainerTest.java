@@ -55,7 +55,8 @@ class ResidentAveragingTrainerTest {
   @Test
   void fitsEveryImageOncePerEpochValidatesEvenlyAndRepeatsItselfForASeed() {
     // 1,000 images: 800 train = 2 x 400 = 13 minibatches of 32 per worker (the last of 16), 5 rounds of 3
-    JobConfig c = config("train-limit", 1000, "epochs", 2, "batch-size-per-worker", 32, "averaging-frequency", 3);
+    JobConfig c = config("train-limit", 1000, "epochs", 2, "batch-size-per-worker", 32, "averaging-frequency", 3,
+        "keep-best-validation", true);
     PixelScaler scaler = PixelScaler.minmax();
     DistributedTrainer.Result r = train(c, scaler);
 
@@ -69,7 +70,7 @@ class ResidentAveragingTrainerTest {
     assertThat(r.rounds().fitMillis()).isPositive().isLessThan(r.rounds().roundMillis());
     assertThat(r.stoppedEarly()).isNull();
 
-    // keep-best-validation (the default): the network holds the first check with the highest accuracy
+    // keep-best-validation: the network holds the first check with the highest accuracy
     ValidationPoint best = r.curve().stream().reduce((a, b) -> b.accuracy() > a.accuracy() ? b : a).orElseThrow();
     assertThat(r.kept()).isEqualTo(best);
     double onDriver = ValidateRound.score(r.network(), new MinibatchAssembler(scaler, 500).assemble(train.range(800, 1000)))

@@ -45,7 +45,7 @@ class ResumeFromStateTest {
     // the learning rate's warm-up runs past the resume point and its decay through the rest
     return JobConfig.load(null, Map.of("master", "local[2]", "partitions", 2, "trainer", trainer, "train-limit", 1000,
         "epochs", 3, "batch-size-per-worker", 32, "averaging-frequency", 3, "learning-rate-decay", "cosine",
-        "warmup-epochs", 1.5));
+        "warmup-epochs", 1.5, "keep-best-validation", true));
   }
 
   private static DistributedTrainer.Result train(JobConfig c, Checkpointing checkpointing) {
