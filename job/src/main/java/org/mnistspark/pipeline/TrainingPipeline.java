@@ -202,11 +202,11 @@ public final class TrainingPipeline {
    */
   private static JobConfig sized(JobConfig config, Sharder.Shards shards) {
     int workers = config.trainer().equals("single-jvm") ? 1 : shards.train().getNumPartitions();
-    JobConfig sized = config.sizedFor((shards.trainCount() + workers - 1) / workers);
-    if (sized.batchSizePerWorker() != config.batchSizePerWorker() || sized.averagingFrequency() != config.averagingFrequency()) {
-      log.info("{} training images per worker over {}: minibatches of {}, averaging every {}",
-          (shards.trainCount() + workers - 1) / workers, Format.epochs(config.epochs()), sized.batchSizePerWorker(),
-          sized.averagingFrequency());
+    int perWorker = (shards.trainCount() + workers - 1) / workers;
+    JobConfig sized = config.sizedFor(perWorker);
+    if (!sized.equals(config)) {
+      log.info("{} training images per worker over {}: minibatches of {}, averaging every {}", perWorker,
+          Format.epochs(config.epochs()), sized.batchSizePerWorker(), sized.averagingFrequency());
     }
     return sized;
   }
