@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Submits the training job to a Spark cluster with the spark-submit jar (Spark and Hadoop come
 # from the cluster; DL4J, ND4J's linux-x86_64 natives and the job travel in the jar).
-#   submit/cluster.sh --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]
+#   submit/cluster.sh --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [bench] [job options]
 # URL is spark://host:7077, yarn, k8s://https://host:443, ... Job options (--help lists them) go
-# to the train command on top of conf/cluster.conf. Spark settings: the site's spark-defaults.conf
+# to the train command on top of conf/cluster.conf; with `bench` first, to the bench command
+# (bench --round-costs measures an averaging round on the cluster's executors, docs/benchmark.md). Spark settings: the site's spark-defaults.conf
 # ($SPARK_CONF_DIR, else $SPARK_HOME/conf) as spark-submit loads it, then
 # conf/spark-cluster.properties (or FILE), then with --secure conf/spark-secure.properties, then
 # each --spark-conf. A security setting the site makes (authentication, encryption, Kerberos, event
@@ -30,8 +31,12 @@ while [ $# -gt 0 ]; do
     *) job_args+=("$1"); shift ;;
   esac
 done
+command=train
+if [ "${job_args[0]:-}" = bench ]; then
+  command=bench job_args=("${job_args[@]:1}")
+fi
 if [ -z "$master" ] && [[ " ${job_args[*]} " != *" --help "* ]]; then
-  echo "usage: $(basename "$0") --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [job options]" >&2
+  echo "usage: $(basename "$0") --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [bench] [job options]" >&2
   exit 2
 fi
 [ -f "$props" ] || { log "--properties-file: no such file: $props"; exit 2; }
@@ -65,7 +70,7 @@ export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}"
 
 mapfile -t train_args < <(with_conf "$ROOT/conf/cluster.conf" "${job_args[@]}")
 submit_args=(--master "${master:-local[1]}" "${defaults[@]}" "${spark_confs[@]}"
-  --class org.mnistspark.cli.MnistJob "$SUBMIT_JAR" train "${train_args[@]}")
+  --class org.mnistspark.cli.MnistJob "$SUBMIT_JAR" "$command" "${train_args[@]}")
 
 if [ -n "${SPARK_HOME:-}" ]; then
   [ -x "$SPARK_HOME/bin/spark-submit" ] || { log "SPARK_HOME=$SPARK_HOME has no bin/spark-submit; unset it to submit from the Maven classpath"; exit 2; }

@@ -55,6 +55,22 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
   @Option(names = "--quick", description = "A short version for tests: 2,000 images, 2 epochs, 2 seeds, small sweeps.")
   boolean quick;
 
+  @Option(names = "--round-costs", paramLabel = "MILLIS",
+      description = "Only measure what an averaging round costs besides fitting, on --master with one worker per "
+          + "--partitions: each worker waits MILLIS instead of fitting its round (so the cores do not limit the "
+          + "executor count); writes round-costs.json.")
+  Double roundCostsFitMillis;
+
+  @Option(names = "--scaling-report", paramLabel = "DIR",
+      description = "Only predict samples/s and time to the last threshold against executors from the measurements "
+          + "submit/bench-scaling.sh wrote in DIR; writes scaling.json, scaling.md and scaling.png.")
+  Path scalingDir;
+
+  @Option(names = "--scaling-baseline", paramLabel = "FILE", defaultValue = "docs/benchmark-results.json",
+      description = "With --scaling-report: the benchmark results.json whose best single-JVM baseline the prediction is "
+          + "drawn against (default: ${DEFAULT-VALUE}).")
+  Path scalingBaseline;
+
   /** What --quick puts between the configuration file and the options given. */
   private static final Map<String, Object> QUICK = Map.of("train-limit", 2000, "epochs", 2, "bench.baseline-batch-sizes", "32",
       "bench.threads", "1", "bench.batch-sizes", "32", "bench.averaging-frequencies", "4", "bench.throughput-images", 1000,
@@ -71,6 +87,21 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
 
   @Override
   public Integer call() throws Exception {
+    if (scalingDir != null) {
+      Settings all = settings.resolve(Map.of("out", "bench"));
+      List<Double> thresholds = all.bench().thresholdList();
+      double threshold = thresholds.get(thresholds.size() - 1);
+      ScalingModel model = ScalingReport.model(scalingDir, threshold);
+      OutputFolder out = OutputFolder.open("--out", all.job().out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(all.job())));
+      ScalingReport.write(out, model, ScalingReport.baselineSeconds(scalingBaseline, threshold), scalingBaseline);
+      System.out.print(model.markdown());
+      System.out.println("wrote " + out.file("scaling.md"));
+      return 0;
+    }
+    if (roundCostsFitMillis != null) {
+      // on the master the configuration names (cluster.sh: spark-submit's), not the sweep's local[2]
+      return roundCosts(settings.resolve(Map.of("out", "bench")).job(), roundCostsFitMillis);
+    }
     Map<String, Object> defaults = new HashMap<>(Map.of("out", "bench", "master", "local[2]"));
     if (quick) {
       defaults.putAll(QUICK);
@@ -145,6 +176,42 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     write(out, results);
     System.out.println(BenchReport.summary(results));
     System.out.println("wrote " + out.file("report.md"));
+    return 0;
+  }
+
+  /**
+   * The per-round cost of averaging at the executor count of {@code --master}: round, state and
+   * broadcast milliseconds with fitting replaced by a wait, and the state's size.
+   */
+  private int roundCosts(JobConfig c, double fitMillis) throws Exception {
+    if (!(fitMillis > 0)) {
+      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+          "--round-costs: must be > 0 milliseconds, got " + fitMillis);
+    }
+    OutputFolder out = OutputFolder.open("--out", c.out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(c)));
+    Map<String, Object> results = new LinkedHashMap<>();
+    results.put("machine", machine());
+    pipeline = TrainingPipeline.of(c);
+    MnistData data = pipeline.load(List.of(c));
+    try (JavaSparkContext sc = pipeline.startSpark(new SparkSetup.TaskCounter())) {
+      DistributedTrainer.RoundTimes rounds = pipeline.roundCosts(sc, c, data, fitMillis);
+      // once the rounds ran every executor has registered; the driver is listed too, except in
+      // local mode where it is the only entry
+      int executors = Math.max(1, sc.sc().statusTracker().getExecutorInfos().length - 1);
+      results.put("master", sc.master());
+      results.put("executors", executors);
+      results.put("workers", c.partitions() > 0 ? c.partitions() : sc.defaultParallelism());
+      results.put("fitStandInMillis", fitMillis);
+      results.put("stateBytes", org.mnistspark.train.RoundCosts.stateBytes(c));
+      results.put("rounds", rounds);
+      log.info("round costs on {} executors: {} ms per round, {} ms outside the {} ms fit stand-in (state {} ms per "
+          + "worker, average and broadcast {} ms)", executors, Math.round(rounds.roundMillis()),
+          Math.round(rounds.roundMillis() - fitMillis), Math.round(fitMillis), Math.round(rounds.stateMillis()),
+          Math.round(rounds.broadcastMillis()));
+    }
+    results.put("settings", c.asMap());
+    out.replace(staging -> staging.write("round-costs.json", ModelStore.JSON.writeValueAsBytes(results)));
+    System.out.println("wrote " + out.file("round-costs.json"));
     return 0;
   }
 

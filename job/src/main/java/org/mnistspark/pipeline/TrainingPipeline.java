@@ -28,6 +28,7 @@ import org.mnistspark.train.Checkpointing;
 import org.mnistspark.train.DistributedTrainer;
 import org.mnistspark.train.MechanismProbes;
 import org.mnistspark.train.NetworkProbe;
+import org.mnistspark.train.RoundCosts;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 import org.slf4j.Logger;
@@ -193,6 +194,20 @@ public final class TrainingPipeline {
       JobConfig sized = sized(config, shards);
       Training training = train(sc, config, sized, data, shards, scaler, listener, plan);
       return evaluate(sc, tasks, sized, data, shards, scaler, training, start);
+    }
+  }
+
+  /**
+   * The resident trainer's mean averaging round on the shards this configuration makes, with
+   * every fit replaced by a wait of {@code fitMillisPerRound} ({@link RoundCosts}): what Spark
+   * costs per round at this many workers, whatever the machine's cores.
+   */
+  public DistributedTrainer.RoundTimes roundCosts(JavaSparkContext sc, JobConfig config, MnistData data,
+      double fitMillisPerRound) {
+    try (Sharder.Shards shards = shard(sc, config, data)) {
+      PixelScaler scaler = scale(config, shards, null);
+      return RoundCosts.measure(sc, sized(config, shards), shards.train(), shards.validation(), shards.trainCount(), scaler,
+          fitMillisPerRound);
     }
   }
 

@@ -8,7 +8,6 @@ import org.apache.spark.broadcast.Broadcast;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.scale.MinibatchAssembler;
-import org.nd4j.linalg.dataset.DataSet;
 
 /**
  * One averaging round on one worker: load the averaged state into the executor's resident
@@ -23,9 +22,11 @@ final class FitRound implements Function2<Integer, Iterator<LabeledImage>, Itera
   private final MinibatchAssembler assembler;
   private final int epoch;
   private final int round;
+  private final long fitStandInNanos;
 
+  /** {@code fitStandInNanos}: 0 fits; more waits that long instead of fitting (the round-cost probe). */
   FitRound(String runId, String configurationJson, Broadcast<ModelState> state, EpochPlan plan,
-      MinibatchAssembler assembler, int epoch, int round) {
+      MinibatchAssembler assembler, int epoch, int round, long fitStandInNanos) {
     this.runId = runId;
     this.configurationJson = configurationJson;
     this.state = state;
@@ -33,6 +34,7 @@ final class FitRound implements Function2<Integer, Iterator<LabeledImage>, Itera
     this.assembler = assembler;
     this.epoch = epoch;
     this.round = round;
+    this.fitStandInNanos = fitStandInNanos;
   }
 
   @Override
@@ -52,17 +54,31 @@ final class FitRound implements Function2<Integer, Iterator<LabeledImage>, Itera
     double lossSum = 0;
     for (int b = range[0]; b < range[1]; b++) {
       List<LabeledImage> batch = plan.batch(images, order, b);
-      DataSet minibatch = assembler.batch(batch);
-      net.fit(minibatch);
-      // score() is the minibatch's mean loss, computed in the forward pass before the update
-      lossSum += net.score() * batch.size();
+      if (fitStandInNanos == 0) {
+        net.fit(assembler.batch(batch));
+        // score() is the minibatch's mean loss, computed in the forward pass before the update
+        lossSum += net.score() * batch.size();
+      }
       fitted += batch.size();
+    }
+    if (fitStandInNanos > 0) {
+      standIn();
     }
     long fit = System.nanoTime();
     ModelState result = ModelState.of(net);
     long end = System.nanoTime();
     return List.of(RoundResult.of(ModelState.Sum.of(result, range[1] - range[0]), fitted, lossSum,
         fit - loaded, (loaded - start) + (end - fit))).iterator();
+  }
+
+  /** Waits at least the stand-in's length (a park may return early). */
+  private void standIn() {
+    try {
+      Thread.sleep(fitStandInNanos / 1_000_000, (int) (fitStandInNanos % 1_000_000));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while standing in for a fit", e);
+    }
   }
 
   /** The cached partition's records (references, not copies). */

@@ -32,10 +32,17 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
   private static final Logger log = LoggerFactory.getLogger(ResidentAveragingTrainer.class);
   private final JavaSparkContext sc;
   private final JobConfig config;
+  private final long fitStandInNanos;
 
   ResidentAveragingTrainer(JavaSparkContext sc, JobConfig config) {
+    this(sc, config, 0);
+  }
+
+  /** {@code fitStandInNanos} > 0: every round's fit is replaced by a wait that long ({@link RoundCosts}). */
+  ResidentAveragingTrainer(JavaSparkContext sc, JobConfig config, long fitStandInNanos) {
     this.sc = sc;
     this.config = config;
+    this.fitStandInNanos = fitStandInNanos;
   }
 
   @Override
@@ -76,7 +83,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
           sc.setJobDescription(round);
           long start = System.nanoTime();
           RoundResult result = train.mapPartitionsWithIndex(
-              new FitRound(runId, json, current, plan, assembler, e, r), true).treeReduce(RoundResult::add);
+              new FitRound(runId, json, current, plan, assembler, e, r, fitStandInNanos), true).treeReduce(RoundResult::add);
           long reduced = System.nanoTime();
           state = result.model.average();
           current.destroy(false);

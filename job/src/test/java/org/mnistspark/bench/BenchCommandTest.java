@@ -89,6 +89,53 @@ class BenchCommandTest {
     assertThat(tta.getHeight()).isEqualTo(650);
   }
 
+  /**
+   * bench --round-costs on real Spark measures a round with the fit replaced by a wait, and
+   * bench --scaling-report turns it and a real training run into the prediction.
+   */
+  @Test
+  void roundCostsAndARunFeedTheScalingReport(@TempDir Path tmp) throws Exception {
+    List<String> small = List.of("--master", "local[2]", "--data", MNIST, "--partitions", "2", "--train-limit", "3000", "--epochs",
+        "1", "--batch-size-per-worker", "16", "--averaging-frequency", "8");
+    List<String> costs = new ArrayList<>(List.of("bench", "--round-costs", "200", "--validations-per-epoch", "1", "--out",
+        tmp.resolve("executors-2").toString()));
+    costs.addAll(small);
+    CliRun.succeeding(costs);
+    JsonNode c = ModelStore.JSON.readTree(tmp.resolve("executors-2/round-costs.json").toFile());
+    assertThat(c.get("workers").asInt()).isEqualTo(2);
+    assertThat(c.get("fitStandInMillis").asDouble()).isEqualTo(200);
+    // 2,400 training images, 1,200 per worker, 128 per round
+    assertThat(c.at("/rounds/rounds").asInt()).isEqualTo(10);
+    assertThat(c.at("/rounds/fitMillis").asDouble()).as("the wait stood in for the fit").isBetween(200.0, 400.0);
+    assertThat(c.at("/rounds/roundMillis").asDouble()).isGreaterThan(c.at("/rounds/slowestFitMillis").asDouble());
+    assertThat(c.get("stateBytes").asLong()).as("parameters and Adam's two moments, as floats").isEqualTo(12L * 1_256_080);
+
+    List<String> train = new ArrayList<>(List.of("train", "--validations-per-epoch", "4", "--out", tmp.resolve("workers-2").toString()));
+    train.addAll(small);
+    CliRun.succeeding(train);
+    Path baseline = Path.of(System.getProperty("project.root", ".."), "docs/benchmark-results.json");
+    CliRun.succeeding("bench", "--scaling-report", tmp.toString(), "--scaling-baseline", baseline.toString(), "--out",
+        tmp.resolve("report").toString());
+
+    JsonNode run = ModelStore.JSON.readTree(tmp.resolve("workers-2/metrics.json").toFile());
+    JsonNode model = ModelStore.JSON.readTree(tmp.resolve("report/scaling.json").toFile());
+    double fit = run.at("/averagingRound/fitMillis").asDouble();
+    assertThat(model.at("/model/fitMillisPerRound").asDouble()).isEqualTo(fit);
+    assertThat(model.at("/model/imagesPerRound").asInt()).isEqualTo(128);
+    double overhead = c.at("/rounds/roundMillis").asDouble() - 200;
+    assertThat(model.at("/model/points/0/samplesPerSecond").asDouble()).isCloseTo(2 * 128 / ((fit + overhead) / 1000), within(1e-6));
+    assertThat(model.at("/baselineSeconds").asDouble()).isPositive();
+    assertThat(Files.readString(tmp.resolve("report/scaling.md"))).contains("| executors |", "| 2 | ");
+    BufferedImage png = ImageIO.read(tmp.resolve("report/scaling.png").toFile());
+    assertThat(png.getWidth()).isEqualTo(1400);
+  }
+
+  @Test
+  void scalingReportWithoutMeasurementsIsRefusedInOneLine(@TempDir Path tmp) {
+    CliRun.assertBadInput(CliRun.execute("bench", "--scaling-report", tmp.toString(), "--out", tmp.resolve("r").toString()),
+        "mnist-job: " + tmp + ": needs executors-N/round-costs.json and workers-N/metrics.json for the same N, found [] and []");
+  }
+
   private static JsonNode firstAtTarget(JsonNode curve, double target) {
     for (JsonNode p : curve) {
       if (p.get("accuracy").asDouble() >= target) {

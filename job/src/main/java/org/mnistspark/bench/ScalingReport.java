@@ -1,0 +1,115 @@
+package org.mnistspark.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputFolder;
+
+/**
+ * The scaling model's inputs read from the folder submit/bench-scaling.sh fills, and its outputs:
+ * {@code executors-N/round-costs.json} (bench --round-costs on N executor JVMs) and
+ * {@code workers-N/metrics.json} (a training run with N partitions) for each N; the best
+ * single-JVM baseline's seconds come from a benchmark's results.json. Writes scaling.json,
+ * scaling.md and scaling.png.
+ */
+final class ScalingReport {
+  private ScalingReport() {}
+
+  static ScalingModel model(Path dir, double threshold) throws IOException {
+    Map<Integer, JsonNode> costs = numbered(dir, "executors-", "round-costs.json");
+    Map<Integer, JsonNode> runs = numbered(dir, "workers-", "metrics.json");
+    if (costs.isEmpty() || !costs.keySet().equals(runs.keySet())) {
+      throw new InvalidInputException(dir.toString(), "needs executors-N/round-costs.json and workers-N/metrics.json for the same N, found "
+          + costs.keySet() + " and " + runs.keySet());
+    }
+    List<ScalingModel.Measured> measured = new ArrayList<>();
+    costs.forEach((n, c) -> measured.add(new ScalingModel.Measured(n, c.path("rounds").path("roundMillis").asDouble(),
+        c.path("fitStandInMillis").asDouble(), imagesTo(runs.get(n), threshold), runs.get(n).path("test").path("accuracy").asDouble())));
+    JsonNode settings = costs.values().iterator().next().path("settings");
+    int imagesPerRound = settings.path("batch-size-per-worker").asInt() * settings.path("averaging-frequency").asInt();
+    return ScalingModel.of(fitMillisOnOwnCore(dir, runs), imagesPerRound, threshold, measured);
+  }
+
+  /** The baseline's median seconds to {@code threshold} in a benchmark's results.json. */
+  static double baselineSeconds(Path benchResults, double threshold) throws IOException {
+    JsonNode r = ModelStore.JSON.readTree(benchResults.toFile());
+    String label = r.path("comparison").path("baseline").asText();
+    int i = indexOf(r.path("comparison").path("thresholds"), threshold);
+    for (JsonNode s : r.path("summaries")) {
+      if (s.path("label").asText().equals(label) && i >= 0 && s.path("secondsToThresholds").path(i).path("median").isNumber()) {
+        return s.path("secondsToThresholds").path(i).path("median").asDouble();
+      }
+    }
+    throw new InvalidInputException(benchResults.toString(), "no median seconds to " + threshold + " for the baseline '" + label + "'");
+  }
+
+  static void write(OutputFolder out, ScalingModel model, double baselineSeconds, Path benchResults) throws Exception {
+    Map<String, Object> json = new LinkedHashMap<>();
+    json.put("model", model);
+    json.put("baselineSeconds", baselineSeconds);
+    json.put("baselineFrom", benchResults.toString());
+    String md = String.format(Locale.ROOT, "A worker's fit per round on its own core: %.0f ms for %d images. The best single-JVM "
+        + "baseline (one core): %.0f s to %.1f%% (%s).%n%n", model.fitMillisPerRound(), model.imagesPerRound(), baselineSeconds,
+        model.threshold() * 100, benchResults) + model.markdown();
+    byte[] png = model.png(baselineSeconds);
+    out.replace(staging -> {
+      staging.write("scaling.json", ModelStore.JSON.writeValueAsBytes(json));
+      staging.write("scaling.md", md.getBytes(StandardCharsets.UTF_8));
+      staging.write("scaling.png", png);
+    });
+  }
+
+  /** The fit per round of the run whose workers each had a core: its partitions equal the cores Spark had. */
+  private static double fitMillisOnOwnCore(Path dir, Map<Integer, JsonNode> runs) throws InvalidInputException {
+    return runs.values().stream()
+        .filter(m -> m.path("spark").path("partitions").asInt() == m.path("spark").path("defaultParallelism").asInt())
+        .mapToDouble(m -> m.path("averagingRound").path("fitMillis").asDouble()).filter(f -> f > 0).findFirst()
+        .orElseThrow(() -> new InvalidInputException(dir.toString(), "no workers-N run with one worker per core (partitions = "
+            + "Spark's default parallelism) to take the fit time from"));
+  }
+
+  private static Long imagesTo(JsonNode metrics, double threshold) {
+    for (JsonNode p : metrics.path("validationCurve")) {
+      if (p.path("accuracy").asDouble() >= threshold) {
+        return p.path("imagesFitted").asLong();
+      }
+    }
+    return null;
+  }
+
+  private static int indexOf(JsonNode values, double value) {
+    for (int i = 0; i < values.size(); i++) {
+      if (Math.abs(values.get(i).asDouble() - value) < 1e-9) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static Map<Integer, JsonNode> numbered(Path dir, String prefix, String file) throws IOException {
+    Map<Integer, JsonNode> found = new TreeMap<>();
+    if (!Files.isDirectory(dir)) {
+      throw new InvalidInputException(dir.toString(), "no such folder");
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path p : entries.toList()) {
+        String name = p.getFileName().toString();
+        if (name.startsWith(prefix) && name.substring(prefix.length()).matches("[1-9][0-9]*") && Files.isRegularFile(p.resolve(file))) {
+          found.put(Integer.parseInt(name.substring(prefix.length())), ModelStore.JSON.readTree(p.resolve(file).toFile()));
+        }
+      }
+    }
+    return found;
+  }
+}
