@@ -4,6 +4,7 @@ import com.typesafe.config.ConfigException;
 import java.io.PrintWriter;
 import org.mnistspark.bench.BenchCommand;
 import org.mnistspark.config.Configurable;
+import org.mnistspark.convert.ConvertCommand;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.OutputFolder;
@@ -21,7 +22,7 @@ import picocli.CommandLine;
 @Command(name = "mnist-job", mixinStandardHelpOptions = true,
     description = "Distributed LeNet training on MNIST with Spark and DL4J.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, RetrainCommand.class,
-        StudyCommand.class})
+        StudyCommand.class, ConvertCommand.class})
 public final class MnistJob {
   /** Exit code for bad options or bad input data. */
   public static final int BAD_INPUT = 2;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "train", mixinStandardHelpOptions = true,
     description = "Train the LeNet on MNIST with Spark parameter averaging, evaluate it, save it.")
 public final class TrainCommand implements Callable<Integer>, Configurable {
-  private final SettingsOptions settings = SettingsOptions.jobAnd();
+  private final SettingsOptions settings = SettingsOptions.jobAnd("table");
 
   @Option(names = "--resume", description = "Continue the unfinished run at --out from its newest checkpoint "
       + "(OUT.checkpoints/): the same options except epochs, out, data (same content), master, threads-per-task, "
@@ -23,8 +23,9 @@ public final class TrainCommand implements Callable<Integer>, Configurable {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig config = settings.resolve().job();
-    TrainingPipeline.of(config).run(config,
+    org.mnistspark.config.Settings all = settings.resolve();
+    JobConfig config = all.job();
+    TrainingPipeline.of(config).run(config, all.table(),
         resume ? new Resumption.Request(Checkpoints.locationBeside(config.out()), true) : null);
     return 0;
   }

@@ -15,12 +15,12 @@ import java.util.Map;
  * configuration file, then the command line. {@link SettingsOptions} turns the same tree into
  * command-line options, so an option exists only here.
  */
-public record Settings(JobConfig job, RetrainConfig retrain, StudyConfig study, BenchConfig bench) {
+public record Settings(JobConfig job, RetrainConfig retrain, StudyConfig study, BenchConfig bench, TableConfig table) {
   static final String ROOT = "mnist";
 
   /** The blocks below {@code mnist}: their key prefix and record type, the job's first (no prefix). */
   static final List<Block> BLOCKS = List.of(new Block("", JobConfig.class), new Block("retrain.", RetrainConfig.class),
-      new Block("study.", StudyConfig.class), new Block("bench.", BenchConfig.class));
+      new Block("study.", StudyConfig.class), new Block("bench.", BenchConfig.class), new Block("table.", TableConfig.class));
 
   /** A block of the tree: its keys start with {@code prefix}. */
   record Block(String prefix, Class<? extends Record> type) {}
@@ -39,7 +39,8 @@ public record Settings(JobConfig job, RetrainConfig retrain, StudyConfig study, 
       return new Settings(SettingsRecords.read(JobConfig.class, mnist),
           SettingsRecords.read(RetrainConfig.class, mnist.getConfig("retrain")),
           SettingsRecords.read(StudyConfig.class, mnist.getConfig("study")),
-          SettingsRecords.read(BenchConfig.class, mnist.getConfig("bench")));
+          SettingsRecords.read(BenchConfig.class, mnist.getConfig("bench")),
+          SettingsRecords.read(TableConfig.class, mnist.getConfig("table")));
     } catch (ConfigException.BadPath | ConfigException.ValidationFailed e) {
       throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
     }

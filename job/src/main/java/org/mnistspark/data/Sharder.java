@@ -3,11 +3,14 @@ package org.mnistspark.data;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.Partitioner;
+import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
 
 /**
  * Splits the training file into training and validation parts and spreads them over the cluster
@@ -36,7 +39,10 @@ public final class Sharder {
     public void close() {
       train.unpersist(false);
       validation.unpersist(false);
-      images.destroy(false);
+      // null for a table's records, which live in the caches alone
+      if (images != null) {
+        images.destroy(false);
+      }
     }
   }
 
@@ -64,6 +70,64 @@ public final class Sharder {
         .setName("validation records")
         .persist(StorageLevel.MEMORY_ONLY());
     return new Shards(train, validation, trainCount, split.validation(), block);
+  }
+
+  /**
+   * As {@link #shard(LabeledImages, int, double)} for records that are already on the executors
+   * (a table's), {@code size} of them in {@code ordered}'s order: the same parts in the same
+   * contiguous slices, so the same images train the same workers in the same order as from IDX files.
+   */
+  public Shards shard(JavaRDD<LabeledImage> ordered, int size, int limit, double validationFraction) {
+    Split split = split(size, limit, validationFraction);
+    if (split.isEmpty()) {
+      throw new IllegalArgumentException("cannot split " + split.used() + " images into training and validation parts at "
+          + validationFraction);
+    }
+    JavaPairRDD<Long, LabeledImage> indexed = ordered.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+    JavaRDD<LabeledImage> train = slices(indexed, 0, split.train()).setName("train records").persist(StorageLevel.MEMORY_ONLY());
+    JavaRDD<LabeledImage> validation = slices(indexed, split.train(), split.used()).setName("validation records")
+        .persist(StorageLevel.MEMORY_ONLY());
+    return new Shards(train, validation, split.train(), split.validation(), null);
+  }
+
+  /** Records {@code from} to {@code to} of {@code indexed}, in index order, cut as {@link #slices(Broadcast, int, int)} cuts them. */
+  private JavaRDD<LabeledImage> slices(JavaPairRDD<Long, LabeledImage> indexed, int from, int to) {
+    return indexed.filter(t -> t._1() >= from && t._1() < to)
+        .repartitionAndSortWithinPartitions(new SlicePartitioner(from, to, partitions)).values();
+  }
+
+  /** Index i of [from, to) goes to the slice that {@link #slices(Broadcast, int, int)} would put image i in. */
+  static final class SlicePartitioner extends Partitioner {
+    private static final long serialVersionUID = 1L;
+    private final int from;
+    private final int to;
+    private final int partitions;
+
+    SlicePartitioner(int from, int to, int partitions) {
+      this.from = from;
+      this.to = to;
+      this.partitions = partitions;
+    }
+
+    @Override
+    public int numPartitions() {
+      return partitions;
+    }
+
+    @Override
+    public int getPartition(Object key) {
+      long i = (Long) key - from;
+      long n = to - from;
+      // the slice p with n*p/P <= i < n*(p+1)/P
+      int p = (int) ((i * partitions + partitions - 1) / n);
+      while (p > 0 && n * p / partitions > i) {
+        p--;
+      }
+      while (p < partitions - 1 && n * (p + 1) / partitions <= i) {
+        p++;
+      }
+      return p;
+    }
   }
 
   /** All of {@code images} as records, in order, for scoring; closing releases the broadcast. */

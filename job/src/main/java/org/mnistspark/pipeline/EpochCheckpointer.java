@@ -1,5 +1,7 @@
 package org.mnistspark.pipeline;
 
+import java.util.List;
+
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.mnistspark.config.JobConfig;
@@ -22,7 +24,7 @@ final class EpochCheckpointer implements Consumer<TrainingState> {
   private static final Logger log = LoggerFactory.getLogger(EpochCheckpointer.class);
   private final Checkpoints target;
   private final JobConfig config;
-  private final MnistData data;
+  private final List<MnistData.InputFile> files;
   private final PixelScaler scaler;
   private final int partitions;
   private final MechanismProbes probes;
@@ -32,11 +34,11 @@ final class EpochCheckpointer implements Consumer<TrainingState> {
   private long bytes;
 
   /** @param target where to write; null to write nothing */
-  EpochCheckpointer(Checkpoints target, JobConfig config, MnistData data, PixelScaler scaler, int partitions,
+  EpochCheckpointer(Checkpoints target, JobConfig config, List<MnistData.InputFile> files, PixelScaler scaler, int partitions,
       MechanismProbes probes) {
     this.target = target;
     this.config = config;
-    this.data = data;
+    this.files = files;
     this.scaler = scaler;
     this.partitions = partitions;
     this.probes = probes;
@@ -48,7 +50,7 @@ final class EpochCheckpointer implements Consumer<TrainingState> {
     if (target == null || every == 0 || state.epoch() % every != 0) {
       return;
     }
-    Checkpoint c = new Checkpoint(config.asMap(), data.files(), scaler, partitions, probes.measured(), state);
+    Checkpoint c = new Checkpoint(config.asMap(), files, scaler, partitions, probes.measured(), state);
     try {
       Checkpoints.Written w = target.write(c, config.keepCheckpoints());
       written++;

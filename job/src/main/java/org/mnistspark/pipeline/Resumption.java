@@ -98,6 +98,12 @@ public final class Resumption {
    *     would leave an unfinished run's checkpoints behind
    */
   public static Plan plan(JobConfig config, MnistData data, Configuration hadoop, Request request) throws IOException {
+    return plan(config, data.files(), hadoop, request);
+  }
+
+  /** As {@link #plan(JobConfig, MnistData, Configuration, Request)} for the input {@code files} (IDX files or a table's). */
+  public static Plan plan(JobConfig config, List<MnistData.InputFile> files, Configuration hadoop, Request request)
+      throws IOException {
     Checkpoints own = Checkpoints.beside(config.out(), hadoop);
     if (request == null) {
       refuseLeftovers(own, config.out());
@@ -108,7 +114,7 @@ public final class Resumption {
     Optional<String> why = found.isEmpty()
         ? Optional.of("it holds no complete checkpoint (a run writes one every checkpoint-every-epochs epochs and "
             + "deletes them when it finishes); run without --resume to start from scratch")
-        : difference(config, data, found.get().checkpoint());
+        : difference(config, files, found.get().checkpoint());
     if (why.isPresent()) {
       String where = found.map(Checkpoints.Found::location).orElse(source.location());
       if (request.required()) {
@@ -123,11 +129,11 @@ public final class Resumption {
   }
 
   /**
-   * The first difference that keeps {@code config} on {@code data} from continuing {@code c}:
+   * The first difference that keeps {@code config} on the input {@code files} from continuing {@code c}:
    * an option outside {@link #MAY_DIFFER}, fewer epochs than it has done, or an input file whose
    * content changed. Empty when it may continue.
    */
-  public static Optional<String> difference(JobConfig config, MnistData data, Checkpoint c) {
+  public static Optional<String> difference(JobConfig config, List<MnistData.InputFile> files, Checkpoint c) {
     Map<String, Object> now = asJson(config.asMap());
     Set<String> keys = new LinkedHashSet<>(c.config().keySet());
     keys.addAll(now.keySet());
@@ -140,7 +146,7 @@ public final class Resumption {
     if (config.epochs() < c.epoch()) {
       return Optional.of("it has done " + c.epoch() + " epochs, more than this run's --epochs " + config.epochs());
     }
-    return dataDifference(data.files(), c.data());
+    return dataDifference(files, c.data());
   }
 
   private static Optional<String> dataDifference(List<MnistData.InputFile> now, List<MnistData.InputFile> then) {

@@ -1,9 +1,15 @@
 package org.mnistspark.pipeline;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.TableConfig;
+import org.mnistspark.data.ImageTable;
+import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.scale.Scaling;
@@ -46,21 +52,72 @@ public final class TrainingInput {
    */
   public static void check(JobConfig config, MnistData data) {
     String trainImages = data.files().get(0).path();
-    Sharder.Split split = Sharder.split(data.train().size(), config.trainLimit(), config.validationFraction());
-    if (split.isEmpty()) {
-      String used = split.used() < data.train().size()
-          ? "the first " + images(split.used()) + " of " + trainImages + " (--train-limit " + config.trainLimit() + ")"
-          : "the " + images(split.used()) + " of " + trainImages;
-      throw new InvalidOptionException("validation-fraction", String.valueOf(config.validationFraction()),
-          "splits " + used + " into " + split.train() + " for training and " + split.validation()
-              + " for validation; each part needs at least one image");
-    }
+    Sharder.Split split = checkSplit(config, data.train().size(), trainImages);
     if (config.scaling() == Scaling.STANDARDIZE && data.train().samePixels(split.train())) {
       int value = data.train().get(0).pixels()[0] & 0xff;
       throw new InvalidOptionException("scaling", config.scaling().label(), "every pixel of the "
           + images(split.train()) + " for training in " + trainImages + " is " + value
           + ", so their standard deviation, which standardizing divides by, is 0 (use minmax or none)");
     }
+  }
+
+  /**
+   * The split of {@code size} training images from {@code trainImages} (a file or a table).
+   *
+   * @throws InvalidOptionException if it leaves a part empty
+   */
+  static Sharder.Split checkSplit(JobConfig config, int size, String trainImages) {
+    Sharder.Split split = Sharder.split(size, config.trainLimit(), config.validationFraction());
+    if (split.isEmpty()) {
+      String used = split.used() < size
+          ? "the first " + images(split.used()) + " of " + trainImages + " (--train-limit " + config.trainLimit() + ")"
+          : "the " + images(split.used()) + " of " + trainImages;
+      throw new InvalidOptionException("validation-fraction", String.valueOf(config.validationFraction()),
+          "splits " + used + " into " + split.train() + " for training and " + split.validation()
+              + " for validation; each part needs at least one image");
+    }
+    return split;
+  }
+
+  /**
+   * Opens {@code config.data()}'s train/ and test/ tables and checks every row on the executors
+   * before training: the tables are too large for the driver, so Spark must be up to read them.
+   *
+   * @throws org.mnistspark.data.InvalidInputException if a table is missing, empty or has a bad column or row
+   * @throws InvalidOptionException if the split leaves a part empty
+   */
+  static StageInput.Tables tables(SparkSession spark, Configuration hadoop, JobConfig config, TableConfig columns)
+      throws IOException {
+    ImageTable train = open(spark, hadoop, config.data() + "/train", columns);
+    ImageTable test = open(spark, hadoop, config.data() + "/test", columns);
+    int trainRows = rows(train);
+    checkSplit(config, trainRows, train.path());
+    int testRows = rows(test);
+    List<MnistData.InputFile> files = new ArrayList<>(train.files(hadoop));
+    files.addAll(test.files(hadoop));
+    log.info("checked {} tables in {}: {} training and {} test images", train.format(), config.data(), trainRows, testRows);
+    return new StageInput.Tables(train, trainRows, test, testRows, List.copyOf(files));
+  }
+
+  /** Whether {@code folder} holds a train/ table rather than IDX files. */
+  static boolean isTables(Configuration hadoop, String folder) throws IOException {
+    return ImageTable.isTable(hadoop, folder + "/train");
+  }
+
+  private static ImageTable open(SparkSession spark, Configuration hadoop, String path, TableConfig columns)
+      throws IOException {
+    if (!ImageTable.isTable(hadoop, path)) {
+      throw new InvalidInputException(path, "no Parquet or ORC table here; a table folder for --data holds train/ and test/");
+    }
+    return ImageTable.open(spark, hadoop, path, columns.labelColumn(), columns.imageColumn());
+  }
+
+  private static int rows(ImageTable table) throws InvalidInputException {
+    long rows = table.checkedCount();
+    if (rows > Integer.MAX_VALUE) {
+      throw new InvalidInputException(table.path(), rows + " rows; this job trains on at most " + Integer.MAX_VALUE);
+    }
+    return (int) rows;
   }
 
   private static String images(int n) {

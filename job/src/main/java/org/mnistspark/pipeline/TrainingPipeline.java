@@ -6,7 +6,9 @@ import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.TableConfig;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
@@ -81,7 +83,7 @@ public final class TrainingPipeline {
   /** A trained run: the network, the scaler it was trained with, its metrics and DL4J's stats text. */
   public record Outcome(DistributedTrainer.Result training, PixelScaler scaler, RunMetrics metrics, String evaluation) {}
 
-  /** A finished run: the data it read and what training produced, already saved at the run's {@code out}. */
+  /** A finished run: the data it read (null for tables) and what training produced, already saved at the run's {@code out}. */
   public record Trained(MnistData data, Outcome outcome) {}
 
   private final Source source;
@@ -135,6 +137,18 @@ public final class TrainingPipeline {
    * @throws IOException if reading or saving fails
    */
   public Trained run(JobConfig config, Resumption.Request resume) throws IOException {
+    return run(config, null, resume);
+  }
+
+  /**
+   * As {@link #run(JobConfig, Resumption.Request)}; when {@code config.data()} holds train/ and test/
+   * tables rather than IDX files, reads them with {@code columns} on the executors (the returned
+   * {@link Trained} then has no data: the driver never held it).
+   */
+  public Trained run(JobConfig config, TableConfig columns, Resumption.Request resume) throws IOException {
+    if (columns != null && TrainingInput.isTables(hadoop, config.data())) {
+      return runOnTables(config, columns, resume);
+    }
     // Load: check the output folder, load and validate the IDX files, and check the run can use
     // them, before Spark starts, so bad input fails fast.
     OutputFolder out = sink.folder(config.out());
@@ -153,6 +167,26 @@ public final class TrainingPipeline {
 
       save(config, out, outcome, plan);
       return new Trained(data, outcome);
+    }
+  }
+
+  private Trained runOnTables(JobConfig config, TableConfig columns, Resumption.Request resume) throws IOException {
+    OutputFolder out = sink.folder(config.out());
+    SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
+    try (JavaSparkContext sc = startSpark(tasks)) {
+      // Load: the tables' schemas and every row checked on the executors, before training.
+      StageInput.Tables input = TrainingInput.tables(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), hadoop,
+          config, columns);
+      Resumption.Plan plan = Resumption.plan(config, input.files(), hadoop, resume);
+      Outcome outcome;
+      try {
+        outcome = trainOn(sc, tasks, config, input, (stats, epochs) -> {}, plan);
+      } catch (Exception e) {
+        throw SparkSetup.explainAbort(e, tasks, config.out());
+      }
+      log.info("test: {}", outcome.metrics().test());
+      save(config, out, outcome, plan);
+      return new Trained(null, outcome);
     }
   }
 
@@ -186,14 +220,19 @@ public final class TrainingPipeline {
    */
   public Outcome trainOn(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, MnistData data,
       DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
+    return trainOn(sc, tasks, config, StageInput.of(data), listener, plan);
+  }
+
+  private static Outcome trainOn(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, StageInput input,
+      DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
     long start = System.nanoTime();
     // Released after training: a study runs many of these on one context.
-    try (Sharder.Shards shards = shard(sc, config, data)) {
+    try (Sharder.Shards shards = input.shard(sc, config)) {
       PixelScaler scaler = scale(config, shards, plan.checkpoint());
       plan.checkPartitions(shards.train().getNumPartitions());
       JobConfig sized = sized(config, shards);
-      Training training = train(sc, config, sized, data, shards, scaler, listener, plan);
-      return evaluate(sc, tasks, sized, data, shards, scaler, training, start);
+      Training training = train(sc, config, sized, input, shards, scaler, listener, plan);
+      return evaluate(sc, tasks, sized, input, shards, scaler, training, start);
     }
   }
 
@@ -204,7 +243,7 @@ public final class TrainingPipeline {
    */
   public DistributedTrainer.RoundTimes roundCosts(JavaSparkContext sc, JobConfig config, MnistData data,
       double fitMillisPerRound) {
-    try (Sharder.Shards shards = shard(sc, config, data)) {
+    try (Sharder.Shards shards = StageInput.of(data).shard(sc, config)) {
       PixelScaler scaler = scale(config, shards, null);
       return RoundCosts.measure(sc, sized(config, shards), shards.train(), shards.validation(), shards.trainCount(), scaler,
           fitMillisPerRound);
@@ -226,11 +265,6 @@ public final class TrainingPipeline {
     return sized;
   }
 
-  /** Stage 2, shard: hold out the last part of the training file, spread both parts as compact records. */
-  private static Sharder.Shards shard(JavaSparkContext sc, JobConfig config, MnistData data) {
-    return new Sharder(sc, config.partitions()).shard(data.train(), config.trainLimit(), config.validationFraction());
-  }
-
   /**
    * Stage 3, scale: statistics from the training split only, applied as a distributed map while
    * batching. A resumed run takes its checkpoint's: refitted on a cluster, the sums could come in another order.
@@ -248,14 +282,14 @@ public final class TrainingPipeline {
    * network's insides are measured on a fixed probe batch now and then, and the state is
    * checkpointed after every checkpoint-every-epochs epochs.
    */
-  private static Training train(JavaSparkContext sc, JobConfig config, JobConfig sized, MnistData data,
+  private static Training train(JavaSparkContext sc, JobConfig config, JobConfig sized, StageInput input,
       Sharder.Shards shards, PixelScaler scaler, DistributedTrainer.EpochListener listener, Resumption.Plan plan) {
     Checkpoint from = plan.checkpoint();
     MechanismProbes probes = new MechanismProbes(probeBatch(shards, scaler), listener);
     if (from != null) {
       probes.resumeWith(from.mechanism());
     }
-    EpochCheckpointer checkpoints = new EpochCheckpointer(plan.target(), config, data, scaler,
+    EpochCheckpointer checkpoints = new EpochCheckpointer(plan.target(), config, input.files(), scaler,
         shards.train().getNumPartitions(), probes);
     // checkpoints record the options as given, which a resumed run is compared with
     DistributedTrainer.Result result = DistributedTrainer.of(sc, sized).train(shards.train(), shards.validation(),
@@ -272,16 +306,16 @@ public final class TrainingPipeline {
   /** What metrics.json says about checkpoints: where the run resumed from, what writing them cost. */
   private record Checkpointed(RunMetrics.Resumed resumedFrom, RunMetrics.CheckpointCost cost) {}
 
-  /** Stage 5, evaluate on the driver over the whole test set, and gather the run's metrics. */
-  private static Outcome evaluate(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, MnistData data,
+  /** Stage 5, evaluate over the whole test set (IDX: on the driver; a table: on the executors), and gather the run's metrics. */
+  private static Outcome evaluate(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, StageInput input,
       Sharder.Shards shards, PixelScaler scaler, Training trained, long start) {
     DistributedTrainer.Result training = trained.result();
-    Evaluation eval = Evaluator.evaluate(training.network(), new MinibatchAssembler(scaler, config.evalBatchSize()).assemble(data.test()));
+    Evaluation eval = input.evaluateTest(sc, training.network(), scaler, config);
     TestMetrics test = Evaluator.metrics(eval);
 
     RunMetrics metrics = RunMetrics.builder()
-        .input(config.asMap(), new RunMetrics.Data(config.dataset(), data.files(), shards.trainCount(),
-            shards.validationCount(), data.test().size()), scalingOf(scaler))
+        .input(config.asMap(), new RunMetrics.Data(config.dataset(), input.files(), shards.trainCount(),
+            shards.validationCount(), input.testCount()), scalingOf(scaler))
         .training(training, trained.mechanism())
         .evaluation(test, new RunMetrics.Spark(sc.master(), sc.sc().applicationId(), sc.defaultParallelism(),
             shards.train().getNumPartitions(), Map.copyOf(tasks.tasksPerExecutor())))

@@ -39,8 +39,9 @@ class SettingsOptionsTest {
 
   @Test
   void eachCommandTakesTheJobBlockAndItsOwn() {
-    assertThat(keys("train")).hasSize(JobConfig.class.getRecordComponents().length).contains("epochs", "keep-checkpoints")
-        .noneMatch(k -> k.contains("."));
+    assertThat(keys("train")).hasSize(JobConfig.class.getRecordComponents().length + 2).contains("epochs", "keep-checkpoints",
+        "table.label-column", "table.image-column").filteredOn(k -> k.contains(".")).allMatch(k -> k.startsWith("table."));
+    assertThat(keys("convert")).containsExactly("master", "dataset", "data", "out", "train-limit");
     assertThat(keys("retrain")).contains("epochs", "retrain.root", "retrain.floor").noneMatch(k -> k.startsWith("study."));
     assertThat(keys("study")).contains("epochs", "study.seeds", "study.scalings", "study.thresholds", "study.optimizers")
         .noneMatch(k -> k.startsWith("bench.") || k.startsWith("retrain."));

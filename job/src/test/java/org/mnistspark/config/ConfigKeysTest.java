@@ -74,7 +74,7 @@ class ConfigKeysTest {
   }
 
   private static Record record(Settings s, Settings.Block block) {
-    return List.<Record>of(s.job(), s.retrain(), s.study(), s.bench()).stream().filter(block.type()::isInstance)
+    return List.<Record>of(s.job(), s.retrain(), s.study(), s.bench(), s.table()).stream().filter(block.type()::isInstance)
         .findFirst().orElseThrow();
   }
 }

@@ -1,0 +1,273 @@
+package org.mnistspark.data;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.first;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import org.apache.commons.codec.digest.DigestUtils;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocatedFileStatus;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.function.Function;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BinaryType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * One table of labelled 28x28 grey images (Parquet or ORC, from any Hadoop path), read by the
+ * executors: the driver sees its schema and a few counts, never its rows. A label column of
+ * whole numbers 0-9 and an image column that is one of
+ * <ul>
+ *   <li>binary: 784 bytes, row-major, 0 = background (the layout {@code convert} writes);</li>
+ *   <li>an array of 784 numbers 0..255;</li>
+ *   <li>Spark's {@code image} data source struct of a 28x28 one-channel 8-bit image.</li>
+ * </ul>
+ * Rows are taken in the order of an {@code id} column when the table has one ({@code convert}
+ * writes the image's index in the IDX file there), else in the order Spark reads them.
+ */
+public final class ImageTable {
+  /** The column that orders the rows when present. */
+  public static final String ID = "id";
+  private static final String[] FORMATS = {"parquet", "orc"};
+
+  private final String path;
+  private final String format;
+  private final Dataset<Row> rows;
+  private final String labelColumn;
+  private final String imageColumn;
+  private final ImageKind kind;
+
+  private ImageTable(String path, String format, Dataset<Row> rows, String labelColumn, String imageColumn, ImageKind kind) {
+    this.path = path;
+    this.format = format;
+    this.rows = rows;
+    this.labelColumn = labelColumn;
+    this.imageColumn = imageColumn;
+    this.kind = kind;
+  }
+
+  /** How the image column holds the pixels, and what makes one row's image unusable. */
+  enum ImageKind {
+    BYTES("784 bytes"),
+    NUMBERS("784 numbers 0..255"),
+    IMAGE_STRUCT("a 28x28 image with one 8-bit channel (nChannels 1, mode 0)");
+
+    private final String rule;
+
+    ImageKind(String rule) {
+      this.rule = rule;
+    }
+
+    String rule() {
+      return rule;
+    }
+
+    /** A Spark SQL condition true for a row whose image column {@code c} breaks the rule. */
+    String badImage(String c) {
+      int n = LabeledImages.PIXELS;
+      return switch (this) {
+        case BYTES -> c + " IS NULL OR length(" + c + ") != " + n;
+        case NUMBERS -> c + " IS NULL OR size(" + c + ") != " + n
+            + " OR exists(" + c + ", x -> x IS NULL OR isnan(CAST(x AS DOUBLE)) OR x < 0 OR x > 255)";
+        case IMAGE_STRUCT -> c + " IS NULL OR " + c + ".nChannels != 1 OR " + c + ".mode != 0 OR " + c + ".height != "
+            + LabeledImages.ROWS + " OR " + c + ".width != " + LabeledImages.COLUMNS + " OR length(" + c + ".data) != " + n;
+      };
+    }
+  }
+
+  /**
+   * The table in the folder {@code path}, its columns checked against the rules above.
+   *
+   * @throws InvalidInputException if the folder holds no Parquet or ORC files, or a column is
+   *     missing or has a type this job cannot read
+   */
+  public static ImageTable open(SparkSession spark, Configuration hadoop, String path, String labelColumn, String imageColumn)
+      throws IOException {
+    String format = format(hadoop, path);
+    if (format == null) {
+      throw new InvalidInputException(path, "no Parquet or ORC files in this folder");
+    }
+    Dataset<Row> rows = spark.read().format(format).load(path);
+    StructType schema = rows.schema();
+    DataType label = type(path, schema, labelColumn, "label-column");
+    if (!(label instanceof IntegralType)) {
+      throw new InvalidInputException(path, "column '" + labelColumn + "' is " + label.simpleString()
+          + "; the label must be a whole number 0-9 (tinyint, smallint, int or bigint)");
+    }
+    ImageKind kind = kind(path, imageColumn, type(path, schema, imageColumn, "image-column"));
+    return new ImageTable(path, format, rows, labelColumn, imageColumn, kind);
+  }
+
+  /** Whether {@code path} is a folder of Parquet or ORC files (rather than, say, IDX files). */
+  public static boolean isTable(Configuration hadoop, String path) throws IOException {
+    return format(hadoop, path) != null;
+  }
+
+  public String path() {
+    return path;
+  }
+
+  /** parquet or orc. */
+  public String format() {
+    return format;
+  }
+
+  /**
+   * Counts the rows and checks every one on the executors: a label 0-9 and an image of 784 pixels
+   * 0..255. Returns the number of rows.
+   *
+   * @throws InvalidInputException naming how many rows break which rule, with an example, or if the table is empty
+   */
+  public long checkedCount() throws InvalidInputException {
+    Column l = col(quoted(labelColumn));
+    Column badLabel = l.isNull().or(l.lt(0)).or(l.gt(9));
+    Column badImage = expr(kind.badImage(quoted(imageColumn)));
+    Row r = rows.agg(count(lit(1)), sum(when(badLabel, 1).otherwise(0)), first(when(badLabel, l), true),
+        sum(when(badImage, 1).otherwise(0))).first();
+    long total = r.getLong(0);
+    if (total == 0) {
+      throw new InvalidInputException(path, "the table has no rows");
+    }
+    if (r.getLong(1) > 0) {
+      throw new InvalidInputException(path, r.getLong(1) + " of " + total + " rows have a label ('" + labelColumn
+          + "') that is not a whole number 0-9, e.g. " + r.get(2));
+    }
+    if (r.getLong(3) > 0) {
+      throw new InvalidInputException(path, r.getLong(3) + " of " + total + " rows have an image ('" + imageColumn
+          + "') that is not " + kind.rule());
+    }
+    return total;
+  }
+
+  /** The rows as records in table order (by {@code id} when present), read on the executors. */
+  public JavaRDD<LabeledImage> records() {
+    Dataset<Row> ordered = Arrays.asList(rows.columns()).contains(ID) ? rows.orderBy(ID) : rows;
+    return ordered.select(col(quoted(labelColumn)), col(quoted(imageColumn))).javaRDD().map(new ToRecord(kind));
+  }
+
+  /** Every data file of the table with its size and SHA-256, in path order: the table's identity in metrics.json. */
+  public List<MnistData.InputFile> files(Configuration hadoop) throws IOException {
+    Path root = new Path(path);
+    FileSystem fs = root.getFileSystem(hadoop);
+    List<MnistData.InputFile> files = new ArrayList<>();
+    for (LocatedFileStatus f : dataFiles(fs, root)) {
+      try (InputStream in = fs.open(f.getPath())) {
+        files.add(new MnistData.InputFile(f.getPath().toString(), f.getLen(), DigestUtils.sha256Hex(in)));
+      }
+    }
+    files.sort((a, b) -> a.path().compareTo(b.path()));
+    return files;
+  }
+
+  private static String format(Configuration hadoop, String path) throws IOException {
+    Path root = new Path(path);
+    FileSystem fs = root.getFileSystem(hadoop);
+    if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
+      return null;
+    }
+    for (LocatedFileStatus f : dataFiles(fs, root)) {
+      String name = f.getPath().getName().toLowerCase(Locale.ROOT);
+      for (String format : FORMATS) {
+        if (name.endsWith("." + format)) {
+          return format;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The files Spark would read: everything but its bookkeeping (names starting with _ or .). */
+  private static List<LocatedFileStatus> dataFiles(FileSystem fs, Path root) throws IOException {
+    List<LocatedFileStatus> files = new ArrayList<>();
+    RemoteIterator<LocatedFileStatus> it = fs.listFiles(root, true);
+    while (it.hasNext()) {
+      LocatedFileStatus f = it.next();
+      String relative = root.toUri().relativize(f.getPath().toUri()).getPath();
+      if (Arrays.stream(relative.split("/")).noneMatch(part -> part.startsWith("_") || part.startsWith("."))) {
+        files.add(f);
+      }
+    }
+    return files;
+  }
+
+  private static DataType type(String path, StructType schema, String column, String option) throws InvalidInputException {
+    for (StructField f : schema.fields()) {
+      if (f.name().equals(column)) {
+        return f.dataType();
+      }
+    }
+    throw new InvalidInputException(path, "no column '" + column + "' (--" + option + "); the table has "
+        + String.join(", ", schema.fieldNames()));
+  }
+
+  private static ImageKind kind(String path, String column, DataType type) throws InvalidInputException {
+    if (type instanceof BinaryType) {
+      return ImageKind.BYTES;
+    }
+    if (type instanceof ArrayType a && a.elementType() instanceof NumericType) {
+      return ImageKind.NUMBERS;
+    }
+    if (type instanceof StructType s && Arrays.asList(s.fieldNames()).containsAll(List.of("height", "width", "nChannels", "mode", "data"))) {
+      return ImageKind.IMAGE_STRUCT;
+    }
+    throw new InvalidInputException(path, "column '" + column + "' is " + type.simpleString() + "; an image must be binary "
+        + "(784 bytes), an array of 784 numbers 0..255, or Spark's image struct");
+  }
+
+  private static String quoted(String column) {
+    return "`" + column.replace("`", "``") + "`";
+  }
+
+  /** One row (label, image) as a record, on the executors. */
+  static final class ToRecord implements Function<Row, LabeledImage>, Serializable {
+    private static final long serialVersionUID = 1L;
+    private final ImageKind kind;
+
+    ToRecord(ImageKind kind) {
+      this.kind = kind;
+    }
+
+    @Override
+    public LabeledImage call(Row row) {
+      int label = ((Number) row.get(0)).intValue();
+      return new LabeledImage(pixels(row), label);
+    }
+
+    private byte[] pixels(Row row) {
+      return switch (kind) {
+        case BYTES -> (byte[]) row.get(1);
+        case IMAGE_STRUCT -> (byte[]) row.getStruct(1).getAs("data");
+        case NUMBERS -> {
+          List<Object> values = row.getList(1);
+          byte[] pixels = new byte[values.size()];
+          for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = (byte) Math.round(((Number) values.get(i)).doubleValue());
+          }
+          yield pixels;
+        }
+      };
+    }
+  }
+}
