@@ -84,6 +84,22 @@ public final class ImageTable {
       return rule;
     }
 
+    /** The 784 pixel bytes of the image in {@code row}'s column {@code i}. */
+    byte[] pixels(Row row, int i) {
+      return switch (this) {
+        case BYTES -> (byte[]) row.get(i);
+        case IMAGE_STRUCT -> (byte[]) row.getStruct(i).getAs("data");
+        case NUMBERS -> {
+          List<Object> values = row.getList(i);
+          byte[] pixels = new byte[values.size()];
+          for (int p = 0; p < pixels.length; p++) {
+            pixels[p] = (byte) Math.round(((Number) values.get(p)).doubleValue());
+          }
+          yield pixels;
+        }
+      };
+    }
+
     /** A Spark SQL condition true for a row whose image column {@code c} breaks the rule. */
     String badImage(String c) {
       int n = LabeledImages.PIXELS;
@@ -109,7 +125,20 @@ public final class ImageTable {
     if (format == null) {
       throw new InvalidInputException(path, "no Parquet or ORC files in this folder");
     }
-    Dataset<Row> rows = spark.read().format(format).load(path);
+    return checked(path, format, spark.read().format(format).load(path), labelColumn, imageColumn);
+  }
+
+  /**
+   * A DataFrame already loaded (a Spark ML estimator's input), its columns checked as {@link #open}
+   * checks a table's; {@code name} stands for it in messages.
+   */
+  public static ImageTable of(Dataset<Row> rows, String name, String labelColumn, String imageColumn)
+      throws InvalidInputException {
+    return checked(name, "dataframe", rows, labelColumn, imageColumn);
+  }
+
+  private static ImageTable checked(String path, String format, Dataset<Row> rows, String labelColumn, String imageColumn)
+      throws InvalidInputException {
     StructType schema = rows.schema();
     DataType label = type(path, schema, labelColumn, "label-column");
     if (!(label instanceof IntegralType)) {
@@ -165,6 +194,20 @@ public final class ImageTable {
   public JavaRDD<LabeledImage> records() {
     Dataset<Row> ordered = Arrays.asList(rows.columns()).contains(ID) ? rows.orderBy(ID) : rows;
     return ordered.select(col(quoted(labelColumn)), col(quoted(imageColumn))).javaRDD().map(new ToRecord(kind));
+  }
+
+  /** The pixels of the image in column {@code column} of a row, whatever layout {@code kind} says it has. */
+  public static byte[] pixels(Row row, int column, String kind) {
+    return ImageKind.valueOf(kind).pixels(row, column);
+  }
+
+  /**
+   * The layout of {@code rows}' image column {@code column}, for {@link #pixels}.
+   *
+   * @throws InvalidInputException if there is no such column or it cannot hold an image
+   */
+  public static String imageKind(Dataset<Row> rows, String name, String column) throws InvalidInputException {
+    return kind(name, column, type(name, rows.schema(), column, "image-column")).name();
   }
 
   /** Every data file of the table with its size and SHA-256, in path order: the table's identity in metrics.json. */
@@ -252,22 +295,7 @@ public final class ImageTable {
     @Override
     public LabeledImage call(Row row) {
       int label = ((Number) row.get(0)).intValue();
-      return new LabeledImage(pixels(row), label);
-    }
-
-    private byte[] pixels(Row row) {
-      return switch (kind) {
-        case BYTES -> (byte[]) row.get(1);
-        case IMAGE_STRUCT -> (byte[]) row.getStruct(1).getAs("data");
-        case NUMBERS -> {
-          List<Object> values = row.getList(1);
-          byte[] pixels = new byte[values.size()];
-          for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (byte) Math.round(((Number) values.get(i)).doubleValue());
-          }
-          yield pixels;
-        }
-      };
+      return new LabeledImage(kind.pixels(row, 1), label);
     }
   }
 }

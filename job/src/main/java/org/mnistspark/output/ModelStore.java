@@ -65,6 +65,11 @@ public final class ModelStore {
     });
   }
 
+  /** Writes {@code out} holding model.zip alone (with its manifest), all or nothing: a model saved outside a train run. */
+  public static void saveModel(OutputFolder out, byte[] zip) throws IOException {
+    out.replace(staging -> staging.write(MODEL, zip));
+  }
+
   /**
    * DL4J M2's writeModel(..., normalizer) closes its zip stream when it writes the normalizer, before
    * the updater state; adding the normalizer afterwards writes it as the last entry, where the
@@ -72,15 +77,35 @@ public final class ModelStore {
    */
   private static void writeModel(OutputFolder.Staging staging, MultiLayerNetwork net, DataNormalization normalizer)
       throws IOException {
+    java.io.File local = zipFile(net, normalizer);
+    try {
+      staging.copy(MODEL, local);
+    } finally {
+      java.nio.file.Files.deleteIfExists(local.toPath());
+    }
+  }
+
+  /** model.zip's bytes for {@code net} and {@code normalizer}, as a train run saves them. */
+  public static byte[] zip(MultiLayerNetwork net, DataNormalization normalizer) throws IOException {
+    java.io.File local = zipFile(net, normalizer);
+    try {
+      return java.nio.file.Files.readAllBytes(local.toPath());
+    } finally {
+      java.nio.file.Files.deleteIfExists(local.toPath());
+    }
+  }
+
+  private static java.io.File zipFile(MultiLayerNetwork net, DataNormalization normalizer) throws IOException {
     java.io.File local = java.io.File.createTempFile("model-", ".zip");
     try {
       ModelSerializer.writeModel(net, local, true);
       if (normalizer != null) {
         ModelSerializer.addNormalizerToModel(local, normalizer);
       }
-      staging.copy(MODEL, local);
-    } finally {
+      return local;
+    } catch (IOException | RuntimeException e) {
       java.nio.file.Files.deleteIfExists(local.toPath());
+      throw e;
     }
   }
 

@@ -112,7 +112,7 @@ public final class TrainingInput {
     return ImageTable.open(spark, hadoop, path, columns.labelColumn(), columns.imageColumn());
   }
 
-  private static int rows(ImageTable table) throws InvalidInputException {
+  static int rows(ImageTable table) throws InvalidInputException {
     long rows = table.checkedCount();
     if (rows > Integer.MAX_VALUE) {
       throw new InvalidInputException(table.path(), rows + " rows; this job trains on at most " + Integer.MAX_VALUE);

@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.config.TableConfig;
+import org.mnistspark.data.ImageTable;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
@@ -233,6 +234,29 @@ public final class TrainingPipeline {
       JobConfig sized = sized(config, shards);
       Training training = train(sc, config, sized, input, shards, scaler, listener, plan);
       return evaluate(sc, tasks, sized, input, shards, scaler, training, start);
+    }
+  }
+
+  /** A network trained on a DataFrame, with the scaler it was trained with. */
+  public record Fitted(DistributedTrainer.Result training, PixelScaler scaler) {}
+
+  /**
+   * Stages 2 to 4 (shard, scale, train) on {@code table}'s rows, its last validation-fraction held
+   * out for validation, without a test set or outputs: what a Spark ML estimator's fit does.
+   *
+   * @throws org.mnistspark.data.InvalidInputException if a row breaks the table's rules
+   * @throws org.mnistspark.config.InvalidOptionException if the split leaves a part empty
+   */
+  public static Fitted fit(JavaSparkContext sc, JobConfig config, ImageTable table) throws IOException {
+    int rows = TrainingInput.rows(table);
+    TrainingInput.checkSplit(config, rows, table.path());
+    try (Sharder.Shards shards = new Sharder(sc, config.partitions()).shard(table.records(), rows, config.trainLimit(),
+        config.validationFraction())) {
+      PixelScaler scaler = scale(config, shards, null);
+      JobConfig sized = sized(config, shards);
+      DistributedTrainer.Result result = DistributedTrainer.of(sc, sized).train(shards.train(), shards.validation(),
+          shards.trainCount(), scaler, (stats, epochs) -> {});
+      return new Fitted(result, scaler);
     }
   }
 

@@ -18,7 +18,7 @@ import org.mnistspark.train.LeNet;
  * not safe for two threads at once, so each concurrent task borrows its own; an executor with N
  * task slots loads at most N copies of a model, and keeps them only for the model of its latest job.
  */
-final class ExecutorModels {
+public final class ExecutorModels {
   private static final Object LOCK = new Object();
   private static final Deque<ModelStore.Loaded> IDLE = new ArrayDeque<>();
   private static final Map<String, AtomicInteger> LOADS = new ConcurrentHashMap<>();
@@ -27,7 +27,7 @@ final class ExecutorModels {
   private ExecutorModels() {}
 
   /** Runs {@code work} with a loaded copy of the model whose bytes {@code zip} holds. */
-  static <T> T with(String sha256, Broadcast<byte[]> zip, Function<ModelStore.Loaded, T> work) {
+  public static <T> T with(String sha256, Broadcast<byte[]> zip, Function<ModelStore.Loaded, T> work) {
     ModelStore.Loaded model = borrow(sha256, zip);
     try {
       return work.apply(model);

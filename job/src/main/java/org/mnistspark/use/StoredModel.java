@@ -44,12 +44,14 @@ public record StoredModel(String path, String sha256, byte[] zip, String scaling
     FileSystem fs = in.fs();
     try {
       if (fs.getFileStatus(p).isDirectory()) {
-        p = new Path(p, ModelStore.MODEL);
+        // a saved Spark ML model (LeNetClassificationModel) keeps its model.zip in model/
+        Path staged = new Path(new Path(p, "model"), ModelStore.MODEL);
+        p = fs.exists(new Path(p, ModelStore.MODEL)) || !fs.exists(staged) ? new Path(p, ModelStore.MODEL) : staged;
       }
       fs.getFileStatus(p);
     } catch (FileNotFoundException e) {
       throw new InvalidInputException(fs.makeQualified(p).toString(),
-          "no such file (--model takes a train run's model.zip or its folder)");
+          "no such file (--model takes a train run's model.zip or its folder, or a saved LeNetClassificationModel)");
     }
     return fs.makeQualified(p).toString();
   }
