@@ -163,7 +163,8 @@ class BadInputBeforeSparkTest {
     Path dir = mnist("short");
     byte[] images = Files.readAllBytes(dir.resolve(TRAIN_IMAGES));
     Files.write(dir.resolve(TRAIN_IMAGES), java.util.Arrays.copyOf(images, images.length - 1));
-    assertRefused(file(dir, TRAIN_IMAGES) + ": holds 7839 data bytes after its header, expected 7840 (truncated?)",
+    assertRefused(file(dir, TRAIN_IMAGES)
+            + ": holds 7839 data bytes after its header, expected 7840 for the 10 images it declares (truncated?)",
         "train", dir.toString());
   }
 

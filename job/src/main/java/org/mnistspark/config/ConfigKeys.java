@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -11,8 +12,9 @@ import java.util.stream.Collectors;
 
 /**
  * The keys reference.conf defines under {@code mnist}. Typesafe Config reads only the keys it is
- * asked for, so without this check a misspelt key ({@code retrain { flor = 0.99 }}) would run
- * silently with the default value.
+ * asked for, so without this check a misspelt key ({@code mnist { retrain { flor = 0.99 } }}), or
+ * one outside the {@code mnist} block ({@code retrain { floor = 0.99 }} at the top of a file, a
+ * misspelt {@code mnsit { ... }}), would run silently with the default value.
  */
 final class ConfigKeys {
   private final Set<String> known;
@@ -37,6 +39,39 @@ final class ConfigKeys {
         throw InvalidOptionException.unknownKey(source, qualified(key), qualified(closest(key)));
       }
     }
+  }
+
+  /**
+   * Rejects the first top-level key of a configuration file other than {@code mnist}: the job
+   * reads nothing else, so any other is a setting that would be ignored. Suggests
+   * {@code mnist.KEY} when KEY is a known block or key, {@code mnist} when KEY looks like a
+   * misspelling of it.
+   *
+   * @param file the file as parsed, before anything is merged into it
+   * @param path the file as the user named it
+   * @throws InvalidOptionException for a top-level key other than {@code mnist}
+   */
+  void checkTopLevel(Config file, String path) {
+    for (String key : new TreeSet<>(file.root().keySet())) {
+      if (!key.equals(Settings.ROOT)) {
+        throw InvalidOptionException.outsideRoot(path, key, outsideRootMeant(key));
+      }
+    }
+  }
+
+  /**
+   * What a top-level {@code key} was likely meant as: {@code mnist.KEY} for a known block or key,
+   * the known key of that name in a block ({@code mnist.retrain.floor} for {@code floor}),
+   * {@code mnist} for a misspelling of it, else null.
+   */
+  String outsideRootMeant(String key) {
+    if (known.stream().anyMatch(k -> k.equals(key) || k.startsWith(key + "."))) {
+      return qualified(key);
+    }
+    if (known.stream().anyMatch(k -> last(k).equals(key))) {
+      return qualified(closest(key));
+    }
+    return editDistance(key.toLowerCase(Locale.ROOT), Settings.ROOT) <= 2 ? Settings.ROOT : null;
   }
 
   /**

@@ -28,6 +28,18 @@ public final class InvalidOptionException extends RuntimeException {
   }
 
   /**
+   * A top-level key of a configuration file other than {@code mnist}, which the job never reads.
+   *
+   * @param file the configuration file as the user named it
+   * @param key the top-level key
+   * @param meant what it was likely meant as ({@code mnist.retrain}, {@code mnist}), or null
+   */
+  public static InvalidOptionException outsideRoot(String file, String key, String meant) {
+    return new InvalidOptionException(file + ": top-level key " + key + " is outside the mnist block, which holds every "
+        + "setting" + (meant == null ? "" : " (did you mean " + meant + "?)"));
+  }
+
+  /**
    * A checkpoint this run cannot continue from.
    *
    * @param checkpoint where it is

@@ -30,8 +30,9 @@ public record Settings(JobConfig job, RetrainConfig retrain, StudyConfig study, 
    * {@code overrides} (keys as in reference.conf below {@code mnist.}, e.g. {@code epochs} or
    * {@code retrain.floor}), every block checked.
    *
-   * @throws InvalidOptionException if the file cannot be read, a key is not in reference.conf or a
-   *     value has the wrong type or breaks its rule
+   * @throws InvalidOptionException if the file cannot be read, holds a key outside the
+   *     {@code mnist} block, a key is not in reference.conf or a value has the wrong type or breaks
+   *     its rule
    */
   public static Settings load(File confFile, Map<String, Object> overrides) {
     Config mnist = merged(confFile, overrides);
@@ -49,7 +50,11 @@ public record Settings(JobConfig job, RetrainConfig retrain, StudyConfig study, 
   /** reference.conf, then the file, then the overrides, checked against reference.conf's keys and types. */
   private static Config merged(File confFile, Map<String, Object> overrides) {
     Config reference = ConfigFactory.defaultReference();
+    ConfigKeys keys = new ConfigKeys(reference.getConfig(ROOT));
     Config merged = file(confFile);
+    if (confFile != null) {
+      keys.checkTopLevel(merged, confFile.getPath());
+    }
     for (Map.Entry<String, Object> o : overrides.entrySet()) {
       merged = merged.withValue(ROOT + "." + o.getKey(), ConfigValueFactory.fromAnyRef(o.getValue()));
     }
@@ -60,7 +65,7 @@ public record Settings(JobConfig job, RetrainConfig retrain, StudyConfig study, 
       throw new InvalidOptionException("--conf", String.valueOf(confFile), e.getMessage());
     }
     Config mnist = merged.getConfig(ROOT);
-    new ConfigKeys(reference.getConfig(ROOT)).check(mnist, overrides, confFile == null ? null : confFile.getPath());
+    keys.check(mnist, overrides, confFile == null ? null : confFile.getPath());
     return mnist;
   }
 

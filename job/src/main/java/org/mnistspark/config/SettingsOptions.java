@@ -57,7 +57,8 @@ public final class SettingsOptions {
     }
     spec = command;
     conf = OptionSpec.builder("--conf").paramLabel("FILE").type(File.class)
-        .description("HOCON configuration file (default: built-in defaults only); options given here override it.")
+        .description("HOCON configuration file: one mnist { ... } block, keys as in reference.conf (default: built-in "
+            + "defaults only); options given here override it.")
         .build();
     command.addOption(conf);
     for (Settings.Block block : Settings.BLOCKS) {

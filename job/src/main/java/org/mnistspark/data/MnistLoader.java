@@ -22,8 +22,10 @@ import org.apache.hadoop.security.AccessControlException;
 /**
  * Reads the four MNIST IDX files from a folder on any Hadoop file system (file://, hdfs://,
  * s3a://), each raw or gzipped, and checks them before anything else runs. Each file is streamed
- * and read no further than its header declares, into arrays of the declared size, so neither a
- * gzip bomb nor a file larger than the driver's memory gets further than its header.
+ * and read no further than its header declares, into arrays allocated only for data that exist (a
+ * raw file's length is checked first, a gzipped file's array grows as its data arrive) and only
+ * when the heap that is free can take them, so neither a gzip bomb, nor a tiny file declaring
+ * millions of images, nor a file larger than the driver's memory ends in an OutOfMemoryError.
  */
 public final class MnistLoader {
   public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
@@ -32,28 +34,28 @@ public final class MnistLoader {
   public static final String TEST_LABELS = "t10k-labels-idx1-ubyte";
 
   private final Configuration hadoop;
-  private final long maxDataBytes;
+  private final IdxReader.Heap heap;
 
-  /** A loader whose four files together may declare as much data as this JVM's maximum heap. */
+  /** A loader whose arrays are checked against this JVM's free heap before each is allocated. */
   public MnistLoader(Configuration hadoop) {
-    this(hadoop, Runtime.getRuntime().maxMemory());
+    this(hadoop, IdxReader.Heap.JVM);
   }
 
   /**
-   * @param maxDataBytes the most data the four headers may declare together: data larger than the
-   *     heap can never be held, and refusing it up front replaces an OutOfMemoryError mid-read
+   * @param heap asked before each array of data is allocated: data larger than the heap that is
+   *     free can never be held, and refusing it replaces an OutOfMemoryError mid-read
    */
-  MnistLoader(Configuration hadoop, long maxDataBytes) {
+  MnistLoader(Configuration hadoop, IdxReader.Heap heap) {
     this.hadoop = hadoop;
-    this.maxDataBytes = maxDataBytes;
+    this.heap = heap;
   }
 
   /**
    * Returns the training and test sets in {@code folder}.
    *
    * @throws InvalidInputException if the folder's file system is unknown, the folder or a file is
-   *     missing or unreadable, a file is not valid IDX MNIST or declares more data than the heap
-   *     holds, or a label file's count differs from its image file's
+   *     missing or unreadable, a file is not valid IDX MNIST or holds more data than the free heap
+   *     takes, or a label file's count differs from its image file's
    * @throws IOException if the file system fails
    */
   public MnistData load(String folder) throws IOException {
@@ -149,10 +151,9 @@ public final class MnistLoader {
 
   private record Read(String path, byte[] data) {}
 
-  /** One load: what was read, and how much more data the heap may take. */
+  /** One load: what was read. */
   private final class Reading {
     private final List<MnistData.InputFile> files = new ArrayList<>();
-    private long bytesLeft = maxDataBytes;
 
     LabeledImages pair(Folder dir, String imagesName, String labelsName) throws IOException {
       Read images = read(dir.locate(imagesName), true);
@@ -210,16 +211,7 @@ public final class MnistLoader {
     /** @param storedLength the file's length for an uncompressed file, -1 for a decompressed stream */
     private byte[] idx(String path, InputStream in, long storedLength, boolean images) throws IOException {
       IdxReader.Header header = images ? IdxReader.imagesHeader(path, in) : IdxReader.labelsHeader(path, in);
-      reserve(header);
-      return images ? IdxReader.images(header, in, storedLength) : IdxReader.labels(header, in, storedLength);
-    }
-
-    private void reserve(IdxReader.Header h) throws InvalidInputException {
-      if (h.dataBytes() > bytesLeft) {
-        throw new InvalidInputException(h.file(), "header declares " + h.count() + " " + h.items() + " (" + h.dataBytes()
-            + " bytes), more than the " + bytesLeft + " bytes of driver heap left for the input (raise --driver-memory)");
-      }
-      bytesLeft -= h.dataBytes();
+      return images ? IdxReader.images(header, in, storedLength, heap) : IdxReader.labels(header, in, storedLength, heap);
     }
   }
 

@@ -41,6 +41,16 @@ import org.mnistspark.data.FileSystems;
  */
 public final class OutputFolder {
   public static final String MANIFEST = "manifest.json";
+  /**
+   * The largest manifest read: one lists a folder's files at about 150 bytes each, so 4 MiB is some
+   * 27,000 files, far beyond any output of this job. A larger one is refused unread.
+   */
+  public static final long MAX_MANIFEST_BYTES = 4L << 20;
+  /**
+   * The largest file {@link #readVerified} reads into memory: model.zip (15 MB for this LeNet with
+   * its optimizer state), a checkpoint's states, metrics.json. A larger one is refused unread.
+   */
+  public static final long MAX_VERIFIED_BYTES = 256L << 20;
   /** Names this class gives its temporary files. */
   private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(tmp|old|probe|new)-[0-9a-f-]+");
   private static final ObjectMapper JSON = ModelStore.JSON;
@@ -277,15 +287,15 @@ public final class OutputFolder {
   /**
    * Reads {@code name} after checking it against the manifest: size and SHA-256 as written.
    *
-   * @throws NotAsWrittenException if the folder has no manifest or the file differs from it
+   * @throws NotAsWrittenException if the folder has no manifest, the file differs from it, or the
+   *     file or the manifest is larger than any this job writes ({@link #MAX_VERIFIED_BYTES},
+   *     {@link #MAX_MANIFEST_BYTES}), which is refused before it is read
    */
   public byte[] readVerified(String name) throws IOException {
     Manifest manifest = readManifest().orElseThrow(() -> new NotAsWrittenException(
         dir + " has no " + MANIFEST + " recording what was written, so " + name + " cannot be checked"));
-    byte[] content;
-    try (InputStream in = fs.open(new Path(dir, name))) {
-      content = in.readAllBytes();
-    }
+    byte[] content = readCapped(new Path(dir, name), MAX_VERIFIED_BYTES, name)
+        .orElseThrow(() -> new FileNotFoundException("File " + new Path(dir, name) + " does not exist"));
     String sha = DigestUtils.sha256Hex(content);
     if (manifest.files().stream().noneMatch(e -> e.name().equals(name) && e.sha256().equals(sha))) {
       throw new NotAsWrittenException(new Path(dir, name) + " is not what was written there (SHA-256 " + sha
@@ -294,13 +304,44 @@ public final class OutputFolder {
     return content;
   }
 
-  /** Reads {@code name}, or empty when it does not exist. */
+  /**
+   * Reads {@code name}, or empty when it does not exist.
+   *
+   * @throws NotAsWrittenException if it is larger than {@link #MAX_VERIFIED_BYTES}, unread
+   */
   public Optional<byte[]> read(String name) throws IOException {
-    try (InputStream in = fs.open(new Path(dir, name))) {
-      return Optional.of(in.readAllBytes());
+    return readCapped(new Path(dir, name), MAX_VERIFIED_BYTES, name);
+  }
+
+  /**
+   * The content of {@code file}, or empty when it does not exist; refused, without reading it,
+   * when it is longer than {@code max} bytes, and without reading past {@code max + 1} when it
+   * grows while being read.
+   *
+   * @param what what the file is, for the refusal ("manifest")
+   * @throws NotAsWrittenException if it holds more than {@code max} bytes
+   */
+  private Optional<byte[]> readCapped(Path file, long max, String what) throws IOException {
+    try {
+      long length = fs.getFileStatus(file).getLen();
+      if (length > max) {
+        throw tooLarge(file, length + " bytes", max, what);
+      }
+      try (InputStream in = fs.open(file)) {
+        byte[] content = in.readNBytes((int) max + 1);
+        if (content.length > max) { // it grew since its length was taken
+          throw tooLarge(file, "over " + max + " bytes", max, what);
+        }
+        return Optional.of(content);
+      }
     } catch (FileNotFoundException e) {
       return Optional.empty();
     }
+  }
+
+  private static NotAsWrittenException tooLarge(Path file, String size, long max, String what) {
+    return new NotAsWrittenException(file + " is " + size + ", more than the " + max + " bytes of any " + what
+        + " this job writes; refusing to read it");
   }
 
   /**
@@ -401,7 +442,7 @@ public final class OutputFolder {
   }
 
   private Optional<Manifest> readManifest() throws IOException {
-    Optional<byte[]> bytes = read(MANIFEST);
+    Optional<byte[]> bytes = readCapped(new Path(dir, MANIFEST), MAX_MANIFEST_BYTES, MANIFEST);
     if (bytes.isEmpty()) {
       return Optional.empty();
     }

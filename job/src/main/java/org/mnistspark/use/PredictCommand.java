@@ -1,6 +1,8 @@
 package org.mnistspark.use;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -60,17 +62,14 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
     log.info("predicting {} images of {} with {} (scaling {})", input.count(), input.location(), model.path(),
         model.scaling());
 
-    List<PartitionOutput> parts;
-    double seconds;
+    DistributedPrediction.Scored scored;
     try (JavaSparkContext sc = SparkSetup.start(sparkConf, new SparkSetup.TaskCounter())) {
-      long start = System.nanoTime();
-      parts = DistributedPrediction.predict(sc, model, input, config.partitions() > 0 ? config.partitions()
-          : sc.defaultParallelism(), config.evalBatchSize(), output);
-      seconds = (System.nanoTime() - start) / 1e9;
+      // nothing is written until every partition is scored and none refused a file
+      scored = DistributedPrediction.predict(sc, model, input, config.partitions() > 0 ? config.partitions()
+          : sc.defaultParallelism(), config.evalBatchSize(), output, PredictCommand::refuseBadFiles,
+          slices -> write(out, slices, output));
     }
-    refuseBadFiles(parts);
-    write(out, parts, output);
-    report(input, parts.size(), seconds, out);
+    report(input, scored.partFiles(), scored.seconds(), out);
     return 0;
   }
 
@@ -83,10 +82,28 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
     }
   }
 
-  private static void write(OutputFolder out, List<PartitionOutput> parts, PredictionFormat format) throws IOException {
+  /** Streams each partition's slices into its part file, in partition order, all or nothing. */
+  private static void write(OutputFolder out, Iterator<PartitionOutput> slices, PredictionFormat format)
+      throws IOException {
     out.replace(staging -> {
-      for (PartitionOutput p : parts) {
-        staging.write(format.partFile(p.partition), p.text);
+      OutputStream part = null;
+      int partition = -1;
+      try {
+        while (slices.hasNext()) {
+          PartitionOutput slice = slices.next();
+          if (slice.partition != partition) {
+            if (part != null) {
+              part.close();
+            }
+            partition = slice.partition;
+            part = staging.create(format.partFile(partition));
+          }
+          part.write(slice.text);
+        }
+      } finally {
+        if (part != null) {
+          part.close();
+        }
       }
       staging.write(SUCCESS, new byte[0]);
     });

@@ -80,6 +80,16 @@ class JobOptionsTest {
   }
 
   @Test
+  void misspeltMnistBlockIsRefused() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("mnsit.conf"), "mnsit {\n  epochs = 3\n}\n");
+    Path out = tmp.resolve("out");
+    assertBadInput(execute("train", "--conf", conf.toString(), "--out", out.toString()),
+        "mnist-job: " + conf + ": top-level key mnsit is outside the mnist block, which holds every setting "
+            + "(did you mean mnist?)");
+    assertThat(out).doesNotExist();
+  }
+
+  @Test
   void confFileNamedRelativeIsNamedAsGiven() throws Exception {
     Path conf = Files.writeString(Files.createDirectories(Path.of("target/conf-keys")).resolve("x.conf"),
         "mnist { retrain { flor = 0.99 } }\n");
@@ -88,11 +98,17 @@ class JobOptionsTest {
     Files.delete(conf);
   }
 
+  /**
+   * Nothing outside the mnist block is read, so a key there is refused, even one meant only for
+   * substitution; environment variables still substitute.
+   */
   @Test
-  void keysOutsideMnistAreLeftToTheirOwners() throws Exception {
-    // HOCON files may hold values for substitution beside the block the job reads
-    Path conf = Files.writeString(tmp.resolve("vars.conf"), "base = \"/d\"\nmnist { data = ${base}\"/mnist\" }\n");
-    assertThat(resolve("train", "--conf", conf.toString()).data()).isEqualTo("/d/mnist");
+  void keysOutsideMnistAreRefusedAndTheEnvironmentStillSubstitutes() throws Exception {
+    Path vars = Files.writeString(tmp.resolve("vars.conf"), "base = \"/d\"\nmnist { data = ${base}\"/mnist\" }\n");
+    assertBadInput(execute("train", "--conf", vars.toString()),
+        "mnist-job: " + vars + ": top-level key base is outside the mnist block, which holds every setting");
+    Path env = Files.writeString(tmp.resolve("env.conf"), "mnist { data = ${HOME}\"/mnist\" }\n");
+    assertThat(resolve("train", "--conf", env.toString()).data()).isEqualTo(System.getenv("HOME") + "/mnist");
   }
 
   @Test

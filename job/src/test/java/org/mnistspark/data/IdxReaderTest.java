@@ -15,7 +15,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -81,11 +83,11 @@ class IdxReaderTest {
 
         // truncated data
         Case.bad("truncated-images", Kind.IMAGES, images(IMAGES_MAGIC, 2, 28, 28, Arrays.copyOf(two, 1567)),
-            "holds 1567 data bytes after its header, expected 1568 (truncated?)"),
+            "holds 1567 data bytes after its header, expected 1568 for the 2 images it declares (truncated?)"),
         Case.bad("header-only-images", Kind.IMAGES, images(IMAGES_MAGIC, 60000, 28, 28, new byte[0]),
-            "holds 0 data bytes after its header, expected 47040000 (truncated?)"),
+            "holds 0 data bytes after its header, expected 47040000 for the 60000 images it declares (truncated?)"),
         Case.bad("truncated-labels", Kind.LABELS, labels(LABELS_MAGIC, 11, digits),
-            "holds 10 data bytes after its header, expected 11 (truncated?)"),
+            "holds 10 data bytes after its header, expected 11 for the 11 labels it declares (truncated?)"),
 
         // counts no array holds, refused from the header alone
         Case.bad("100M-images", Kind.IMAGES, images(IMAGES_MAGIC, 100_000_000, 28, 28, two),
@@ -97,9 +99,9 @@ class IdxReaderTest {
 
         // trailing bytes
         Case.bad("trailing-images", Kind.IMAGES, images(IMAGES_MAGIC, 2, 28, 28, Arrays.copyOf(two, 1569)),
-            "holds 1569 data bytes after its header, expected 1568"),
+            "holds 1569 data bytes after its header, expected 1568 for the 2 images it declares"),
         Case.bad("trailing-labels", Kind.LABELS, labels(LABELS_MAGIC, 9, digits),
-            "holds 10 data bytes after its header, expected 9"),
+            "holds 10 data bytes after its header, expected 9 for the 9 labels it declares"),
 
         // negative counts
         Case.bad("negative-images", Kind.IMAGES, images(IMAGES_MAGIC, -1, 28, 28, new byte[0]),
@@ -145,8 +147,8 @@ class IdxReaderTest {
   private static byte[] read(Kind kind, String file, byte[] content) throws IOException {
     InputStream in = new ByteArrayInputStream(content);
     return kind == Kind.IMAGES
-        ? IdxReader.images(IdxReader.imagesHeader(file, in), in, content.length)
-        : IdxReader.labels(IdxReader.labelsHeader(file, in), in, content.length);
+        ? IdxReader.images(IdxReader.imagesHeader(file, in), in, content.length, IdxReader.Heap.JVM)
+        : IdxReader.labels(IdxReader.labelsHeader(file, in), in, content.length, IdxReader.Heap.JVM);
   }
 
   /**
@@ -165,7 +167,7 @@ class IdxReaderTest {
       }
     });
     assertTimeoutPreemptively(Duration.ofSeconds(10), () ->
-        assertThatThrownBy(() -> IdxReader.images(IdxReader.imagesHeader("f", endless), endless, -1))
+        assertThatThrownBy(() -> IdxReader.images(IdxReader.imagesHeader("f", endless), endless, -1, IdxReader.Heap.JVM))
             .isExactlyInstanceOf(InvalidInputException.class)
             .hasMessage("f: holds more than the 1568 data bytes its header declares; refused without reading the rest"));
     assertThat(served.get()).isEqualTo(1568 + 1);
@@ -174,8 +176,80 @@ class IdxReaderTest {
   @Test
   void shortStreamOfUnknownLengthIsTruncated() {
     InputStream in = new ByteArrayInputStream(labels(LABELS_MAGIC, 11, bytes(0, 1, 2)));
-    assertThatThrownBy(() -> IdxReader.labels(IdxReader.labelsHeader("f", in), in, -1))
+    assertThatThrownBy(() -> IdxReader.labels(IdxReader.labelsHeader("f", in), in, -1, IdxReader.Heap.JVM))
         .isExactlyInstanceOf(InvalidInputException.class)
-        .hasMessage("f: holds 3 data bytes after its header, expected 11 (truncated?)");
+        .hasMessage("f: holds 3 data bytes after its header, expected 11 for the 11 labels it declares (truncated?)");
+  }
+
+  /** A heap with {@code free} bytes that records every size asked for. */
+  private static IdxReader.Heap heap(long free, List<Long> asked) {
+    return wanted -> {
+      asked.add(wanted);
+      return free;
+    };
+  }
+
+  private static final String MORE_HEAP = "(give the driver more heap: spark.driver.memory in conf/spark-cluster.properties, "
+      + "or submit/cluster.sh --spark-conf spark.driver.memory=4g; -Xmx in DRIVER_JAVA_OPTS for the other submit/ scripts)";
+
+  /**
+   * As a tiny .gz whose header declares 2.7 million images (2 GB) decompresses: nothing is
+   * allocated from the count, only the first chunk, and the file is found truncated.
+   */
+  @Test
+  void streamDeclaringMillionsOfImagesAllocatesOnlyForWhatArrives() {
+    InputStream in = new ByteArrayInputStream(images(IMAGES_MAGIC, 2_700_000, 28, 28, pixels(2, 3)));
+    List<Long> asked = new ArrayList<>();
+    assertThatThrownBy(() -> IdxReader.images(IdxReader.imagesHeader("f", in), in, -1, heap(Long.MAX_VALUE, asked)))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("f: holds 1568 data bytes after its header, expected 2116800000 for the 2700000 images it declares "
+            + "(truncated?)");
+    assertThat(asked).containsExactly((long) IdxReader.FIRST_CHUNK);
+  }
+
+  /** A stream of unknown length longer than the first chunk: read whole through the doubling array, byte-exact. */
+  @Test
+  void streamLargerThanTheFirstChunkReadsWhole() throws IOException {
+    byte[] pixels = pixels(3000, 11); // 2,352,000 bytes: 1 MiB, 2 MiB, then the declared size
+    InputStream in = new ByteArrayInputStream(images(pixels));
+    List<Long> asked = new ArrayList<>();
+    assertThat(IdxReader.images(IdxReader.imagesHeader("f", in), in, -1, heap(Long.MAX_VALUE, asked))).containsExactly(pixels);
+    assertThat(asked).containsExactly(1L << 20, 2L << 20, 2_352_000L);
+  }
+
+  @Test
+  void streamOutgrowingTheFreeHeapIsRefusedOnceItsDataArrive() {
+    InputStream in = new ByteArrayInputStream(images(pixels(6688, 0))); // 5,243,392 bytes
+    List<Long> asked = new ArrayList<>();
+    assertThatThrownBy(() -> IdxReader.images(IdxReader.imagesHeader("f", in), in, -1, heap(3L << 20, asked)))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("f: header declares 6688 images (5243392 bytes); after 2097152 bytes arrived, reading on needs an "
+            + "array of 4194304 bytes, more than the 3145728 bytes of driver heap free " + MORE_HEAP);
+    assertThat(asked).containsExactly(1L << 20, 2L << 20, 4L << 20);
+  }
+
+  /** A raw file as long as its header says, larger than the heap that is free: refused before its array is made. */
+  @Test
+  void fileLargerThanTheFreeHeapIsRefusedBeforeItsArrayIsMade() {
+    byte[] file = labels(bytes(1, 2, 3, 4, 5, 6, 7, 8, 9, 0));
+    InputStream in = new ByteArrayInputStream(file);
+    List<Long> asked = new ArrayList<>();
+    assertThatThrownBy(() -> IdxReader.labels(IdxReader.labelsHeader("f", in), in, file.length, heap(9, asked)))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("f: header declares 10 labels (10 bytes), more than the 9 bytes of driver heap free " + MORE_HEAP);
+    assertThat(asked).containsExactly(10L);
+  }
+
+  /** A raw file whose length disagrees with its header is refused before the heap is even asked. */
+  @Test
+  void rawFileDeclaringMillionsOfImagesIsRefusedFromItsLength() {
+    byte[] file = images(IMAGES_MAGIC, 2_700_000, 28, 28, pixels(2, 3));
+    InputStream in = new ByteArrayInputStream(file);
+    List<Long> asked = new ArrayList<>();
+    assertThatThrownBy(() -> IdxReader.images(IdxReader.imagesHeader("f", in), in, file.length, heap(Long.MAX_VALUE, asked)))
+        .isExactlyInstanceOf(InvalidInputException.class)
+        .hasMessage("f: holds 1568 data bytes after its header, expected 2116800000 for the 2700000 images it declares "
+            + "(truncated?)");
+    assertThat(asked).isEmpty();
   }
 }

@@ -226,7 +226,8 @@ class MnistLoaderTest {
     Path dir = write("trailing", files, false);
     assertThatThrownBy(() -> loader.load(dir.toString()))
         .isExactlyInstanceOf(InvalidInputException.class)
-        .hasMessage("file:" + dir.resolve(TRAIN_LABELS) + ": holds 4 data bytes after its header, expected 3");
+        .hasMessage("file:" + dir.resolve(TRAIN_LABELS)
+            + ": holds 4 data bytes after its header, expected 3 for the 3 labels it declares");
   }
 
   /**
@@ -246,14 +247,28 @@ class MnistLoaderTest {
   }
 
   @Test
-  void headerDeclaringMoreThanTheHeapIsRefusedBeforeReadingIt() throws Exception {
+  void dataLargerThanTheFreeHeapAreRefusedBeforeTheirArrayIsMade() throws Exception {
     Path dir = write("big", synthetic(), true);
-    // 3 training images are 2352 bytes; the 3 labels would be the 2355th to 2357th
-    MnistLoader small = new MnistLoader(new Configuration(), 2354);
+    // the 3 training images are 2352 bytes, and the heap says 2351 are free
+    MnistLoader small = new MnistLoader(new Configuration(), wanted -> 2351);
     assertThatThrownBy(() -> small.load(dir.toString()))
         .isExactlyInstanceOf(InvalidInputException.class)
-        .hasMessage("file:" + dir.resolve(TRAIN_LABELS + ".gz") + ": header declares 3 labels (3 bytes), more than "
-            + "the 2 bytes of driver heap left for the input (raise --driver-memory)");
+        .hasMessage("file:" + dir.resolve(TRAIN_IMAGES + ".gz") + ": header declares 3 images (2352 bytes), more than "
+            + "the 2351 bytes of driver heap free (give the driver more heap: spark.driver.memory in "
+            + "conf/spark-cluster.properties, or submit/cluster.sh --spark-conf spark.driver.memory=4g; -Xmx in "
+            + "DRIVER_JAVA_OPTS for the other submit/ scripts)");
+  }
+
+  /** The files already read are held as they are read; the heap's own figure accounts for them. */
+  @Test
+  void eachArrayIsCheckedAgainstTheHeapFreeAtItsTime() throws Exception {
+    Path dir = write("each", synthetic(), false);
+    List<Long> asked = new java.util.ArrayList<>();
+    new MnistLoader(new Configuration(), wanted -> {
+      asked.add(wanted);
+      return wanted;
+    }).load(dir.toString());
+    assertThat(asked).containsExactly(2352L, 3L, 1568L, 2L);
   }
 
   @Test

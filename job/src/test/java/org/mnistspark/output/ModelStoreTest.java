@@ -222,6 +222,21 @@ class ModelStoreTest {
             + "cannot be checked");
   }
 
+  /** A model.zip larger than any this job writes, its manifest's entry notwithstanding: refused before it is read. */
+  @Test
+  void aModelLargerThanAnyThisJobWritesIsRefusedUnread() throws Exception {
+    Path out = tmp.resolve("run");
+    PixelScaler scaler = PixelScaler.minmax();
+    store.save(store.folder("--out", out.toString()), net, scaler.toNormalizer(), metrics(scaler), "eval",
+        RunReport.files(metrics(scaler)));
+    Path model = out.resolve(ModelStore.MODEL);
+    OutputFolderTest.sparse(model, 1L << 30);
+    assertThatThrownBy(() -> store.load(model.toString()))
+        .isExactlyInstanceOf(OutputFolder.NotAsWrittenException.class)
+        .hasMessage("file:" + model + " is 1073741824 bytes, more than the 268435456 bytes of any model.zip this job "
+            + "writes; refusing to read it");
+  }
+
   @Test
   void unwritableTargetIsRefusedBeforeAnythingIsWritten() throws Exception {
     // the output's parent is a file, so nothing can be created beneath it

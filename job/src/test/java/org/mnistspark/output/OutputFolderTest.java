@@ -94,6 +94,42 @@ class OutputFolderTest {
     assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
   }
 
+  /** A file of {@code bytes} bytes that takes no disk space. */
+  static void sparse(Path file, long bytes) throws IOException {
+    try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+      f.setLength(bytes);
+    }
+  }
+
+  /** A manifest larger than any this job writes is refused, naming it, before a byte of it is read. */
+  @Test
+  void aManifestLargerThanAnyThisJobWritesIsRefusedUnread() throws Exception {
+    Path out = tmp.resolve("run");
+    Configuration conf = new Configuration();
+    open(out, conf).replace(files("a.txt", "first"));
+    sparse(out.resolve(OutputFolder.MANIFEST), OutputFolder.MAX_MANIFEST_BYTES + 1);
+    String refusal = "file:" + out.resolve(OutputFolder.MANIFEST) + " is 4194305 bytes, more than the 4194304 bytes "
+        + "of any manifest.json this job writes; refusing to read it";
+    assertThatThrownBy(() -> open(out, conf)).isExactlyInstanceOf(InvalidOptionException.class)
+        .hasMessage("Invalid value 'file:" + out + "' for option '--out': cannot be checked (" + refusal + ")");
+    assertThatThrownBy(() -> OutputFolder.at("--out", out.toString(), "train", conf).readVerified("a.txt"))
+        .isExactlyInstanceOf(OutputFolder.NotAsWrittenException.class).hasMessage(refusal);
+    assertThat(MnistJob.isBadInput(new OutputFolder.NotAsWrittenException("x"))).as("exit 2").isTrue();
+  }
+
+  /** A file larger than any this job reads back (a model.zip of more than 256 MiB) is refused unread. */
+  @Test
+  void aFileLargerThanAnyThisJobReadsBackIsRefusedUnread() throws Exception {
+    Path out = tmp.resolve("run");
+    Configuration conf = new Configuration();
+    open(out, conf).replace(files("model.zip", "small"));
+    sparse(out.resolve("model.zip"), OutputFolder.MAX_VERIFIED_BYTES + 1);
+    assertThatThrownBy(() -> OutputFolder.at("--out", out.toString(), "train", conf).readVerified("model.zip"))
+        .isExactlyInstanceOf(OutputFolder.NotAsWrittenException.class)
+        .hasMessage("file:" + out.resolve("model.zip") + " is 268435457 bytes, more than the 268435456 bytes of any "
+            + "model.zip this job writes; refusing to read it");
+  }
+
   @Test
   void anEarlierOutputIsReplacedWholeAndAnEditedOneIsRefused() throws Exception {
     Path out = tmp.resolve("run");

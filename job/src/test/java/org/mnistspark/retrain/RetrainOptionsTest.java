@@ -46,6 +46,17 @@ class RetrainOptionsTest {
     assertThat(root).doesNotExist();
   }
 
+  /** README's retrain block written at the top of the file, where nothing reads it: refused, not ignored. */
+  @Test
+  void theRetrainBlockOutsideMnistIsRefusedBeforeTheRootIsTouched() throws Exception {
+    Path conf = Files.writeString(tmp.resolve("top.conf"), "retrain {\n  floor = 0.99\n  keep-runs = 3\n}\n");
+    Path root = tmp.resolve("root");
+    assertBadInput(execute("retrain", "--conf", conf.toString(), "--root", root.toString()),
+        "mnist-job: " + conf + ": top-level key retrain is outside the mnist block, which holds every setting "
+            + "(did you mean mnist.retrain?)");
+    assertThat(root).doesNotExist();
+  }
+
   @Test
   void rootIsRequired() {
     assertBadInput(execute("retrain"), "mnist-job: Invalid value '' for option '--root': must be given: the folder "
