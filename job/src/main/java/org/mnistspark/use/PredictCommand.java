@@ -45,7 +45,8 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
   String images;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
-      description = "csv (with a header line in each part file) or jsonl (default: ${DEFAULT-VALUE}).")
+      description = "csv (with a header line in each part file), jsonl or parquet (read the parts with "
+          + "spark.read.parquet(OUT + \"/part-*.parquet\")) (default: ${DEFAULT-VALUE}).")
   String format;
 
   @Override
@@ -67,7 +68,7 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
       // nothing is written until every partition is scored and none refused a file
       scored = DistributedPrediction.predict(sc, model, input, config.partitions() > 0 ? config.partitions()
           : sc.defaultParallelism(), config.evalBatchSize(), output, PredictCommand::refuseBadFiles,
-          slices -> write(out, slices, output));
+          slices -> write(out, slices, output, input.idColumn()));
     }
     report(input, scored.partFiles(), scored.seconds(), out);
     return 0;
@@ -83,8 +84,12 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
   }
 
   /** Streams each partition's slices into its part file, in partition order, all or nothing. */
-  private static void write(OutputFolder out, Iterator<PartitionOutput> slices, PredictionFormat format)
+  private static void write(OutputFolder out, Iterator<PartitionOutput> slices, PredictionFormat format, String idColumn)
       throws IOException {
+    if (format == PredictionFormat.PARQUET) {
+      writeParquet(out, slices, idColumn);
+      return;
+    }
     out.replace(staging -> {
       OutputStream part = null;
       int partition = -1;
@@ -103,6 +108,23 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
       } finally {
         if (part != null) {
           part.close();
+        }
+      }
+      staging.write(SUCCESS, new byte[0]);
+    });
+  }
+
+  private static void writeParquet(OutputFolder out, Iterator<PartitionOutput> slices, String idColumn) throws IOException {
+    out.replace(staging -> {
+      try (ParquetParts parts = new ParquetParts(staging, idColumn)) {
+        int partition = -1;
+        while (slices.hasNext()) {
+          PartitionOutput slice = slices.next();
+          if (slice.partition != partition) {
+            partition = slice.partition;
+            parts.start(PredictionFormat.PARQUET.partFile(partition));
+          }
+          parts.add(slice.text);
         }
       }
       staging.write(SUCCESS, new byte[0]);

@@ -43,22 +43,38 @@ enum PredictionFormat {
 
     @Override
     String line(ImageToScore image, int predicted, float[] probabilities) {
-      Map<String, Object> record = new LinkedHashMap<>();
-      record.put("source", image.source);
-      if (image.file == null) {
-        record.put("index", image.index);
-      } else {
-        record.put("file", image.file);
-      }
-      record.put("predicted", predicted);
-      record.put("probabilities", probabilities);
-      try {
-        return JSON.writeValueAsString(record) + "\n";
-      } catch (JsonProcessingException e) {
-        throw new UncheckedIOException(e);
-      }
+      return json(image, predicted, probabilities);
+    }
+  },
+  /** Parquet rows: source, index or file, predicted, p0..p9; scored as JSON lines, written by {@link ParquetParts}. */
+  PARQUET("parquet") {
+    @Override
+    String header(String idColumn) {
+      return "";
+    }
+
+    @Override
+    String line(ImageToScore image, int predicted, float[] probabilities) {
+      return json(image, predicted, probabilities);
     }
   };
+
+  private static String json(ImageToScore image, int predicted, float[] probabilities) {
+    Map<String, Object> record = new LinkedHashMap<>();
+    record.put("source", image.source);
+    if (image.file == null) {
+      record.put("index", image.index);
+    } else {
+      record.put("file", image.file);
+    }
+    record.put("predicted", predicted);
+    record.put("probabilities", probabilities);
+    try {
+      return JSON.writeValueAsString(record) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   private static final int CLASSES = 10;
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -73,14 +89,14 @@ enum PredictionFormat {
 
   abstract String line(ImageToScore image, int predicted, float[] probabilities);
 
-  /** @throws InvalidOptionException for anything but csv or jsonl */
+  /** @throws InvalidOptionException for anything but csv, jsonl or parquet */
   static PredictionFormat parse(String value) {
     for (PredictionFormat f : values()) {
       if (f.extension.equals(value.trim().toLowerCase(Locale.ROOT))) {
         return f;
       }
     }
-    throw new InvalidOptionException("--format", value, "must be one of csv, jsonl");
+    throw new InvalidOptionException("--format", value, "must be one of csv, jsonl, parquet");
   }
 
   /** The part file of partition {@code p}, named as Spark names its own. */

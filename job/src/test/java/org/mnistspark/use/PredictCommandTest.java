@@ -67,6 +67,37 @@ class PredictCommandTest {
         + (loadedBefore ? "an earlier test had loaded the model in this JVM]" : "includes loading the model on the executors]"));
   }
 
+  @Test
+  void parquetPartsReadBySparkHoldWhatOneJvmPredicts() throws Exception {
+    Path model = UseFixture.trainedRun();
+    Path out = tmp.resolve("predictions");
+    Path images = Path.of(MNIST, MnistLoader.TEST_IMAGES).toAbsolutePath().normalize();
+    CliRun r = run("predict", "--master", "local[2]", "--model", model.toString(), "--images", images.toString(),
+        "--out", out.toString(), "--partitions", "2", "--format", "parquet");
+
+    assertThat(r.exitCode()).as("stderr %s", r.err()).isZero();
+    assertThat(names(out)).containsExactly(PredictCommand.SUCCESS, OutputFolder.MANIFEST, "part-00000.parquet",
+        "part-00001.parquet");
+    org.apache.spark.sql.SparkSession spark = org.apache.spark.sql.SparkSession.builder().master("local[1]")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    List<String[]> rows = new ArrayList<>();
+    try {
+      var table = spark.read().parquet(out + "/part-*.parquet").orderBy("index");
+      assertThat(table.columns()).containsExactly(CSV_HEADER.split(","));
+      for (org.apache.spark.sql.Row row : table.collectAsList()) {
+        String[] fields = new String[13];
+        for (int c = 0; c < 13; c++) {
+          fields[c] = String.valueOf(row.get(c));
+        }
+        rows.add(fields);
+      }
+    } finally {
+      spark.stop();
+    }
+    assertThat(rows).hasSize(10_000);
+    assertMatchesSingleJvm(rows, "file:" + images);
+  }
+
   private static void assertMatchesSingleJvm(List<String[]> rows, String source) throws Exception {
     float[][] expected = UseFixture.singleJvmProbabilities();
     for (int i = 0; i < rows.size(); i++) {
@@ -210,11 +241,11 @@ class PredictCommandTest {
     String model = UseFixture.trainedRun().toString();
     String out = tmp.resolve("p").toString();
 
-    CliRun format = run("predict", "--model", model, "--images", MNIST, "--out", out, "--format", "parquet");
+    CliRun format = run("predict", "--model", model, "--images", MNIST, "--out", out, "--format", "xml");
     CliRun missing = run("predict", "--model", model, "--images", tmp.resolve("none").toString(), "--out", out);
 
     assertThat(format.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
-    assertThat(format.err()).contains("Invalid value 'parquet' for option '--format': must be one of csv, jsonl");
+    assertThat(format.err()).contains("Invalid value 'xml' for option '--format': must be one of csv, jsonl, parquet");
     assertThat(missing.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(missing.err()).isEqualTo("mnist-job: file:" + tmp.resolve("none") + ": missing (--images takes an IDX "
         + "image file or a folder of PNG files)" + System.lineSeparator());
