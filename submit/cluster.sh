@@ -8,8 +8,9 @@
 # ($SPARK_CONF_DIR, else $SPARK_HOME/conf) as spark-submit loads it, then
 # conf/spark-cluster.properties (or FILE), then with --secure conf/spark-secure.properties, then
 # each --spark-conf. A security setting the site makes (authentication, encryption, Kerberos, event
-# log, TLS, ACLs) is never replaced by our files. On a standalone master, --secure needs the
-# cluster's secret in the file $MNIST_SPARK_SECRET_FILE names (docs/security.md).
+# log, TLS, ACLs) is never replaced by our files; with --secure, a site that sets one of
+# conf/spark-secure.properties' settings to another value is refused (exit 2). On a standalone
+# master, --secure needs the cluster's secret in the file $MNIST_SPARK_SECRET_FILE names (docs/security.md).
 # With SPARK_HOME set, uses $SPARK_HOME/bin/spark-submit. Without it, runs Spark's own launcher
 # and org.apache.spark.deploy.SparkSubmit from the Maven classpath (a stand-in SPARK_HOME), which
 # is what bin/spark-submit does. The driver runs here (client mode) and the exit code is the job's:
@@ -49,9 +50,12 @@ ensure_built
 # still loads: given --properties-file, Spark 3.5 would read our file instead of the site's and
 # drop the cluster's security settings. The merge reads the site's file to keep those.
 layers=("$props")
-[ "$secure" = false ] || layers+=("$ROOT/conf/spark-secure.properties")
-mapfile -d '' defaults < <(java -Xmx64m -cp "$JOB_JAR" org.mnistspark.submit.SiteDefaultsMerge confs "$(basename "$0")" "${layers[@]}"
-                           printf '%d\0' $?)
+[ "$secure" = false ] || layers+=(--secure "$ROOT/conf/spark-secure.properties")
+# (the process substitution inherits set -e: without `|| rc=$?` a refusal would end it before the
+# exit code is printed, and the script would fail with a bash error instead of exit 2)
+mapfile -d '' defaults < <(rc=0
+                           java -Xmx64m -cp "$JOB_JAR" org.mnistspark.submit.SiteDefaultsMerge confs "$(basename "$0")" "${layers[@]}" || rc=$?
+                           printf '%d\0' "$rc")
 merge_rc="${defaults[${#defaults[@]}-1]}"
 unset 'defaults[${#defaults[@]}-1]'
 [ "$merge_rc" = 0 ] || exit "$merge_rc"

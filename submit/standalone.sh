@@ -82,7 +82,7 @@ start() {
   local settings=()
   if [ "$secure" = true ]; then
     java -Xmx64m -cp "$JOB_JAR" org.mnistspark.submit.SiteDefaultsMerge daemon-file "$(basename "$0")" \
-      "$RUN/$DAEMON_PROPS" "$ROOT/conf/spark-secure.properties" || exit $?
+      "$RUN/$DAEMON_PROPS" --secure "$ROOT/conf/spark-secure.properties" || exit $?
     settings=(--properties-file "$RUN/$DAEMON_PROPS")
   fi
   export SPARK_HOME="$home" SPARK_SCALA_VERSION=2.12 SPARK_LOCAL_IP=127.0.0.1

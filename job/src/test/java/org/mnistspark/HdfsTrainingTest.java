@@ -93,6 +93,7 @@ class HdfsTrainingTest {
         root + "/runs/none");
     assertThat(run.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(run.err()).contains(root + "/no-such-folder").contains("no such data folder");
+    run.assertSparkNotStarted();
   }
 
   /** Copies the four MNIST files of the local {@code mnist.dir} into {@code folder} of {@code fs}. */

@@ -19,7 +19,8 @@ import org.mnistspark.output.ModelStore;
 /**
  * submit/cluster.sh lays our Spark settings over a site's spark-defaults.conf instead of replacing
  * it: a real submission (Spark's launcher and SparkSubmit, local[2]) with a site configuration in
- * $SPARK_CONF_DIR, read back from the event log the site's settings turn on. About 40 s.
+ * $SPARK_CONF_DIR, read back from the event log the site's settings turn on. About 40 s. With
+ * --secure, a site that weakens secure mode's settings is refused instead.
  */
 @Tag("cluster")
 class SiteSparkDefaultsIT {
@@ -74,6 +75,24 @@ class SiteSparkDefaultsIT {
     // and the driver JVM was started with both
     assertThat(env.at("/System Properties/site.marker").asText()).isEqualTo("from-site-defaults");
     assertThat(env.at("/System Properties/org.bytedeco.javacpp.maxbytes").asText()).isEqualTo("2g");
+  }
+
+  @Test
+  void withSecureASiteThatWeakensSecureModeIsRefusedBeforeSparkStarts() throws Exception {
+    Path site = Files.createDirectories(WORK.resolve("weakening-site"));
+    Files.writeString(site.resolve("spark-defaults.conf"), "spark.io.encryption.enabled false\n");
+    Path out = WORK.resolve("refused");
+    SubmitScripts scripts = new SubmitScripts(WORK.resolve("no-standalone"), WORK).env("SPARK_CONF_DIR", site.toString());
+
+    Result run = finish(scripts.startSubmit(out, List.of("--master", "local[2]", "--secure", "--data", MNIST)), out, 120);
+
+    assertThat(run.code()).as("cluster.sh exit code; stderr:\n%s", run.err()).isEqualTo(2);
+    // one line, naming the site's file and the key (the script names our file from its own root)
+    assertThat(run.err().lines()).singleElement().asString()
+        .startsWith("cluster.sh: " + site.resolve("spark-defaults.conf") + " sets spark.io.encryption.enabled=false"
+            + " (--secure needs true): a site's security settings win over ")
+        .endsWith("conf/spark-secure.properties, so the run would not be secure; change it there, or leave out --secure");
+    assertThat(out).doesNotExist();
   }
 
   /** The event log's SparkListenerEnvironmentUpdate: the settings the driver ran with. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
@@ -28,8 +29,18 @@ import org.slf4j.LoggerFactory;
 /** Builds the Spark context the way DL4J needs it, and watches which executors do the work. */
 public final class SparkSetup {
   private static final Logger log = LoggerFactory.getLogger(SparkSetup.class);
+  private static final AtomicInteger STARTS = new AtomicInteger();
 
   private SparkSetup() {}
+
+  /**
+   * How many times this JVM has begun to start Spark through {@link #start}, counted before the
+   * context is built, so a start that fails counts too. Lets tests show that a refusal came before
+   * Spark started: the count does not move.
+   */
+  public static int starts() {
+    return STARTS.get();
+  }
 
   /**
    * Makes this JVM's process-wide settings, once, as the job starts: DL4J's oneDNN layer helpers on
@@ -107,6 +118,7 @@ public final class SparkSetup {
    *     not reachable, or it refused this driver's authentication
    */
   public static JavaSparkContext start(SparkConf conf, TaskCounter counter) {
+    STARTS.incrementAndGet();
     JavaSparkContext sc = new JavaSparkContext(conf);
     if (sc.master().startsWith("spark://") && !acceptedByMaster(sc)) {
       // Spark then stops the context from another thread while the job goes on; the job's first

@@ -34,6 +34,8 @@ import java.util.TreeMap;
  *   <li>JVM options are joined, the site's first, so a site's -Djava.security.krb5.conf or
  *       trust-store option survives our Java 17 flags.
  * </ul>
+ * Secure mode's file (given with {@code --secure}) is the one whose security settings must hold:
+ * a site that sets one of them to another value, which would win, is refused instead.
  * Uses only the JDK: the scripts run it before Spark, with just the job's thin jar.
  */
 public final class SiteDefaultsMerge {
@@ -64,8 +66,20 @@ public final class SiteDefaultsMerge {
     return SECURITY_PREFIXES.stream().anyMatch(key::startsWith) || key.contains(".acls");
   }
 
-  /** A file of settings and the name messages give it. */
-  record Layer(String name, Map<String, String> settings) {}
+  /**
+   * A file of settings and the name messages give it.
+   *
+   * @param secure whether it is secure mode's file, whose security settings the site may not change
+   */
+  record Layer(String name, Map<String, String> settings, boolean secure) {
+    Layer(String name, Map<String, String> settings) {
+      this(name, settings, false);
+    }
+
+    Layer asSecure() {
+      return new Layer(name, settings, true);
+    }
+  }
 
   /**
    * What to set on top of the site's defaults.
@@ -75,8 +89,18 @@ public final class SiteDefaultsMerge {
    */
   record Merged(Map<String, String> overrides, List<String> kept) {}
 
-  /** Lays {@code ours} over {@code site} (see the class comment for the rule). */
+  /**
+   * Lays {@code ours} over {@code site} (see the class comment for the rule).
+   *
+   * @throws SparkSettingException if the site sets a security setting of a secure layer of ours to
+   *     another value, or turns authentication off where a layer of ours turns it on
+   */
   static Merged over(Layer site, List<Layer> ours) {
+    for (Layer layer : ours) {
+      if (layer.secure()) {
+        requireSecureKept(site, layer);
+      }
+    }
     Map<String, String> overrides = new LinkedHashMap<>();
     List<String> kept = new ArrayList<>();
     for (Layer layer : ours) {
@@ -101,8 +125,29 @@ public final class SiteDefaultsMerge {
   }
 
   /**
-   * Secure mode (a file of ours turning spark.authenticate on) must not end up without it because
-   * the site turned it off: that run would look secure and not be.
+   * Secure mode must not end up weaker than its file because the site's security settings win: a
+   * site that turns authentication, RPC or disk encryption off, or the UI on (any value other than
+   * {@code secure}'s for a security setting it makes) would leave a run that looks secure and is
+   * not. Values are compared as Spark reads booleans, ignoring case.
+   */
+  private static void requireSecureKept(Layer site, Layer secure) {
+    List<String> weakened = new ArrayList<>();
+    secure.settings().forEach((key, required) -> {
+      String siteValue = site.settings().get(key);
+      if (isSecurity(key) && siteValue != null && !siteValue.equalsIgnoreCase(required)) {
+        weakened.add(key + "=" + siteValue + " (--secure needs " + required + ")");
+      }
+    });
+    if (!weakened.isEmpty()) {
+      throw new SparkSettingException(site.name() + " sets " + String.join(", ", weakened) + ": a site's security"
+          + " settings win over " + secure.name() + ", so the run would not be secure; change "
+          + (weakened.size() == 1 ? "it" : "them") + " there, or leave out --secure");
+    }
+  }
+
+  /**
+   * A file of ours turning spark.authenticate on must not end up without it because the site
+   * turned it off: that run would look authenticated and not be.
    */
   private static void requireAuthenticationKept(Layer site, List<Layer> ours) {
     String siteValue = site.settings().get(AUTHENTICATE);
@@ -112,7 +157,7 @@ public final class SiteDefaultsMerge {
     for (Layer layer : ours) {
       if ("true".equalsIgnoreCase(layer.settings().get(AUTHENTICATE))) {
         throw new SparkSettingException(site.name() + " sets " + AUTHENTICATE + "=" + siteValue + ", and a site's security"
-            + " setting wins over " + layer.name() + ": turn authentication on there, or leave out secure mode");
+            + " setting wins over " + layer.name() + ": turn authentication on there, or leave it out of " + layer.name());
       }
     }
   }
@@ -155,6 +200,9 @@ public final class SiteDefaultsMerge {
    * files laid over them and the cluster's secret from $MNIST_SPARK_SECRET_FILE, for a standalone
    * Master or Worker, which reads one properties file.
    *
+   * <p>{@code --secure} before a FILE marks it as secure mode's file: a site setting that differs
+   * from one of its security settings is refused ({@link #over}).
+   *
    * <p>Exit 2 with one line on stderr, prefixed with CALLER, for bad input.
    */
   public static void main(String[] args) {
@@ -184,7 +232,7 @@ public final class SiteDefaultsMerge {
         return 0;
       }
       err.println(caller + ": usage: " + SiteDefaultsMerge.class.getName()
-          + " confs CALLER FILE... | daemon-file CALLER OUT FILE...");
+          + " confs CALLER [--secure] FILE... | daemon-file CALLER OUT [--secure] FILE...");
       return 2;
     } catch (SparkSettingException e) {
       err.println(caller + ": " + e.getMessage());
@@ -195,14 +243,25 @@ public final class SiteDefaultsMerge {
     }
   }
 
-  private static Merged merge(String caller, Map<String, String> env, List<String> files, PrintStream err) {
+  private static Merged merge(String caller, Map<String, String> env, List<String> args, PrintStream err) {
     List<Layer> ours = new ArrayList<>();
-    for (String f : files) {
+    List<String> files = new ArrayList<>();
+    boolean secure = false;
+    for (String f : args) {
+      if (f.equals("--secure") && !secure) {
+        secure = true;
+        continue;
+      }
       Path p = Path.of(f);
       if (!Files.isRegularFile(p)) {
         throw new SparkSettingException(f + ": no such file");
       }
-      ours.add(load(p));
+      ours.add(secure ? load(p).asSecure() : load(p));
+      files.add(f);
+      secure = false;
+    }
+    if (secure) {
+      throw new SparkSettingException("--secure needs a file after it");
     }
     Optional<Path> siteFile = siteDefaults(env);
     Layer site = siteFile.map(SiteDefaultsMerge::load).orElse(new Layer("no site defaults", Map.of()));

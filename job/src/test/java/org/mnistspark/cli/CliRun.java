@@ -6,15 +6,16 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.SparkContext$;
 import org.junit.jupiter.params.provider.Arguments;
+import org.mnistspark.spark.SparkSetup;
 import picocli.CommandLine;
 
 /**
- * One run of the job's command line in this JVM, as a user would start it: its exit code and
- * what it printed to stdout and stderr. Every test that drives a command goes through here.
+ * One run of the job's command line in this JVM, as a user would start it: its exit code, what it
+ * printed to stdout and stderr, and how many times it began to start Spark ({@link
+ * SparkSetup#starts}). Every test that drives a command goes through here.
  */
-public record CliRun(int exitCode, String out, String err) {
+public record CliRun(int exitCode, String out, String err, int sparkStarts) {
 
   /** Runs {@code args} (a subcommand and its options) through {@link MnistJob#commandLine}. */
   public static CliRun execute(String... args) {
@@ -23,8 +24,9 @@ public record CliRun(int exitCode, String out, String err) {
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
+    int startsBefore = SparkSetup.starts();
     int code = cl.execute(args);
-    return new CliRun(code, out.toString(), err.toString());
+    return new CliRun(code, out.toString(), err.toString(), SparkSetup.starts() - startsBefore);
   }
 
   /** As {@link #execute(String...)}. */
@@ -72,12 +74,21 @@ public record CliRun(int exitCode, String out, String err) {
 
   /**
    * Fails unless the run was refused as bad input: exit code 2, {@code line} the only line on
-   * stderr, nothing on stdout, and no Spark context started.
+   * stderr, nothing on stdout, and refused before Spark started ({@link #assertSparkNotStarted}).
    */
   public void assertRefused(String line) {
     assertThat(exitCode).as("exit code; stderr %s", err).isEqualTo(MnistJob.BAD_INPUT).isEqualTo(2);
     assertThat(errLines()).as("stderr").containsExactly(line);
     assertThat(out).as("stdout").isEmpty();
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
+    assertSparkNotStarted();
+  }
+
+  /**
+   * Fails unless the run never began to start Spark: the check that refused it came before Spark's
+   * start. (Whether a context is active afterwards shows nothing: every command stops its own.)
+   */
+  public CliRun assertSparkNotStarted() {
+    assertThat(sparkStarts).as("Spark starts during the run; stderr: %s", err).isZero();
+    return this;
   }
 }

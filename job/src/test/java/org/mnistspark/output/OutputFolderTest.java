@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -63,7 +62,7 @@ class OutputFolderTest {
     assertThat(run.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(run.err()).isEqualTo("mnist-job: Invalid value 'file:" + work + "' for option '--out': holds files "
         + "this job did not write (no manifest.json); move them away or choose another --out" + System.lineSeparator());
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).as("no Spark context was started").isTrue();
+    run.assertSparkNotStarted();
     assertThat(names(tmp)).containsExactly("work");
     assertThat(names(work)).containsExactly("notes.txt");
     assertThat(work.resolve("notes.txt")).hasContent("three months of notes");
@@ -76,6 +75,7 @@ class OutputFolderTest {
     assertThat(run.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(run.err()).contains("for option '--out': is a file; this job writes a folder there and never replaces "
         + "what it did not write");
+    run.assertSparkNotStarted();
     assertThat(file).hasContent("keep me");
     assertThat(names(tmp)).containsExactly("results");
   }
@@ -91,7 +91,8 @@ class OutputFolderTest {
     assertThat(parent.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(parent.err()).contains("cannot be created: its parent folder file:" + tmp.resolve("missing")
         + " does not exist");
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
+    scheme.assertSparkNotStarted();
+    parent.assertSparkNotStarted();
   }
 
   /** A file of {@code bytes} bytes that takes no disk space. */

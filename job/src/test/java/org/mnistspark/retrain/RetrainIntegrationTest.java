@@ -288,6 +288,7 @@ class RetrainIntegrationTest {
         + "divides by, is 0 (use minmax or none)";
     assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).isEqualTo("mnist-job: " + refusal + "\n");
+    r.assertSparkNotStarted();
     assertThat(Files.readAllBytes(root.resolve(RetrainRoot.PRODUCTION))).isEqualTo(productionBefore);
     List<HistoryEntry> history = history(root);
     assertThat(history).hasSize(2);
@@ -307,6 +308,7 @@ class RetrainIntegrationTest {
     assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).isEqualTo("mnist-job: " + tmp.resolve("no-such-data")
         + ": no such data folder (run submit/fetch-mnist.sh, or pass --data)\n");
+    r.assertSparkNotStarted();
     HistoryEntry failed = history(root).get(1);
     assertThat(failed.decision()).isEqualTo(History.FAILED);
     assertThat(failed.reason()).startsWith("bad input: " + tmp.resolve("no-such-data") + ": no such data folder");

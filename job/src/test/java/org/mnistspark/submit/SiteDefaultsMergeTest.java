@@ -1,6 +1,7 @@
 package org.mnistspark.submit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.mnistspark.submit.SiteDefaultsMerge.Layer;
 import org.mnistspark.submit.SiteDefaultsMerge.Merged;
 
@@ -78,13 +81,90 @@ class SiteDefaultsMergeTest {
     assertThat(m.overrides()).containsExactly(Map.entry("spark.ui.enabled", "false"), Map.entry("a", "1"));
   }
 
+  /** conf/spark-secure.properties as cluster.sh --secure and standalone.sh start --secure give it. */
+  private static Layer secureFile() {
+    Path root = Path.of(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+    Layer file = SiteDefaultsMerge.load(root.resolve("conf/spark-secure.properties"));
+    return new Layer("conf/spark-secure.properties", file.settings()).asSecure();
+  }
+
+  /** For each setting of conf/spark-secure.properties, a site value that would weaken it. */
+  private static final Map<String, String> WEAKER = Map.of(
+      "spark.authenticate", "false",
+      "spark.network.crypto.enabled", "false",
+      "spark.network.crypto.authEngineVersion", "1",
+      "spark.network.crypto.saslFallback", "true",
+      "spark.io.encryption.enabled", "false",
+      "spark.ui.enabled", "true");
+
   @Test
-  void secureModeRefusesASiteThatTurnsAuthenticationOff() {
+  void everySettingOfSecureModeIsCoveredBelow() {
+    assertThat(secureFile().settings().keySet()).containsExactlyInAnyOrderElementsOf(WEAKER.keySet())
+        .allMatch(SiteDefaultsMerge::isSecurity);
+  }
+
+  static List<String> secureSettings() {
+    return WEAKER.keySet().stream().sorted().toList();
+  }
+
+  @ParameterizedTest
+  @MethodSource("secureSettings")
+  void secureModeRefusesASiteThatWeakensOneOfItsSettings(String key) {
+    Layer secure = secureFile();
+    Layer site = layer("/etc/spark/spark-defaults.conf", key, WEAKER.get(key), "spark.eventLog.enabled", "true");
+
+    assertThatThrownBy(() -> SiteDefaultsMerge.over(site, List.of(layer("cluster", "spark.executor.memory", "1g"), secure)))
+        .isInstanceOf(SparkSettingException.class)
+        .hasMessage("/etc/spark/spark-defaults.conf sets " + key + "=" + WEAKER.get(key) + " (--secure needs "
+            + secure.settings().get(key) + "): a site's security settings win over conf/spark-secure.properties, so the"
+            + " run would not be secure; change it there, or leave out --secure");
+  }
+
+  @Test
+  void secureModeNamesEverySettingTheSiteWeakensOnOneLine() {
+    Layer site = layer("/etc/spark/spark-defaults.conf", "spark.io.encryption.enabled", "false",
+        "spark.ui.enabled", "true");
+    assertThatThrownBy(() -> SiteDefaultsMerge.over(site, List.of(secureFile())))
+        .hasMessage("/etc/spark/spark-defaults.conf sets spark.io.encryption.enabled=false (--secure needs true),"
+            + " spark.ui.enabled=true (--secure needs false): a site's security settings win over"
+            + " conf/spark-secure.properties, so the run would not be secure; change them there, or leave out --secure")
+        .message().doesNotContain(System.lineSeparator());
+  }
+
+  @Test
+  void secureModeAcceptsASiteThatSetsItsSettingsAlikeOrAddsOthers() {
+    Layer site = layer("site", "spark.authenticate", "true", "spark.io.encryption.enabled", "true",
+        "spark.network.crypto.keyLength", "256", "spark.eventLog.enabled", "true");
+
+    Merged m = SiteDefaultsMerge.over(site, List.of(secureFile()));
+
+    assertThat(m.overrides()).containsOnlyKeys("spark.network.crypto.enabled", "spark.network.crypto.authEngineVersion",
+        "spark.network.crypto.saslFallback", "spark.ui.enabled");
+    assertThat(m.kept()).isEmpty();
+    // Spark reads booleans ignoring case
+    assertThatCode(() -> SiteDefaultsMerge.over(layer("site", "spark.authenticate", "TRUE", "spark.ui.enabled", "False"),
+        List.of(secureFile()))).doesNotThrowAnyException();
+  }
+
+  @Test
+  void withoutSecureModeTheSitesWeakerSettingsStillWin() {
+    Layer site = layer("site", "spark.io.encryption.enabled", "false", "spark.ui.enabled", "true");
+    Layer plain = new Layer("ours", secureFile().settings());
+
+    Merged m = SiteDefaultsMerge.over(site, List.of(plain));
+
+    assertThat(m.kept()).containsExactly("spark.io.encryption.enabled", "spark.ui.enabled");
+    assertThat(m.overrides()).doesNotContainKeys("spark.io.encryption.enabled", "spark.ui.enabled")
+        .containsEntry("spark.authenticate", "true");
+  }
+
+  @Test
+  void aFileOfOursThatTurnsAuthenticationOnRefusesASiteThatTurnsItOff() {
     assertThatThrownBy(() -> SiteDefaultsMerge.over(layer("/etc/spark/spark-defaults.conf", "spark.authenticate", "false"),
-        List.of(layer("cluster"), layer("conf/spark-secure.properties", "spark.authenticate", "true"))))
+        List.of(layer("cluster"), layer("mine.properties", "spark.authenticate", "true"))))
         .isInstanceOf(SparkSettingException.class)
         .hasMessage("/etc/spark/spark-defaults.conf sets spark.authenticate=false, and a site's security setting wins"
-            + " over conf/spark-secure.properties: turn authentication on there, or leave out secure mode");
+            + " over mine.properties: turn authentication on there, or leave it out of mine.properties");
   }
 
   @Test
@@ -160,6 +240,35 @@ class SiteDefaultsMergeTest {
   }
 
   @Test
+  void withSecureConfsRefusesASiteThatWeakensItInOneLine() throws Exception {
+    Path dir = site("spark.io.encryption.enabled false\nspark.executor.memory 4g\n");
+    Path cluster = Files.writeString(tmp.resolve("cluster.properties"), "spark.executor.memory=1g\n");
+    Path secure = Files.writeString(tmp.resolve("secure.properties"), "spark.io.encryption.enabled=true\n");
+
+    Run r = run(Map.of("SPARK_CONF_DIR", dir.toString()), "confs", "cluster.sh", cluster.toString(), "--secure",
+        secure.toString());
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly("cluster.sh: " + dir.resolve("spark-defaults.conf") + " sets"
+        + " spark.io.encryption.enabled=false (--secure needs true): a site's security settings win over " + secure
+        + ", so the run would not be secure; change it there, or leave out --secure");
+    assertThat(r.out()).isEmpty();
+
+    // the same files without --secure: the site's setting wins, as for any file of ours
+    Run plain = run(Map.of("SPARK_CONF_DIR", dir.toString()), "confs", "cluster.sh", cluster.toString(),
+        secure.toString());
+    assertThat(plain.code()).as(plain.err()).isZero();
+    assertThat(plain.confs()).containsExactly("--conf", "spark.executor.memory=1g");
+    assertThat(plain.err().lines()).last().asString()
+        .isEqualTo("cluster.sh: kept the site's spark.io.encryption.enabled: a file of ours sets it too, and the site's"
+            + " security settings win");
+
+    Run noFile = run(Map.of(), "confs", "cluster.sh", cluster.toString(), "--secure");
+    assertThat(noFile.code()).isEqualTo(2);
+    assertThat(noFile.err().lines()).containsExactly("cluster.sh: --secure needs a file after it");
+  }
+
+  @Test
   void withoutASiteFileConfsPassesOursQuietly() throws Exception {
     Path ours = tmp.resolve("ours.properties");
     Files.writeString(ours, "spark.a=1\n");
@@ -192,14 +301,14 @@ class SiteDefaultsMergeTest {
 
   @Test
   void theDaemonFileHoldsSiteOursAndTheSecretReadableOnlyByItsOwner() throws Exception {
-    Path dir = site("spark.eventLog.enabled true\nspark.network.crypto.enabled false\n");
+    Path dir = site("spark.eventLog.enabled true\nspark.network.crypto.keyLength 256\n");
     Path secure = tmp.resolve("secure.properties");
     Files.writeString(secure, "spark.authenticate=true\nspark.network.crypto.enabled=true\n");
     Path secret = secretFile("rw-------", SECRET + "\n");
     Path target = tmp.resolve("daemons.properties");
 
     Run r = run(Map.of("SPARK_CONF_DIR", dir.toString(), SparkSecret.ENV, secret.toString()),
-        "daemon-file", "standalone.sh", target.toString(), secure.toString());
+        "daemon-file", "standalone.sh", target.toString(), "--secure", secure.toString());
 
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
@@ -208,8 +317,26 @@ class SiteDefaultsMergeTest {
       p.load(in);
     }
     assertThat(p).containsOnly(Map.entry("spark.eventLog.enabled", "true"), Map.entry("spark.authenticate", "true"),
-        Map.entry("spark.network.crypto.enabled", "false"), Map.entry("spark.authenticate.secret", SECRET));
+        Map.entry("spark.network.crypto.enabled", "true"), Map.entry("spark.network.crypto.keyLength", "256"),
+        Map.entry("spark.authenticate.secret", SECRET));
     assertThat(r.err()).doesNotContain(SECRET);
+  }
+
+  @Test
+  void theDaemonFileIsNotWrittenForASiteThatWeakensSecureMode() throws Exception {
+    Path dir = site("spark.network.crypto.enabled false\n");
+    Path secure = Files.writeString(tmp.resolve("secure.properties"),
+        "spark.authenticate=true\nspark.network.crypto.enabled=true\n");
+    Path target = tmp.resolve("daemons.properties");
+
+    Run r = run(Map.of("SPARK_CONF_DIR", dir.toString(), SparkSecret.ENV, secretFile("rw-------", SECRET).toString()),
+        "daemon-file", "standalone.sh", target.toString(), "--secure", secure.toString());
+
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().lines()).containsExactly("standalone.sh: " + dir.resolve("spark-defaults.conf") + " sets"
+        + " spark.network.crypto.enabled=false (--secure needs true): a site's security settings win over " + secure
+        + ", so the run would not be secure; change it there, or leave out --secure");
+    assertThat(target).doesNotExist();
   }
 
   @Test
@@ -218,7 +345,7 @@ class SiteDefaultsMergeTest {
     Files.writeString(secure, "spark.authenticate=true\n");
     Path target = tmp.resolve("daemons.properties");
 
-    Run r = run(Map.of(), "daemon-file", "standalone.sh", target.toString(), secure.toString());
+    Run r = run(Map.of(), "daemon-file", "standalone.sh", target.toString(), "--secure", secure.toString());
 
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().lines()).containsExactly("standalone.sh: MNIST_SPARK_SECRET_FILE is not set: a standalone cluster"

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.zip.GZIPOutputStream;
 import javax.imageio.ImageIO;
 import org.apache.commons.codec.digest.DigestUtils;
-import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.cli.CliRun;
@@ -41,6 +40,7 @@ class EvaluateCommandTest {
         "--out", out.toString(), "--partitions", "3", "--eval-batch-size", "256");
 
     assertThat(r.exitCode()).as("stderr %s", r.err()).isZero();
+    assertThat(r.sparkStarts()).as("Spark starts counted by CliRun").isEqualTo(1);
     assertThat(r.out()).startsWith("evaluate: accuracy ");
     JsonNode m = ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
     JsonNode trained = ModelStore.JSON.readTree(model.resolve(ModelStore.METRICS).toFile());
@@ -116,7 +116,7 @@ class EvaluateCommandTest {
     assertThat(r.err().lines()).singleElement().asString()
         .startsWith("mnist-job: file:" + copy.resolve(ModelStore.MODEL) + " is not what was written there (SHA-256 ")
         .endsWith("refusing to use it");
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
+    r.assertSparkNotStarted();
     assertThat(out).doesNotExist();
   }
 
@@ -131,6 +131,7 @@ class EvaluateCommandTest {
     assertThat(r.err()).isEqualTo("mnist-job: file:" + mlp.resolve(ModelStore.MODEL) + ": not a LeNet of this project "
         + "(28x28x1 in, 10 classes out): layer 0 is 'dense 784 -> 64, relu', expected 'convolution 5x5 stride 1x1 Same, "
         + "1 -> 20 channels, relu'" + System.lineSeparator());
+    r.assertSparkNotStarted();
     assertThat(tmp.resolve("eval")).doesNotExist();
   }
 
@@ -145,7 +146,7 @@ class EvaluateCommandTest {
     assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).isEqualTo("mnist-job: Invalid value 'file:" + work + "' for option '--out': holds files this job "
         + "did not write (no manifest.json); move them away or choose another --out" + System.lineSeparator());
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
+    r.assertSparkNotStarted();
     assertThat(names(work)).containsExactly("notes.txt");
   }
 
@@ -157,6 +158,7 @@ class EvaluateCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).contains("holds a 'train' output, not a 'evaluate' one");
+    r.assertSparkNotStarted();
   }
 
   @Test
@@ -172,5 +174,7 @@ class EvaluateCommandTest {
         + "file that goes with it" + System.lineSeparator());
     assertThat(both.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(both.err()).contains("cannot be combined with --data");
+    alone.assertSparkNotStarted();
+    both.assertSparkNotStarted();
   }
 }

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.SparkContext$;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -206,7 +205,7 @@ class PredictCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).startsWith("mnist-job: file:" + mlp.resolve(ModelStore.MODEL) + ": not a LeNet of this project");
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
+    r.assertSparkNotStarted();
     assertThat(tmp.resolve("p")).doesNotExist();
   }
 
@@ -219,6 +218,7 @@ class PredictCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).contains(ModelStore.MODEL + " is not what was written there");
+    r.assertSparkNotStarted();
     assertThat(tmp.resolve("p")).doesNotExist();
   }
 
@@ -232,7 +232,7 @@ class PredictCommandTest {
 
     assertThat(r.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(r.err()).contains("for option '--out': holds files this job did not write (no manifest.json)");
-    assertThat(SparkContext$.MODULE$.getActive().isEmpty()).isTrue();
+    r.assertSparkNotStarted();
     assertThat(work.resolve("part-00000.csv")).hasContent("someone else's");
   }
 
@@ -249,5 +249,7 @@ class PredictCommandTest {
     assertThat(missing.exitCode()).isEqualTo(MnistJob.BAD_INPUT);
     assertThat(missing.err()).isEqualTo("mnist-job: file:" + tmp.resolve("none") + ": missing (--images takes an IDX "
         + "image file or a folder of PNG files)" + System.lineSeparator());
+    format.assertSparkNotStarted();
+    missing.assertSparkNotStarted();
   }
 }
