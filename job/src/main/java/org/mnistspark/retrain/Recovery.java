@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.output.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,14 +27,14 @@ final class Recovery {
   private Recovery() {}
 
   /** Returns the history lines it appended. */
-  static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<RetrainLock.Stale> stale)
+  static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<LeaseLock.Stale> stale)
       throws IOException {
     List<org.apache.hadoop.fs.Path> leftovers = new ArrayList<>(root.deleteLeftovers());
     leftovers.addAll(history.deleteLeftovers());
     for (var p : leftovers) {
       log.warn("deleted {}, left half-written by a run that stopped", p);
     }
-    Optional<RetrainLock.Holder> dead = stale.map(RetrainLock.Stale::holder);
+    Optional<LeaseLock.Holder> dead = stale.map(LeaseLock.Stale::holder);
     List<HistoryEntry> added = new ArrayList<>();
     Optional<String> production = root.productionRun();
     Optional<String> recorded = History.lastProduction(history.read());

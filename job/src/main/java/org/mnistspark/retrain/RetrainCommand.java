@@ -17,6 +17,7 @@ import org.mnistspark.config.RetrainConfig;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
@@ -66,11 +67,11 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
 
     // One retrain per root at a time; the lock's lease and the timeout end a run that hangs.
     PrintWriter err = spec.commandLine().getErr();
-    RetrainLock lock;
+    LeaseLock lock;
     try {
       lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWait()),
           Duration.ofSeconds(settings.lockLease()));
-    } catch (RetrainLock.LockedException e) {
+    } catch (LeaseLock.LockedException e) {
       err.println("mnist-job: " + e.getMessage());
       err.flush();
       return LOCKED;
@@ -81,7 +82,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
     }
   }
 
-  private int retrainLocked(RetrainRoot root, RetrainLock lock, RunGuard guard, History history, JobConfig job,
+  private int retrainLocked(RetrainRoot root, LeaseLock lock, RunGuard guard, History history, JobConfig job,
       RetrainConfig settings) throws IOException {
     // Tidy up after a run that stopped without finishing.
     Recovery.recover(root, history, lock.takenOver());
@@ -181,7 +182,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
    * Returns a run name no earlier run used (a run that finished within the same second would
    * otherwise share it), renaming the lock's run to it.
    */
-  private static String uniqueRun(RetrainRoot root, History history, RetrainLock lock) throws IOException {
+  private static String uniqueRun(RetrainRoot root, History history, LeaseLock lock) throws IOException {
     List<String> used = history.read().stream().map(HistoryEntry::run).toList();
     String run = lock.run();
     while (root.exists(root.run(run)) || used.contains(run)) {

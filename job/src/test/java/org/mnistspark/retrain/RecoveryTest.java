@@ -10,6 +10,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.ProcessIdentity;
 import org.mnistspark.output.OutputFolder;
 
 /** The state a stopped run leaves, and what the next run's recovery makes of it. */
@@ -27,9 +29,9 @@ class RecoveryTest {
     history = new History(root);
   }
 
-  private static RetrainLock.Stale deadRun(String run) {
+  private static LeaseLock.Stale deadRun(String run) {
     ProcessIdentity process = new ProcessIdentity("host", "boot", "pid:[1]", 4242, null);
-    return new RetrainLock.Stale(new RetrainLock.Holder(run, "t", process, "2026-11-25T02:00:00Z", 60,
+    return new LeaseLock.Stale(new LeaseLock.Holder(run, "t", process, "2026-11-25T02:00:00Z", 60,
         "2026-11-25T02:00:00Z", "2026-11-25T02:01:00Z"), "stopped before finishing");
   }
 

@@ -21,6 +21,8 @@ import org.mnistspark.cli.MnistJob;
 import org.mnistspark.data.IdxBytes;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.RealMnist;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.ProcessIdentity;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.StoredModelCheck;
@@ -324,7 +326,7 @@ class RetrainIntegrationTest {
         "--train-limit", "6000", "--epochs", "5", "--floor", "0.1");
     try {
       waitForLine(child, log, "started: master local[2]");
-      RetrainLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class);
+      LeaseLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), LeaseLock.Holder.class);
       assertThat(holder.process().pid()).isEqualTo(child.pid());
       assertThat(holder.process().pidNamespace()).isEqualTo(ProcessIdentity.SELF.pidNamespace());
 

@@ -23,6 +23,7 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.RealMnist;
+import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
@@ -64,7 +65,7 @@ class RetrainResumeTest {
     String killed;
     try {
       ChildJvm.waitForLine(child, log, "epoch 1.25: validation accuracy", 300);
-      killed = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class).run();
+      killed = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), LeaseLock.Holder.class).run();
     } finally {
       assertThat(ChildJvm.kill(child)).isEqualTo(128 + 9);
     }
