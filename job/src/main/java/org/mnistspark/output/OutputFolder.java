@@ -52,6 +52,8 @@ public final class OutputFolder {
   private final String kind;
   /** Whether other writers manage the files inside (a retraining root): only the manifest's kind is checked. */
   private final boolean container;
+  /** The lock this run holds on the folder ({@link OutputLock}), checked before each change becomes visible; null if none. */
+  private OutputLock lock;
 
   private OutputFolder(Configuration hadoop, FileSystem fs, Path dir, String option, String kind, boolean container) {
     this.hadoop = hadoop;
@@ -153,6 +155,18 @@ public final class OutputFolder {
     return fs;
   }
 
+  Configuration hadoop() {
+    return hadoop;
+  }
+
+  String kind() {
+    return kind;
+  }
+
+  void heldBy(OutputLock lock) {
+    this.lock = lock;
+  }
+
   @Override
   public String toString() {
     return dir.toString();
@@ -229,6 +243,7 @@ public final class OutputFolder {
       fs.mkdirs(tmp);
       contents.writeTo(new Staging(tmp));
       writeJson(new Path(tmp, MANIFEST), Manifest.of(kind, describe(tmp)));
+      checkLock();
     } catch (IOException | RuntimeException e) {
       fs.delete(tmp, true);
       throw new IOException(dir + ": could not write the outputs (" + firstLine(e) + "); nothing was changed", e);
@@ -255,6 +270,7 @@ public final class OutputFolder {
         o.write(content);
       }
       Manifest.Entry entry = new Manifest.Entry(name, content.length, DigestUtils.sha256Hex(content));
+      checkLock();
       writeManifest(manifest.adding(entry));
       renameOver(tmp, target);
       writeManifest(manifest.replacing(entry));
@@ -511,7 +527,13 @@ public final class OutputFolder {
     return name;
   }
 
-  private InvalidOptionException refuse(String problem) {
+  private void checkLock() throws IOException {
+    if (lock != null) {
+      lock.checkHeld();
+    }
+  }
+
+  InvalidOptionException refuse(String problem) {
     return new InvalidOptionException(option, dir.toString(), problem);
   }
 

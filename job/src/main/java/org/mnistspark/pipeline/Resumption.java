@@ -32,7 +32,7 @@ public final class Resumption {
    * data, the network, the data order, the averaging or when training stops, so it must match.
    */
   public static final Set<String> MAY_DIFFER = Set.of("epochs", "out", "data", "master", "threads-per-task",
-      "checkpoint-every-epochs", "keep-checkpoints");
+      "checkpoint-every-epochs", "keep-checkpoints", "out-lock-wait");
 
   /**
    * A request to continue from the newest checkpoint at {@code location}.

@@ -1,6 +1,7 @@
 package org.mnistspark.pipeline;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -16,6 +17,7 @@ import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.report.BoundedDrawing;
 import org.mnistspark.report.Format;
@@ -135,12 +137,18 @@ public final class TrainingPipeline {
    * @throws IOException if reading or saving fails
    */
   public Trained run(JobConfig config, Resumption.Request resume) throws IOException {
-    // Load: check the output folder, load and validate the IDX files, and check the run can use
-    // them, before Spark starts, so bad input fails fast.
+    // Load: check the output folder and take its lock, load and validate the IDX files, and check
+    // the run can use them, before Spark starts, so bad input fails fast.
     OutputFolder out = sink.folder(config.out());
-    MnistData data = load(List.of(config));
-    Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
+    try (OutputLock lock = OutputLock.acquire(out, Duration.ofSeconds(config.outLockWait()))) {
+      return run(config, out, load(List.of(config)), resume);
+    }
+  }
 
+  /** {@link #run(JobConfig, Resumption.Request)} once the output folder is this run's. */
+  private Trained run(JobConfig config, OutputFolder out, MnistData data, Resumption.Request resume)
+      throws IOException {
+    Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = startSpark(tasks)) {
       Outcome outcome;
