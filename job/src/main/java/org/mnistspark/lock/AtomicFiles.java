@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
@@ -169,9 +168,9 @@ public final class AtomicFiles {
     return found;
   }
 
-  /** A hidden sibling of {@code target} that no other writer uses. */
+  /** A hidden sibling of {@code target} that no other writer uses, named as {@link Temporaries} says. */
   public Path temporary(Path target, String kind) {
-    return new Path(target.getParent(), "." + target.getName() + "." + kind + "-" + UUID.randomUUID());
+    return new Path(target.getParent(), Temporaries.name(target.getName(), kind));
   }
 
   /** Links {@code to} to the file at {@code from}; false if {@code from} is gone or {@code to} exists. */

@@ -3,10 +3,12 @@ package org.mnistspark.output;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.hadoop.fs.Path;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.lock.AtomicFiles;
 import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.Temporaries;
 
 /**
  * OUT.lock beside an output folder: one run per output location at a time, so that a second run
@@ -56,6 +58,11 @@ public final class OutputLock implements AutoCloseable {
   /** The stale lock this run took over: a run on the same location that stopped without finishing. */
   public Optional<LeaseLock.Stale> takenOver() {
     return lease.takenOver();
+  }
+
+  /** The writers whose leftovers this run may delete ({@link Temporaries}): itself, and the run whose stale lock it took over. */
+  public Set<String> deletableWriters() {
+    return Temporaries.deletableBy(takenOver().map(s -> s.holder().process()));
   }
 
   /** Throws unless this run still holds the lock; call it right before a change others must not make at the same time. */

@@ -72,14 +72,17 @@ public final class Resumption {
       }
     }
 
-    /** Deletes the checkpoints this run wrote and those it continued from: its outputs are saved. */
-    public void deleteAfterSave() {
+    /**
+     * Deletes the checkpoints this run wrote and those it continued from: its outputs are saved;
+     * of the temporaries there, those of {@code writers} ({@link Checkpoints#deleteAll}).
+     */
+    public void deleteAfterSave(Set<String> writers) {
       for (Checkpoints c : new LinkedHashSet<>(java.util.Arrays.asList(target, source))) {
         if (c == null) {
           continue;
         }
         try {
-          c.deleteAll();
+          c.deleteAll(writers);
         } catch (IOException e) {
           log.warn("could not delete the checkpoints in {} ({}); delete them by hand", c.location(), e.getMessage());
         }

@@ -141,13 +141,13 @@ public final class TrainingPipeline {
     // the run can use them, before Spark starts, so bad input fails fast.
     OutputFolder out = sink.folder(config.out());
     try (OutputLock lock = OutputLock.acquire(out, Duration.ofSeconds(config.outLockWait()))) {
-      return run(config, out, load(List.of(config)), resume);
+      return run(config, out, lock, load(List.of(config)), resume);
     }
   }
 
   /** {@link #run(JobConfig, Resumption.Request)} once the output folder is this run's. */
-  private Trained run(JobConfig config, OutputFolder out, MnistData data, Resumption.Request resume)
-      throws IOException {
+  private Trained run(JobConfig config, OutputFolder out, OutputLock lock, MnistData data,
+      Resumption.Request resume) throws IOException {
     Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = startSpark(tasks)) {
@@ -159,7 +159,7 @@ public final class TrainingPipeline {
       }
       log.info("test: {}", outcome.metrics().test());
 
-      save(config, out, outcome, plan);
+      save(config, out, outcome, plan, lock);
       return new Trained(data, outcome);
     }
   }
@@ -304,13 +304,14 @@ public final class TrainingPipeline {
    * beside it (a report that fails or takes too long is left out, not the model); then the
    * checkpoints are no longer needed.
    */
-  private void save(JobConfig config, OutputFolder out, Outcome outcome, Resumption.Plan plan) throws IOException {
+  private void save(JobConfig config, OutputFolder out, Outcome outcome, Resumption.Plan plan, OutputLock lock)
+      throws IOException {
     Map<String, byte[]> report = BoundedDrawing.draw("run report", () -> RunReport.files(outcome.metrics()),
         REPORT_SECONDS);
     sink.save(out, outcome, report);
     log.info("saved model.zip, metrics.json, evaluation.txt and {} to {}",
         report.isEmpty() ? "no report" : RunReport.HTML + " with " + (report.size() - 1) + " PNGs", config.out());
-    plan.deleteAfterSave();
+    plan.deleteAfterSave(lock.deletableWriters());
   }
 
   private static RunMetrics.Scaling scalingOf(PixelScaler s) {

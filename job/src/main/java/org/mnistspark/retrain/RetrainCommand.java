@@ -18,6 +18,7 @@ import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
@@ -97,7 +98,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
       // interrupted candidate's training if its options and data are this run's.
       JobConfig candidateConfig = job.withOut(root.run(run).toString());
       TrainingPipeline.Trained candidate = TrainingPipeline.of(candidateConfig).run(candidateConfig,
-          interruptedCandidate(root));
+          interruptedCandidate(root, lock));
       double accuracy = candidate.outcome().metrics().test().accuracy();
 
       // Production's accuracy on the candidate's test set.
@@ -155,7 +156,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
    * there is none. Older ones, and those of a candidate whose outputs were saved, are deleted: they
    * will never be continued.
    */
-  private static Resumption.Request interruptedCandidate(RetrainRoot root) throws IOException {
+  private static Resumption.Request interruptedCandidate(RetrainRoot root, LeaseLock lock) throws IOException {
     List<String> runs = root.checkpointedRuns();
     Resumption.Request newest = null;
     for (int i = runs.size() - 1; i >= 0; i--) {
@@ -171,7 +172,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
         newest = new Resumption.Request(location, false);
         log.info("candidate {} stopped before it finished; continuing it if its checkpoints match", runs.get(i));
       } else {
-        checkpoints.deleteAll();
+        checkpoints.deleteAll(Temporaries.deletableBy(lock.takenOver().map(s -> s.holder().process())));
         log.info("deleted the checkpoints of candidate {}, which will not be continued", runs.get(i));
       }
     }

@@ -11,6 +11,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.lock.AtomicFiles;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.OutputFolder;
 
@@ -192,22 +193,24 @@ public final class RetrainRoot {
   /**
    * Deletes what a stopped run left half-written: the temporary folders of {@link OutputFolder} in
    * runs/ (a run folder is written once, so none of them holds an earlier output) and temporary
-   * copies of production. Call it only while holding the lock, since only the lock holder writes
-   * these. History's temporaries are not among them: a run that lost the lock may still be
-   * appending its last line ({@link History#deleteLeftovers}).
+   * copies of production, of the processes {@code writers} names ({@link Temporaries#deletableBy}:
+   * this one and the retrain whose stale lock it took over); another's may still be in use. Call it
+   * only while holding the lock. History's temporaries are not among them: a run that lost the lock
+   * may still be appending its last line ({@link History#deleteLeftovers}).
    *
    * @return the paths deleted
    */
-  public List<Path> deleteLeftovers() throws IOException {
+  public List<Path> deleteLeftovers(Set<String> writers) throws IOException {
     List<Path> deleted = new ArrayList<>();
     for (FileStatus s : fs.listStatus(runs())) {
-      if (OutputFolder.isTemporary(s.getPath().getName()) && fs.delete(s.getPath(), true)) {
+      if (Temporaries.writtenBy(s.getPath().getName(), writers) && fs.delete(s.getPath(), true)) {
         deleted.add(s.getPath());
       }
     }
     for (FileStatus s : fs.listStatus(root)) {
       String name = s.getPath().getName();
-      if (name.startsWith("." + PRODUCTION + ".") && fs.delete(s.getPath(), true)) {
+      if (name.startsWith("." + PRODUCTION + ".") && Temporaries.writtenBy(name, writers)
+          && fs.delete(s.getPath(), true)) {
         deleted.add(s.getPath());
       }
     }
