@@ -23,9 +23,13 @@ public final class OutputLock implements AutoCloseable {
   static final Duration LEASE = Duration.ofSeconds(60);
 
   private final LeaseLock lease;
+  /** Releases the lock when the JVM exits with the run unfinished (a retrain's timeout ends it so). */
+  private final Thread onExit;
 
   private OutputLock(LeaseLock lease) {
     this.lease = lease;
+    this.onExit = new Thread(lease::close, "output-lock-release");
+    Runtime.getRuntime().addShutdownHook(onExit);
   }
 
   /**
@@ -73,6 +77,11 @@ public final class OutputLock implements AutoCloseable {
   @Override
   public void close() {
     lease.close();
+    try {
+      Runtime.getRuntime().removeShutdownHook(onExit);
+    } catch (IllegalStateException exiting) {
+      // the hook is running or about to: it releases nothing more
+    }
   }
 
   private static String inUse(LeaseLock.Holder h, Duration wait) {

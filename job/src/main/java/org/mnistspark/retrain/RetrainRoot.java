@@ -1,5 +1,7 @@
 package org.mnistspark.retrain;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,9 +13,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.lock.AtomicFiles;
+import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 
 /**
  * The retraining folder and the few file operations retraining needs, each atomic where it
@@ -37,6 +41,7 @@ public final class RetrainRoot {
   public static final String HISTORY_LOCK = "history.jsonl.lock";
   /** The kind of output folder a retraining root is, as its manifest records it. */
   static final String KIND = "retrain-root";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Configuration hadoop;
   private final FileSystem fs;
@@ -161,6 +166,26 @@ public final class RetrainRoot {
     return files.delete(p, recursive);
   }
 
+  /** Removes the lock of a run in runs/ if one of {@code writers}, not this process, holds it: a candidate that stopped. */
+  private boolean removeLockOf(Path lock, Set<String> writers) throws IOException {
+    Optional<String> content = files.read(lock);
+    String holder;
+    try {
+      holder = content.isEmpty() ? null
+          : Temporaries.tokenOf(JSON.readValue(content.get(), LeaseLock.Holder.class).process());
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+    if (holder == null || holder.equals(Temporaries.SELF) || !writers.contains(holder)) {
+      return false;
+    }
+    Optional<Path> tomb = files.removeIfUnchanged(lock, content.get());
+    if (tomb.isPresent()) {
+      files.delete(tomb.get(), false);
+    }
+    return tomb.isPresent();
+  }
+
   /** Returns the names of the run folders in runs/, oldest first. */
   public List<String> runNames() throws IOException {
     List<String> names = new ArrayList<>();
@@ -192,8 +217,8 @@ public final class RetrainRoot {
 
   /**
    * Deletes what a stopped run left half-written: the temporary folders of {@link OutputFolder} in
-   * runs/ (a run folder is written once, so none of them holds an earlier output) and temporary
-   * copies of production, of the processes {@code writers} names ({@link Temporaries#deletableBy}:
+   * runs/ (a run folder is written once, so none of them holds an earlier output), its candidate's
+   * {@link OutputLock} and temporary copies of production, of the processes {@code writers} names ({@link Temporaries#deletableBy}:
    * this one and the retrain whose stale lock it took over); another's may still be in use. Call it
    * only while holding the lock. History's temporaries are not among them: a run that lost the lock
    * may still be appending its last line ({@link History#deleteLeftovers}).
@@ -204,6 +229,9 @@ public final class RetrainRoot {
     List<Path> deleted = new ArrayList<>();
     for (FileStatus s : fs.listStatus(runs())) {
       if (Temporaries.writtenBy(s.getPath().getName(), writers) && fs.delete(s.getPath(), true)) {
+        deleted.add(s.getPath());
+      }
+      if (s.getPath().getName().endsWith(OutputLock.SUFFIX) && removeLockOf(s.getPath(), writers)) {
         deleted.add(s.getPath());
       }
     }

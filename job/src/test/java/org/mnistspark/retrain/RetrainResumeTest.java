@@ -27,6 +27,7 @@ import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.ModelState;
@@ -69,7 +70,9 @@ class RetrainResumeTest {
     } finally {
       assertThat(ChildJvm.kill(child)).isEqualTo(128 + 9);
     }
-    assertThat(names(root.resolve(RetrainRoot.RUNS))).containsExactly(killed + Checkpoints.SUFFIX);
+    // the killed candidate's lock stays until the next retrain, which took over its process's, removes it
+    assertThat(names(root.resolve(RetrainRoot.RUNS))).containsExactly(killed + Checkpoints.SUFFIX,
+        killed + OutputLock.SUFFIX);
 
     CliRun next = retrain(root, data, CANDIDATE.toArray(String[]::new));
 
