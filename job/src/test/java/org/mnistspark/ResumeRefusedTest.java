@@ -63,10 +63,10 @@ class ResumeRefusedTest {
   @Test
   void aChangedOptionIsNamed() throws Exception {
     assertRefused("cannot resume from " + checkpoint(2) + ": --learning-rate was 0.002 in its run, this run has 0.001 "
-        + "(only checkpoint-every-epochs, data, epochs, keep-checkpoints, master, out, threads-per-task may change)",
+        + "(only checkpoint-every-epochs, data, epochs, keep-checkpoints, master, out, out-lock-wait, threads-per-task may change)",
         MNIST, "--resume", "--learning-rate", "0.001");
     assertRefused("cannot resume from " + checkpoint(2) + ": --scaling was minmax in its run, this run has standardize "
-        + "(only checkpoint-every-epochs, data, epochs, keep-checkpoints, master, out, threads-per-task may change)",
+        + "(only checkpoint-every-epochs, data, epochs, keep-checkpoints, master, out, out-lock-wait, threads-per-task may change)",
         MNIST, "--resume", "--scaling", "standardize");
   }
 

@@ -1,7 +1,9 @@
 package org.mnistspark.bench;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -22,6 +24,7 @@ import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.pipeline.TrainingPipeline;
 import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
@@ -92,8 +95,10 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
       List<Double> thresholds = all.bench().thresholdList();
       double threshold = thresholds.get(thresholds.size() - 1);
       ScalingModel model = ScalingReport.model(scalingDir, threshold);
-      OutputFolder out = OutputFolder.open("--out", all.job().out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(all.job())));
-      ScalingReport.write(out, model, ScalingReport.baselineSeconds(scalingBaseline, threshold), scalingBaseline);
+      OutputFolder out = open(all.job());
+      try (OutputLock lock = lock(out, all.job())) {
+        ScalingReport.write(out, model, ScalingReport.baselineSeconds(scalingBaseline, threshold), scalingBaseline);
+      }
       System.out.print(model.markdown());
       System.out.println("wrote " + out.file("scaling.md"));
       return 0;
@@ -108,7 +113,14 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     }
     Settings all = settings.resolve(defaults);
     JobConfig base = all.job();
-    BenchConfig bench = all.bench();
+    OutputFolder out = open(base);
+    try (OutputLock lock = lock(out, base)) {
+      return sweep(base, all.bench(), out);
+    }
+  }
+
+  /** The throughput and quality phases, and their report in {@code out}. */
+  private int sweep(JobConfig base, BenchConfig bench, OutputFolder out) throws Exception {
     List<Integer> fitBatches = bench.baselineBatchSizeList();
     List<Integer> fitThreads = bench.threadList();
     List<Integer> batches = bench.batchSizeList();
@@ -117,7 +129,6 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     List<Double> thresholds = bench.thresholdList();
     int seeds = bench.seeds();
     int subset = bench.throughputImages();
-    OutputFolder out = OutputFolder.open("--out", base.out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(base)));
 
     // before anything runs, so the load average says whether the machine was idle
     Map<String, Object> machine = machine();
@@ -188,7 +199,13 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
       throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
           "--round-costs: must be > 0 milliseconds, got " + fitMillis);
     }
-    OutputFolder out = OutputFolder.open("--out", c.out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(c)));
+    OutputFolder out = open(c);
+    try (OutputLock lock = lock(out, c)) {
+      return measureRoundCosts(c, fitMillis, out);
+    }
+  }
+
+  private int measureRoundCosts(JobConfig c, double fitMillis, OutputFolder out) throws Exception {
     Map<String, Object> results = new LinkedHashMap<>();
     results.put("machine", machine());
     pipeline = TrainingPipeline.of(c);
@@ -213,6 +230,16 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     out.replace(staging -> staging.write("round-costs.json", ModelStore.JSON.writeValueAsBytes(results)));
     System.out.println("wrote " + out.file("round-costs.json"));
     return 0;
+  }
+
+  /** The --out folder of {@code c}, checked. */
+  private static OutputFolder open(JobConfig c) {
+    return OutputFolder.open("--out", c.out(), KIND, SparkSetup.hadoopConf(SparkSetup.sparkConf(c)));
+  }
+
+  /** {@code out}'s lock, held while this bench writes there. */
+  private static OutputLock lock(OutputFolder out, JobConfig c) throws IOException {
+    return OutputLock.acquire(out, Duration.ofSeconds(c.outLockWait()));
   }
 
   private static JobConfig unscheduled(JobConfig c) {

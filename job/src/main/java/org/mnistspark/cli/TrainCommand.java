@@ -17,8 +17,9 @@ public final class TrainCommand implements Callable<Integer>, Configurable {
   private final SettingsOptions settings = SettingsOptions.jobAnd("table");
 
   @Option(names = "--resume", description = "Continue the unfinished run at --out from its newest checkpoint "
-      + "(OUT.checkpoints/): the same options except epochs, out, data (same content), master, threads-per-task, "
-      + "checkpoint-every-epochs and keep-checkpoints; exit 2 naming the first difference, or when there is none.")
+      + "(OUT.checkpoints/): the same options except epochs, out, out-lock-wait, data (same content), master, "
+      + "threads-per-task, checkpoint-every-epochs and keep-checkpoints; exit 2 naming the first difference, or when "
+      + "there is none.")
   boolean resume;
 
   @Override

@@ -51,7 +51,8 @@ public record JobConfig(
     String optimizer,
     int earlyStopPatience,
     int checkpointEveryEpochs,
-    int keepCheckpoints)
+    int keepCheckpoints,
+    int outLockWait)
     implements Serializable {
 
   /** Checks every value and fills the data folder's default; the message names the key, value and rule. */
@@ -92,6 +93,7 @@ public record JobConfig(
     atLeast("early-stop-patience", earlyStopPatience, 0);
     atLeast("checkpoint-every-epochs", checkpointEveryEpochs, 0);
     atLeast("keep-checkpoints", keepCheckpoints, 1);
+    atLeast("out-lock-wait", outLockWait, 0);
   }
 
   /** The automatic minibatch's largest and smallest size, examples. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
@@ -15,6 +16,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.MnistData;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.ModelState;
 import org.mnistspark.train.NetworkProbe;
@@ -145,10 +147,11 @@ public final class Checkpoints {
 
   /**
    * Deletes every checkpoint that still matches its manifest, the temporary folders of writes that
-   * were cut off, and the folder itself once nothing else is in it: a run that finished, or that
-   * can never be resumed, needs none of them.
+   * were cut off by one of {@code writers} ({@link Temporaries#deletableBy}: those of another process
+   * may still be in use), and the folder itself once nothing else is in it: a run that finished, or
+   * that can never be resumed, needs none of them.
    */
-  public void deleteAll() throws IOException {
+  public void deleteAll(Set<String> writers) throws IOException {
     FileSystem fs = container.fileSystem();
     if (!fs.exists(container.path())) {
       return;
@@ -161,7 +164,7 @@ public final class Checkpoints {
     boolean othersLeft = false;
     for (FileStatus s : fs.listStatus(container.path())) {
       String name = s.getPath().getName();
-      if (OutputFolder.isTemporary(name)) {
+      if (Temporaries.writtenBy(name, writers)) {
         fs.delete(s.getPath(), true);
       } else if (!name.equals(OutputFolder.MANIFEST)) {
         othersLeft = true;

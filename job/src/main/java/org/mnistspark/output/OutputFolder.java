@@ -13,8 +13,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
-import java.util.regex.Pattern;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -26,6 +24,9 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.FileSystems;
+import org.mnistspark.lock.Temporaries;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A folder of this job's outputs on any Hadoop file system, written all or nothing and recognised
@@ -51,8 +52,7 @@ public final class OutputFolder {
    * its optimizer state), a checkpoint's states, metrics.json. A larger one is refused unread.
    */
   public static final long MAX_VERIFIED_BYTES = 256L << 20;
-  /** Names this class gives its temporary files. */
-  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(tmp|old|probe|new)-[0-9a-f-]+");
+  private static final Logger log = LoggerFactory.getLogger(OutputFolder.class);
   private static final ObjectMapper JSON = ModelStore.JSON;
 
   private final Configuration hadoop;
@@ -62,6 +62,8 @@ public final class OutputFolder {
   private final String kind;
   /** Whether other writers manage the files inside (a retraining root): only the manifest's kind is checked. */
   private final boolean container;
+  /** The lock this run holds on the folder ({@link OutputLock}), checked before each change becomes visible; null if none. */
+  private OutputLock lock;
 
   private OutputFolder(Configuration hadoop, FileSystem fs, Path dir, String option, String kind, boolean container) {
     this.hadoop = hadoop;
@@ -131,11 +133,6 @@ public final class OutputFolder {
     return folder;
   }
 
-  /** Whether {@code name} is one this class gives its temporary files and folders. */
-  public static boolean isTemporary(String name) {
-    return TEMPORARY.matcher(name).matches();
-  }
-
   private static OutputFolder resolve(String option, String location, String kind, Configuration hadoop,
       boolean container) {
     try {
@@ -161,6 +158,18 @@ public final class OutputFolder {
 
   public FileSystem fileSystem() {
     return fs;
+  }
+
+  Configuration hadoop() {
+    return hadoop;
+  }
+
+  String kind() {
+    return kind;
+  }
+
+  void heldBy(OutputLock lock) {
+    this.lock = lock;
   }
 
   @Override
@@ -227,7 +236,8 @@ public final class OutputFolder {
   /**
    * Writes a whole new output and puts it in place of the old one, all or nothing: if the new
    * output cannot be completed, the old one stays; if the swap fails halfway, the old one is moved
-   * back, and if even that fails the message names where both are.
+   * back, and if even that fails the message names where both are. The old one is deleted only if
+   * it still holds exactly what was checked; otherwise it is kept in NAME.kept-TIME.
    *
    * @throws InvalidOptionException if the folder became something this job did not write
    * @throws IOException naming the folder, if writing or the swap fails
@@ -239,11 +249,12 @@ public final class OutputFolder {
       fs.mkdirs(tmp);
       contents.writeTo(new Staging(tmp));
       writeJson(new Path(tmp, MANIFEST), Manifest.of(kind, describe(tmp)));
+      checkLock();
     } catch (IOException | RuntimeException e) {
       fs.delete(tmp, true);
       throw new IOException(dir + ": could not write the outputs (" + firstLine(e) + "); nothing was changed", e);
     }
-    swapIn(tmp, previous.isPresent() || fs.exists(dir));
+    swapIn(tmp, previous);
   }
 
   /**
@@ -265,6 +276,7 @@ public final class OutputFolder {
         o.write(content);
       }
       Manifest.Entry entry = new Manifest.Entry(name, content.length, DigestUtils.sha256Hex(content));
+      checkLock();
       writeManifest(manifest.adding(entry));
       renameOver(tmp, target);
       writeManifest(manifest.replacing(entry));
@@ -434,7 +446,7 @@ public final class OutputFolder {
   private List<FileStatus> listOwnContent() throws IOException {
     List<FileStatus> content = new ArrayList<>();
     for (FileStatus s : fs.listStatus(dir)) {
-      if (!TEMPORARY.matcher(s.getPath().getName()).matches()) {
+      if (!Temporaries.isTemporary(s.getPath().getName())) {
         content.add(s);
       }
     }
@@ -465,9 +477,12 @@ public final class OutputFolder {
     return entries;
   }
 
-  /** Moves the staged {@code ready} folder to the output's place, keeping the old one until it is there. */
-  private void swapIn(Path ready, boolean hadPrevious) throws IOException {
-    if (!hadPrevious) {
+  /**
+   * Moves the staged {@code ready} folder to the output's place, keeping the old one until it is
+   * there; {@code previous} is what the old one held when it was checked.
+   */
+  private void swapIn(Path ready, Optional<Manifest> previous) throws IOException {
+    if (!fs.exists(dir)) {
       rename(ready, dir, "the new outputs are in " + ready);
       return;
     }
@@ -486,7 +501,23 @@ public final class OutputFolder {
       throw new IOException(dir + ": could not put the new outputs in place (" + firstLine(e)
           + "); the previous outputs are back in place and the new ones are in " + ready, e);
     }
-    fs.delete(old, true);
+    discard(old, previous.orElse(Manifest.of(kind, List.of())));
+  }
+
+  /**
+   * Deletes the previous outputs, moved aside to {@code old}, if they are still exactly what was
+   * checked; a file added or changed there since (no longer moved with the folder once it is aside)
+   * is someone else's, so then the folder is kept, beside the new one, and the log says where.
+   */
+  private void discard(Path old, Manifest checked) throws IOException {
+    String changed = mismatch(checked, List.of(fs.listStatus(old)));
+    if (changed == null) {
+      fs.delete(old, true);
+      return;
+    }
+    Path kept = new Path(dir.getParent(), dir.getName() + ".kept-" + Instant.now().toString().replace(":", ""));
+    rename(old, kept, "the previous outputs are in " + old);
+    log.warn("{}: kept the previous outputs in {}: {} after they were checked", dir, kept, changed);
   }
 
   private void rename(Path from, Path to, String whereThingsAre) throws IOException {
@@ -526,7 +557,7 @@ public final class OutputFolder {
 
   /** Creates and deletes a hidden file in {@code parent}: the only check of write access every file system answers. */
   private void probeWritable(Path parent) throws IOException {
-    Path probe = new Path(parent, "." + dir.getName() + ".probe-" + UUID.randomUUID());
+    Path probe = sibling("probe");
     try {
       fs.create(probe, false).close();
     } catch (IOException e) {
@@ -537,12 +568,12 @@ public final class OutputFolder {
 
   /** A hidden sibling of the folder that no other writer uses. */
   private Path sibling(String what) {
-    return new Path(dir.getParent(), "." + dir.getName() + "." + what + "-" + UUID.randomUUID());
+    return new Path(dir.getParent(), Temporaries.name(dir.getName(), what));
   }
 
   /** A hidden temporary file for {@code name} inside the folder. */
   private Path sibling(String name, String what) {
-    return new Path(dir, "." + name + "." + what + "-" + UUID.randomUUID());
+    return new Path(dir, Temporaries.name(name, what));
   }
 
   private static String checkedName(String name) {
@@ -552,7 +583,13 @@ public final class OutputFolder {
     return name;
   }
 
-  private InvalidOptionException refuse(String problem) {
+  private void checkLock() throws IOException {
+    if (lock != null) {
+      lock.checkHeld();
+    }
+  }
+
+  InvalidOptionException refuse(String problem) {
     return new InvalidOptionException(option, dir.toString(), problem);
   }
 

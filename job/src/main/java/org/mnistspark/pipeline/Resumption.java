@@ -32,7 +32,7 @@ public final class Resumption {
    * data, the network, the data order, the averaging or when training stops, so it must match.
    */
   public static final Set<String> MAY_DIFFER = Set.of("epochs", "out", "data", "master", "threads-per-task",
-      "checkpoint-every-epochs", "keep-checkpoints");
+      "checkpoint-every-epochs", "keep-checkpoints", "out-lock-wait");
 
   /**
    * A request to continue from the newest checkpoint at {@code location}.
@@ -72,14 +72,17 @@ public final class Resumption {
       }
     }
 
-    /** Deletes the checkpoints this run wrote and those it continued from: its outputs are saved. */
-    public void deleteAfterSave() {
+    /**
+     * Deletes the checkpoints this run wrote and those it continued from: its outputs are saved;
+     * of the temporaries there, those of {@code writers} ({@link Checkpoints#deleteAll}).
+     */
+    public void deleteAfterSave(Set<String> writers) {
       for (Checkpoints c : new LinkedHashSet<>(java.util.Arrays.asList(target, source))) {
         if (c == null) {
           continue;
         }
         try {
-          c.deleteAll();
+          c.deleteAll(writers);
         } catch (IOException e) {
           log.warn("could not delete the checkpoints in {} ({}); delete them by hand", c.location(), e.getMessage());
         }

@@ -1,6 +1,7 @@
 package org.mnistspark.pipeline;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
@@ -19,6 +20,7 @@ import org.mnistspark.eval.TestMetrics;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.report.BoundedDrawing;
 import org.mnistspark.report.Format;
@@ -147,15 +149,21 @@ public final class TrainingPipeline {
    * {@link Trained} then has no data: the driver never held it).
    */
   public Trained run(JobConfig config, TableConfig columns, Resumption.Request resume) throws IOException {
-    if (columns != null && TrainingInput.isTables(hadoop, config.data())) {
-      return runOnTables(config, columns, resume);
-    }
-    // Load: check the output folder, load and validate the IDX files, and check the run can use
-    // them, before Spark starts, so bad input fails fast.
+    // Load: check the output folder and take its lock, load and validate the IDX files, and check
+    // the run can use them, before Spark starts, so bad input fails fast.
     OutputFolder out = sink.folder(config.out());
-    MnistData data = load(List.of(config));
-    Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
+    try (OutputLock lock = OutputLock.acquire(out, Duration.ofSeconds(config.outLockWait()))) {
+      if (columns != null && TrainingInput.isTables(hadoop, config.data())) {
+        return runOnTables(config, out, lock, columns, resume);
+      }
+      return run(config, out, lock, load(List.of(config)), resume);
+    }
+  }
 
+  /** {@link #run(JobConfig, Resumption.Request)} once the output folder is this run's. */
+  private Trained run(JobConfig config, OutputFolder out, OutputLock lock, MnistData data,
+      Resumption.Request resume) throws IOException {
+    Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = startSpark(tasks)) {
       Outcome outcome;
@@ -166,13 +174,14 @@ public final class TrainingPipeline {
       }
       log.info("test: {}", outcome.metrics().test());
 
-      save(config, out, outcome, plan);
+      save(config, out, outcome, plan, lock);
       return new Trained(data, outcome);
     }
   }
 
-  private Trained runOnTables(JobConfig config, TableConfig columns, Resumption.Request resume) throws IOException {
-    OutputFolder out = sink.folder(config.out());
+  /** As {@link #run(JobConfig, OutputFolder, OutputLock, MnistData, Resumption.Request)} on tables only the executors read. */
+  private Trained runOnTables(JobConfig config, OutputFolder out, OutputLock lock, TableConfig columns,
+      Resumption.Request resume) throws IOException {
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = startSpark(tasks)) {
       // Load: the tables' schemas and every row checked on the executors, before training.
@@ -186,7 +195,7 @@ public final class TrainingPipeline {
         throw SparkSetup.explainAbort(e, tasks, config.out());
       }
       log.info("test: {}", outcome.metrics().test());
-      save(config, out, outcome, plan);
+      save(config, out, outcome, plan, lock);
       return new Trained(null, outcome);
     }
   }
@@ -354,13 +363,14 @@ public final class TrainingPipeline {
    * beside it (a report that fails or takes too long is left out, not the model); then the
    * checkpoints are no longer needed.
    */
-  private void save(JobConfig config, OutputFolder out, Outcome outcome, Resumption.Plan plan) throws IOException {
+  private void save(JobConfig config, OutputFolder out, Outcome outcome, Resumption.Plan plan, OutputLock lock)
+      throws IOException {
     Map<String, byte[]> report = BoundedDrawing.draw("run report", () -> RunReport.files(outcome.metrics()),
         REPORT_SECONDS);
     sink.save(out, outcome, report);
     log.info("saved model.zip, metrics.json, evaluation.txt and {} to {}",
         report.isEmpty() ? "no report" : RunReport.HTML + " with " + (report.size() - 1) + " PNGs", config.out());
-    plan.deleteAfterSave();
+    plan.deleteAfterSave(lock.deletableWriters());
   }
 
   private static RunMetrics.Scaling scalingOf(PixelScaler s) {

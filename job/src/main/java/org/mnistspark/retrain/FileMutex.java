@@ -7,6 +7,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.lock.ContentWatch;
+import org.mnistspark.lock.ProcessIdentity;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.ModelStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * Brings the retraining folder back to a consistent state after a run that stopped without
  * finishing, before the next run starts; called while holding the lock.
  * <ul>
- *   <li>Half-written files and folders (hidden temporaries) are deleted.
+ *   <li>Half-written files and folders (hidden temporaries) of the run that stopped are deleted.
  *   <li>A run whose process died holding the lock, or stopped renewing its lease, gets its "failed" line.
  *   <li>Production is the commit point of a promotion: a run that died after replacing production
  *       but before writing its history line gets a "reconciled" line, as does a production file
@@ -26,14 +28,15 @@ final class Recovery {
   private Recovery() {}
 
   /** Returns the history lines it appended. */
-  static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<RetrainLock.Stale> stale)
+  static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<LeaseLock.Stale> stale)
       throws IOException {
-    List<org.apache.hadoop.fs.Path> leftovers = new ArrayList<>(root.deleteLeftovers());
+    List<org.apache.hadoop.fs.Path> leftovers = new ArrayList<>(
+        root.deleteLeftovers(Temporaries.deletableBy(stale.map(s -> s.holder().process()))));
     leftovers.addAll(history.deleteLeftovers());
     for (var p : leftovers) {
       log.warn("deleted {}, left half-written by a run that stopped", p);
     }
-    Optional<RetrainLock.Holder> dead = stale.map(RetrainLock.Stale::holder);
+    Optional<LeaseLock.Holder> dead = stale.map(LeaseLock.Stale::holder);
     List<HistoryEntry> added = new ArrayList<>();
     Optional<String> production = root.productionRun();
     Optional<String> recorded = History.lastProduction(history.read());

@@ -17,6 +17,8 @@ import org.mnistspark.config.RetrainConfig;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.InvalidInputException;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
@@ -66,11 +68,11 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
 
     // One retrain per root at a time; the lock's lease and the timeout end a run that hangs.
     PrintWriter err = spec.commandLine().getErr();
-    RetrainLock lock;
+    LeaseLock lock;
     try {
       lock = RetrainLock.acquire(root, RunName.of(Instant.now()), Duration.ofSeconds(settings.lockWait()),
           Duration.ofSeconds(settings.lockLease()));
-    } catch (RetrainLock.LockedException e) {
+    } catch (LeaseLock.LockedException e) {
       err.println("mnist-job: " + e.getMessage());
       err.flush();
       return LOCKED;
@@ -81,7 +83,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
     }
   }
 
-  private int retrainLocked(RetrainRoot root, RetrainLock lock, RunGuard guard, History history, JobConfig job,
+  private int retrainLocked(RetrainRoot root, LeaseLock lock, RunGuard guard, History history, JobConfig job,
       RetrainConfig settings) throws IOException {
     // Tidy up after a run that stopped without finishing.
     Recovery.recover(root, history, lock.takenOver());
@@ -96,7 +98,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
       // interrupted candidate's training if its options and data are this run's.
       JobConfig candidateConfig = job.withOut(root.run(run).toString());
       TrainingPipeline.Trained candidate = TrainingPipeline.of(candidateConfig).run(candidateConfig,
-          interruptedCandidate(root));
+          interruptedCandidate(root, lock));
       double accuracy = candidate.outcome().metrics().test().accuracy();
 
       // Production's accuracy on the candidate's test set.
@@ -154,7 +156,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
    * there is none. Older ones, and those of a candidate whose outputs were saved, are deleted: they
    * will never be continued.
    */
-  private static Resumption.Request interruptedCandidate(RetrainRoot root) throws IOException {
+  private static Resumption.Request interruptedCandidate(RetrainRoot root, LeaseLock lock) throws IOException {
     List<String> runs = root.checkpointedRuns();
     Resumption.Request newest = null;
     for (int i = runs.size() - 1; i >= 0; i--) {
@@ -170,7 +172,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
         newest = new Resumption.Request(location, false);
         log.info("candidate {} stopped before it finished; continuing it if its checkpoints match", runs.get(i));
       } else {
-        checkpoints.deleteAll();
+        checkpoints.deleteAll(Temporaries.deletableBy(lock.takenOver().map(s -> s.holder().process())));
         log.info("deleted the checkpoints of candidate {}, which will not be continued", runs.get(i));
       }
     }
@@ -181,7 +183,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
    * Returns a run name no earlier run used (a run that finished within the same second would
    * otherwise share it), renaming the lock's run to it.
    */
-  private static String uniqueRun(RetrainRoot root, History history, RetrainLock lock) throws IOException {
+  private static String uniqueRun(RetrainRoot root, History history, LeaseLock lock) throws IOException {
     List<String> used = history.read().stream().map(HistoryEntry::run).toList();
     String run = lock.run();
     while (root.exists(root.run(run)) || used.contains(run)) {

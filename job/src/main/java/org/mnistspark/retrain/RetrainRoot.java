@@ -1,33 +1,23 @@
 package org.mnistspark.retrain;
 
-import java.io.FileNotFoundException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Paths;
-import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileAlreadyExistsException;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.lock.AtomicFiles;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 
 /**
  * The retraining folder and the few file operations retraining needs, each atomic where it
@@ -40,10 +30,8 @@ import org.mnistspark.output.OutputFolder;
  *   ROOT/history.jsonl.lock       present for the moment of one append (see History)
  *   ROOT/retrain.lock             present while a retrain runs; names its process and lease
  * </pre>
- * Small files are written to a hidden temporary sibling and renamed into place. Hadoop's
- * {@code FileSystem.rename} does not overwrite, so replacing goes through {@code java.nio}'s
- * atomic move on the local file system and {@code FileContext.rename(OVERWRITE)} elsewhere
- * (atomic on HDFS); a reader sees the old file or the new one, never a half-written one.
+ * Small files are written and replaced through {@link AtomicFiles}: a reader sees the old file or
+ * the new one, never a half-written one.
  */
 public final class RetrainRoot {
   public static final String RUNS = "runs";
@@ -53,16 +41,17 @@ public final class RetrainRoot {
   public static final String HISTORY_LOCK = "history.jsonl.lock";
   /** The kind of output folder a retraining root is, as its manifest records it. */
   static final String KIND = "retrain-root";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Configuration hadoop;
   private final FileSystem fs;
-  private final boolean local;
+  private final AtomicFiles files;
   private final Path root;
 
   private RetrainRoot(Configuration hadoop, FileSystem fs, Path root) {
     this.hadoop = hadoop;
     this.fs = fs;
-    this.local = fs instanceof RawLocalFileSystem;
+    this.files = new AtomicFiles(hadoop, fs);
     this.root = root;
   }
 
@@ -129,128 +118,72 @@ public final class RetrainRoot {
     replace(production(), run + "\n");
   }
 
+  /** The atomic file operations on this root's file system ({@link AtomicFiles}). */
+  public AtomicFiles files() {
+    return files;
+  }
+
   /** Returns the text of {@code file}, or empty if it does not exist. */
   public Optional<String> read(Path file) throws IOException {
-    try (InputStream in = fs.open(file)) {
-      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (FileNotFoundException e) {
-      return Optional.empty();
-    }
+    return files.read(file);
   }
 
   public boolean exists(Path p) throws IOException {
-    return fs.exists(p);
+    return files.exists(p);
   }
 
-  /**
-   * Creates {@code target} holding {@code content} unless it exists, atomically: the file appears
-   * complete or not at all, and of two callers at most one succeeds.
-   *
-   * @return false if {@code target} already existed
-   */
+  /** As {@link AtomicFiles#createExclusively}. */
   public boolean createExclusively(Path target, String content) throws IOException {
-    Path tmp = temporary(target, "new");
-    write(tmp, content);
-    try {
-      if (local) {
-        // link(2) fails if the target exists, where rename(2) would replace it
-        Files.createLink(localPath(target), localPath(tmp));
-      } else {
-        fileContext().rename(tmp, target, Options.Rename.NONE);
-      }
-      return true;
-    } catch (java.nio.file.FileAlreadyExistsException | FileAlreadyExistsException e) {
-      return false;
-    } finally {
-      fs.delete(tmp, false);
-    }
+    return files.createExclusively(target, content);
   }
 
   /** Replaces (or creates) {@code target} with {@code content}, atomically. */
   public void replace(Path target, String content) throws IOException {
-    Path tmp = temporary(target, "tmp");
-    write(tmp, content);
-    try {
-      if (local) {
-        Files.move(localPath(tmp), localPath(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
-      }
-    } catch (IOException e) {
-      fs.delete(tmp, false);
-      throw new IOException(target + ": could not replace (" + e.getMessage() + ")", e);
-    }
+    files.replace(target, content);
   }
 
-  /**
-   * Renames {@code from} to {@code to}, which must not exist.
-   *
-   * @return false if {@code from} does not exist (someone else moved it first)
-   */
+  /** As {@link AtomicFiles#move}. */
   public boolean move(Path from, Path to) throws IOException {
-    try {
-      if (local) {
-        Files.move(localPath(from), localPath(to), StandardCopyOption.ATOMIC_MOVE);
-      } else {
-        fileContext().rename(from, to, Options.Rename.NONE);
-      }
-      return true;
-    } catch (NoSuchFileException | FileNotFoundException e) {
-      return false;
-    }
+    return files.move(from, to);
   }
 
-  /**
-   * Removes {@code file} if it holds {@code expected}, such that of several callers that judged
-   * the same content stale at most one removes it, and none removes what replaced it. The file
-   * first goes to a tombstone named after its content, which only one caller can create: locally
-   * a hard link (link(2) fails if the name exists), so the file is removed only after its content
-   * was checked; elsewhere a rename without overwrite, put back if the content was not the
-   * expected one. The caller deletes the tombstone when it is done: while it exists, a late caller
-   * with the same stale view cannot move what now stands at {@code file}.
-   *
-   * @return the tombstone if this call removed the file; empty if it was gone, changed, or another
-   *     caller is removing it
-   */
+  /** As {@link AtomicFiles#removeIfUnchanged}. */
   public Optional<Path> removeIfUnchanged(Path file, String expected) throws IOException {
-    Path tomb = tombstone(file, expected);
-    if (!(local ? linkNew(file, tomb) : renameNew(file, tomb))) {
-      return Optional.empty();
-    }
-    if (!read(tomb).orElse("").equals(expected)) {
-      if (!local) {
-        // fails only if a third caller created the file in this instant; that holder finds its
-        // file changed at its next check and stops
-        renameNew(tomb, file);
-      }
-      fs.delete(tomb, false);
-      return Optional.empty();
-    }
-    if (local) {
-      fs.delete(file, false);
-    }
-    return Optional.of(tomb);
+    return files.removeIfUnchanged(file, expected);
   }
 
-  /** The tombstone {@link #removeIfUnchanged} uses for {@code file} holding {@code content}. */
+  /** As {@link AtomicFiles#tombstone}. */
   public Path tombstone(Path file, String content) {
-    return new Path(file.getParent(), "." + file.getName() + ".stale-" + sha256(content).substring(0, 16));
+    return files.tombstone(file, content);
   }
 
-  /** Returns the entries beside {@code target} named {@code .NAME.KIND-...}, as {@link #temporary} names them. */
+  /** As {@link AtomicFiles#hiddenSiblings}. */
   public List<Path> hiddenSiblings(Path target, String kind) throws IOException {
-    String prefix = "." + target.getName() + "." + kind + "-";
-    List<Path> found = new ArrayList<>();
-    for (FileStatus s : fs.listStatus(target.getParent())) {
-      if (s.getPath().getName().startsWith(prefix)) {
-        found.add(s.getPath());
-      }
-    }
-    return found;
+    return files.hiddenSiblings(target, kind);
   }
 
   public boolean delete(Path p, boolean recursive) throws IOException {
-    return fs.delete(p, recursive);
+    return files.delete(p, recursive);
+  }
+
+  /** Removes the lock of a run in runs/ if one of {@code writers}, not this process, holds it: a candidate that stopped. */
+  private boolean removeLockOf(Path lock, Set<String> writers) throws IOException {
+    Optional<String> content = files.read(lock);
+    String holder;
+    try {
+      holder = content.isEmpty() ? null
+          : Temporaries.tokenOf(JSON.readValue(content.get(), LeaseLock.Holder.class).process());
+    } catch (JsonProcessingException e) {
+      return false;
+    }
+    if (holder == null || holder.equals(Temporaries.SELF) || !writers.contains(holder)) {
+      return false;
+    }
+    Optional<Path> tomb = files.removeIfUnchanged(lock, content.get());
+    if (tomb.isPresent()) {
+      files.delete(tomb.get(), false);
+    }
+    return tomb.isPresent();
   }
 
   /** Returns the names of the run folders in runs/, oldest first. */
@@ -284,73 +217,31 @@ public final class RetrainRoot {
 
   /**
    * Deletes what a stopped run left half-written: the temporary folders of {@link OutputFolder} in
-   * runs/ (a run folder is written once, so none of them holds an earlier output) and temporary
-   * copies of production. Call it only while holding the lock, since only the lock holder writes
-   * these. History's temporaries are not among them: a run that lost the lock may still be
-   * appending its last line ({@link History#deleteLeftovers}).
+   * runs/ (a run folder is written once, so none of them holds an earlier output), its candidate's
+   * {@link OutputLock} and temporary copies of production, of the processes {@code writers} names ({@link Temporaries#deletableBy}:
+   * this one and the retrain whose stale lock it took over); another's may still be in use. Call it
+   * only while holding the lock. History's temporaries are not among them: a run that lost the lock
+   * may still be appending its last line ({@link History#deleteLeftovers}).
    *
    * @return the paths deleted
    */
-  public List<Path> deleteLeftovers() throws IOException {
+  public List<Path> deleteLeftovers(Set<String> writers) throws IOException {
     List<Path> deleted = new ArrayList<>();
     for (FileStatus s : fs.listStatus(runs())) {
-      if (OutputFolder.isTemporary(s.getPath().getName()) && fs.delete(s.getPath(), true)) {
+      if (Temporaries.writtenBy(s.getPath().getName(), writers) && fs.delete(s.getPath(), true)) {
+        deleted.add(s.getPath());
+      }
+      if (s.getPath().getName().endsWith(OutputLock.SUFFIX) && removeLockOf(s.getPath(), writers)) {
         deleted.add(s.getPath());
       }
     }
     for (FileStatus s : fs.listStatus(root)) {
       String name = s.getPath().getName();
-      if (name.startsWith("." + PRODUCTION + ".") && fs.delete(s.getPath(), true)) {
+      if (name.startsWith("." + PRODUCTION + ".") && Temporaries.writtenBy(name, writers)
+          && fs.delete(s.getPath(), true)) {
         deleted.add(s.getPath());
       }
     }
     return deleted;
-  }
-
-  /** A hidden sibling of {@code target} that no other writer uses. */
-  Path temporary(Path target, String kind) {
-    return new Path(target.getParent(), "." + target.getName() + "." + kind + "-" + UUID.randomUUID());
-  }
-
-  /** Links {@code to} to the file at {@code from}; false if {@code from} is gone or {@code to} exists. */
-  private boolean linkNew(Path from, Path to) throws IOException {
-    try {
-      Files.createLink(localPath(to), localPath(from));
-      return true;
-    } catch (java.nio.file.FileAlreadyExistsException | NoSuchFileException e) {
-      return false;
-    }
-  }
-
-  /** Renames {@code from} to {@code to}; false if {@code from} is gone or {@code to} exists. */
-  private boolean renameNew(Path from, Path to) throws IOException {
-    try {
-      fileContext().rename(from, to, Options.Rename.NONE);
-      return true;
-    } catch (FileAlreadyExistsException | FileNotFoundException e) {
-      return false;
-    }
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
-  private void write(Path file, String content) throws IOException {
-    try (OutputStream o = fs.create(file, false)) {
-      o.write(content.getBytes(StandardCharsets.UTF_8));
-    }
-  }
-
-  private FileContext fileContext() throws IOException {
-    return FileContext.getFileContext(fs.getUri(), hadoop);
-  }
-
-  private static java.nio.file.Path localPath(Path p) {
-    return Paths.get(p.toUri());
   }
 }

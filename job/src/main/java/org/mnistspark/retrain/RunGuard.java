@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.mnistspark.lock.LeaseLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +41,7 @@ final class RunGuard implements AutoCloseable {
 
   private final RetrainRoot root;
   private final History history;
-  private final RetrainLock lock;
+  private final LeaseLock lock;
   private final long timeoutSeconds;
   private final long deadline;
   private final PrintWriter err;
@@ -58,7 +59,7 @@ final class RunGuard implements AutoCloseable {
   private boolean recorded;
   private boolean closed;
 
-  RunGuard(RetrainRoot root, History history, RetrainLock lock, long timeoutSeconds, PrintWriter err, Exit exit,
+  RunGuard(RetrainRoot root, History history, LeaseLock lock, long timeoutSeconds, PrintWriter err, Exit exit,
       Duration grace) {
     this.root = root;
     this.history = history;
@@ -71,7 +72,7 @@ final class RunGuard implements AutoCloseable {
   }
 
   /** Guards the run that holds {@code lock}: a timeout of 0 means none; losing the lock ends it whatever. */
-  static RunGuard start(RetrainRoot root, History history, RetrainLock lock, long timeoutSeconds, PrintWriter err) {
+  static RunGuard start(RetrainRoot root, History history, LeaseLock lock, long timeoutSeconds, PrintWriter err) {
     return new RunGuard(root, history, lock, timeoutSeconds, err, RunGuard::exitJvm, GRACE).started();
   }
 

@@ -51,8 +51,8 @@ public record RunRecord(
   }
 
   /**
-   * The options that identify a run: all effective options but the output folder and the checkpoint
-   * settings, which study runs do not use, and the learning-rate schedule's when the rate is constant
+   * The options that identify a run: all effective options but the output folder, its lock wait and
+   * the checkpoint settings, which study runs do not use, and the learning-rate schedule's when the rate is constant
    * (results.json files written before they existed lack them, and their runs must still count as done).
    */
   public static Map<String, Object> optionsOf(JobConfig config) {
@@ -60,6 +60,7 @@ public record RunRecord(
     m.remove("out");
     m.remove("checkpoint-every-epochs");
     m.remove("keep-checkpoints");
+    m.remove("out-lock-wait");
     if (config.learningRateDecay() == Decay.CONSTANT && config.warmupEpochs() == 0) {
       // what every run did before the schedule existed: identified as those runs were recorded
       m.remove("learning-rate-decay");

@@ -1,5 +1,6 @@
 package org.mnistspark.study;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,6 +12,7 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.config.StudyConfig;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.spark.SparkSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +46,29 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
       String name = plans.size() == 1 ? folder(plan.base()) : folder(plan.base()) + "-" + plan.base().optimizer();
       folders.add(new StudyFolder(SparkSetup.hadoopConf(sparkConf), name));
     }
-    for (int i = 0; i < plans.size(); i++) {
-      StudyPlan plan = plans.get(i);
-      StudyFolder folder = folders.get(i);
-      SparkConf sparkConf = SparkSetup.sparkConf(plan.base()).setAppName("mnist-normalization-study");
-      StudyRunner.Outcome outcome = new StudyRunner(folder, log::info)
-          .run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
-      var out = spec.commandLine().getOut();
-      out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),
-          outcome.reused(), StudyFolder.RESULTS, folder.path(StudyFolder.REPORT_MD));
-      out.flush();
+    // and every one is this command's until it ends
+    List<OutputLock> locks = new ArrayList<>();
+    try {
+      for (int i = 0; i < plans.size(); i++) {
+        locks.add(folders.get(i).lock(Duration.ofSeconds(plans.get(i).base().outLockWait())));
+      }
+      for (int i = 0; i < plans.size(); i++) {
+        study(plans.get(i), folders.get(i));
+      }
+    } finally {
+      locks.forEach(OutputLock::close);
     }
     return 0;
+  }
+
+  private void study(StudyPlan plan, StudyFolder folder) throws Exception {
+    SparkConf sparkConf = SparkSetup.sparkConf(plan.base()).setAppName("mnist-normalization-study");
+    StudyRunner.Outcome outcome = new StudyRunner(folder, log::info)
+        .run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
+    var out = spec.commandLine().getOut();
+    out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),
+        outcome.reused(), StudyFolder.RESULTS, folder.path(StudyFolder.REPORT_MD));
+    out.flush();
   }
 
   /** One plan per optimizer of the study's optimizers (or the configured one), checked before anything runs. */

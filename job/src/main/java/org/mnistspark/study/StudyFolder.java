@@ -3,11 +3,13 @@ package org.mnistspark.study;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 
 /**
  * The study's output folder on any Hadoop file system, an {@link OutputFolder}: checked before the
@@ -29,6 +31,11 @@ public final class StudyFolder {
    */
   public StudyFolder(Configuration hadoop, String location) {
     this.folder = OutputFolder.open("--out", location, KIND, hadoop);
+  }
+
+  /** Takes the folder's lock ({@link OutputLock}), waiting up to {@code wait} while another run holds it. */
+  public OutputLock lock(Duration wait) throws IOException {
+    return OutputLock.acquire(folder, wait);
   }
 
   public String path(String name) {

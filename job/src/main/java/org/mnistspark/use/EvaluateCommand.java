@@ -3,6 +3,7 @@ package org.mnistspark.use;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,6 +19,7 @@ import org.mnistspark.eval.ConfusionMatrixChart;
 import org.mnistspark.eval.Evaluator;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.spark.SparkSetup;
 import org.nd4j.evaluation.classification.Evaluation;
@@ -60,6 +62,14 @@ public final class EvaluateCommand implements Callable<Integer>, Configurable {
 
     // Everything that can be wrong with the options, the model or the data fails here, before Spark starts.
     OutputFolder out = OutputFolder.open("--out", use.out, KIND, hadoop);
+    try (OutputLock lock = OutputLock.acquire(out, Duration.ofSeconds(config.outLockWait()))) {
+      evaluate(config, sparkConf, hadoop, out);
+    }
+    return 0;
+  }
+
+  private void evaluate(JobConfig config, SparkConf sparkConf, Configuration hadoop, OutputFolder out)
+      throws Exception {
     StoredModel model = StoredModel.read(use.model, hadoop);
     MnistLoader loader = new MnistLoader(hadoop);
     MnistLoader.LabeledSet set = images == null ? loader.loadTest(config.data()) : loader.loadPair(images, labels);
@@ -83,7 +93,6 @@ public final class EvaluateCommand implements Callable<Integer>, Configurable {
     }
     write(out, metrics, eval);
     report(metrics, out);
-    return 0;
   }
 
   /** Either a data folder or an explicit pair of files, never a mix. */

@@ -3,6 +3,7 @@ package org.mnistspark.use;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Iterator;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -14,6 +15,7 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.OutputFolder;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.spark.SparkSetup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +60,14 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
 
     // The options, the model and an IDX file are checked here, before Spark starts; PNGs are checked where they are read.
     OutputFolder out = OutputFolder.open("--out", use.out, KIND, hadoop);
+    try (OutputLock lock = OutputLock.acquire(out, Duration.ofSeconds(config.outLockWait()))) {
+      predict(config, sparkConf, hadoop, out, output);
+    }
+    return 0;
+  }
+
+  private void predict(JobConfig config, SparkConf sparkConf, Configuration hadoop, OutputFolder out,
+      PredictionFormat output) throws Exception {
     StoredModel model = StoredModel.read(use.model, hadoop);
     PredictionInput input = PredictionInput.open(images, hadoop);
     log.info("predicting {} images of {} with {} (scaling {})", input.count(), input.location(), model.path(),
@@ -71,7 +81,6 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
           slices -> write(out, slices, output, input.idColumn()));
     }
     report(input, scored.partFiles(), scored.seconds(), out);
-    return 0;
   }
 
   /** @throws InvalidInputException naming the first file (in name order) that could not be scored */

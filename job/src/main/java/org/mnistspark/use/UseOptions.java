@@ -24,7 +24,7 @@ public final class UseOptions {
   /** The settings a command using a model takes: Spark's, and {@code more} keys of the job block. */
   static SettingsOptions settings(String... more) {
     String[] keys = Stream.concat(Stream.of("master", "partitions", "eval-batch-size",
-        "threads-per-task"), Stream.of(more)).toArray(String[]::new);
+        "threads-per-task", "out-lock-wait"), Stream.of(more)).toArray(String[]::new);
     return SettingsOptions.jobKeys(keys);
   }
 }

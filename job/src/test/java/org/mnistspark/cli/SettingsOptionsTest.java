@@ -47,8 +47,10 @@ class SettingsOptionsTest {
         .noneMatch(k -> k.startsWith("bench.") || k.startsWith("retrain."));
     assertThat(keys("bench")).contains("epochs", "bench.thresholds", "bench.seeds", "bench.batch-sizes")
         .hasSize(JobConfig.class.getRecordComponents().length + BenchConfig.class.getRecordComponents().length);
-    assertThat(keys("evaluate")).containsExactly("master", "data", "partitions", "threads-per-task", "eval-batch-size");
-    assertThat(keys("predict")).containsExactly("master", "partitions", "threads-per-task", "eval-batch-size");
+    assertThat(keys("evaluate")).containsExactly("master", "data", "partitions", "threads-per-task", "eval-batch-size",
+        "out-lock-wait");
+    assertThat(keys("predict")).containsExactly("master", "partitions", "threads-per-task", "eval-batch-size",
+        "out-lock-wait");
   }
 
   @Test

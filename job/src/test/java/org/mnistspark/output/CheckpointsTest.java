@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
@@ -18,6 +20,8 @@ import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.RealMnist;
+import org.mnistspark.lock.ProcessIdentity;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.EpochStats;
 import org.mnistspark.train.LayerProbe;
@@ -34,6 +38,8 @@ import org.mnistspark.train.ValidationPoint;
  */
 class CheckpointsTest {
   static final String MNIST = RealMnist.DIR;
+  /** The temporaries this process may delete: its own. */
+  static final Set<String> OWN = Temporaries.deletableBy(Optional.empty());
   static JobConfig config;
   static MnistData data;
   static ModelState initial;
@@ -123,13 +129,13 @@ class CheckpointsTest {
     c.write(checkpoint(5, null), 1);
     assertThat(names(folder)).containsExactly("epoch-0005", "epoch-0009", OutputFolder.MANIFEST);
 
-    c.deleteAll();
+    c.deleteAll(OWN);
     assertThat(names(folder)).as("the folder it did not write, and the manifest that marks the container")
         .containsExactly("epoch-0009", OutputFolder.MANIFEST);
     assertThat(folder.resolve("epoch-0009/notes.txt")).hasContent("someone else's");
     Files.delete(folder.resolve("epoch-0009/notes.txt"));
     Files.delete(folder.resolve("epoch-0009"));
-    c.deleteAll();
+    c.deleteAll(OWN);
     assertThat(folder).doesNotExist();
   }
 
@@ -146,13 +152,33 @@ class CheckpointsTest {
     List<String> names = names(folder);
     assertThat(names).hasSize(4).contains("epoch-0001", "epoch-0002", OutputFolder.MANIFEST);
     String staged = names.stream().filter(n -> n.startsWith(".epoch-0003.tmp-")).findFirst().orElseThrow();
-    assertThat(OutputFolder.isTemporary(staged)).isTrue();
+    assertThat(Temporaries.writtenBy(staged, OWN)).isTrue();
     assertThat(c.epochs()).containsExactly(1, 2);
     assertThat(c.latest().orElseThrow().checkpoint().epoch()).isEqualTo(2);
 
     RenameFailingLocalFileSystem.reset();
-    c.deleteAll();
+    c.deleteAll(OWN);
     assertThat(folder).as("the staged folder of the failed write went too").doesNotExist();
+  }
+
+  @Test
+  void deleteAllLeavesWhatLooksLikeATemporaryAndAnotherLiveProcesssTemporary() throws Exception {
+    Path folder = tmp.resolve("run.checkpoints");
+    Checkpoints c = checkpoints(new Configuration());
+    c.write(checkpoint(1, null), 2);
+    Files.writeString(folder.resolve(".notes.old-1"), "the operator's");
+    ProcessIdentity other = new ProcessIdentity("elsewhere", "boot", "pid:[1]", 4242, null);
+    String othersWrite = ".epoch-0002.tmp-" + Temporaries.tokenOf(other) + "-00000001";
+    Files.createDirectories(folder.resolve(othersWrite));
+
+    c.deleteAll(OWN);
+    assertThat(names(folder)).containsExactly(".epoch-0002.tmp-" + Temporaries.tokenOf(other) + "-00000001",
+        ".notes.old-1", OutputFolder.MANIFEST);
+    assertThat(folder.resolve(".notes.old-1")).hasContent("the operator's");
+
+    // once that process is known to have stopped (its lock was taken over), its leftover goes
+    c.deleteAll(Temporaries.deletableBy(Optional.of(other)));
+    assertThat(names(folder)).containsExactly(".notes.old-1", OutputFolder.MANIFEST);
   }
 
   @Test

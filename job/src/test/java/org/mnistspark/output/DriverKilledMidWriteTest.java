@@ -61,9 +61,10 @@ class DriverKilledMidWriteTest {
 
     // The half-written model sits only in a hidden sibling, as the kill left it.
     List<String> siblings = names(tmp);
-    // and the checkpoint after the run's only epoch, from which --resume would finish it
-    assertThat(siblings).containsExactlyInAnyOrder("run", "run.checkpoints", "stalled", "driver.log",
-        only(siblings, ".run.tmp-"));
+    // and the checkpoint after the run's only epoch, from which --resume would finish it, and the
+    // killed run's lock, which the next run on --out takes over (its process is gone)
+    assertThat(siblings).containsExactlyInAnyOrder("run", "run.checkpoints", "run" + OutputLock.SUFFIX, "stalled",
+        "driver.log", only(siblings, ".run.tmp-"));
     Path partial = tmp.resolve(only(siblings, ".run.tmp-"));
     assertThat(names(partial)).containsExactly(ModelStore.MODEL);
     assertThat(Files.size(partial.resolve(ModelStore.MODEL))).isEqualTo(StallingLocalFileSystem.STALL_AFTER);

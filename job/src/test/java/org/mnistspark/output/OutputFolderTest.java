@@ -220,6 +220,41 @@ class OutputFolderTest {
   }
 
   @Test
+  void aNameThatMerelyLooksLikeATemporaryIsNotTakenForOne() throws Exception {
+    Path out = tmp.resolve("run");
+    Configuration conf = new Configuration();
+    open(out, conf).replace(files("a.txt", "first"));
+    Files.writeString(tmp.resolve(".notes.old-1"), "beside");
+    open(out, conf).replace(files("a.txt", "second"));
+    assertThat(names(tmp)).containsExactly(".notes.old-1", "run");
+
+    Files.writeString(out.resolve(".notes.old-1"), "inside");
+    assertThatThrownBy(() -> open(out, conf)).isInstanceOf(InvalidOptionException.class)
+        .hasMessageContaining(".notes.old-1 was added since this job wrote it");
+    assertThat(out.resolve(".notes.old-1")).hasContent("inside");
+    assertThat(tmp.resolve(".notes.old-1")).hasContent("beside");
+  }
+
+  @Test
+  void aFileAddedAfterTheFolderWasCheckedIsKeptWithThePreviousOutputs() throws Exception {
+    Path out = tmp.resolve("run");
+    OutputFolder folder = open(out, new Configuration());
+    folder.replace(files("a.txt", "first"));
+
+    folder.replace(staging -> {
+      staging.write("a.txt", "second".getBytes(StandardCharsets.UTF_8));
+      // the folder was checked when replace began; the swap comes after this
+      Files.writeString(out.resolve("notes.txt"), "written meanwhile");
+    });
+
+    assertThat(out.resolve("a.txt")).hasContent("second");
+    String kept = names(tmp).stream().filter(n -> n.startsWith("run.kept-")).findFirst().orElseThrow();
+    assertThat(names(tmp)).containsExactly("run", kept);
+    assertThat(tmp.resolve(kept).resolve("notes.txt")).hasContent("written meanwhile");
+    assertThat(tmp.resolve(kept).resolve("a.txt")).hasContent("first");
+  }
+
+  @Test
   void worksTheSameOnHdfs() throws Exception {
     try (MiniHdfs hdfs = MiniHdfs.start(tmp.resolve("hdfs"))) {
       Configuration conf = new Configuration();

@@ -10,6 +10,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.ProcessIdentity;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.OutputFolder;
 
 /** The state a stopped run leaves, and what the next run's recovery makes of it. */
@@ -27,9 +30,9 @@ class RecoveryTest {
     history = new History(root);
   }
 
-  private static RetrainLock.Stale deadRun(String run) {
+  private static LeaseLock.Stale deadRun(String run) {
     ProcessIdentity process = new ProcessIdentity("host", "boot", "pid:[1]", 4242, null);
-    return new RetrainLock.Stale(new RetrainLock.Holder(run, "t", process, "2026-11-25T02:00:00Z", 60,
+    return new LeaseLock.Stale(new LeaseLock.Holder(run, "t", process, "2026-11-25T02:00:00Z", 60,
         "2026-11-25T02:00:00Z", "2026-11-25T02:01:00Z"), "stopped before finishing");
   }
 
@@ -53,7 +56,9 @@ class RecoveryTest {
   @Test
   void runThatDiedTrainingGetsAFailedLineAndItsHalfWrittenFolderGoes() throws Exception {
     promoted(OLD);
-    Files.createDirectories(tmp.resolve("runs/." + NEW + ".tmp-abc"));
+    Files.createDirectories(tmp.resolve("runs/." + NEW + ".tmp-" + Temporaries.tokenOf(deadRun(NEW).holder().process())
+        + "-00000001"));
+    Files.writeString(tmp.resolve("runs/.notes.old-1"), "the operator's");
 
     List<HistoryEntry> added = Recovery.recover(root, history, Optional.of(deadRun(NEW)));
 
@@ -67,7 +72,7 @@ class RecoveryTest {
     assertThat(line.reason()).isEqualTo(
         "its process (4242 on host, started 2026-11-25T02:00:00Z) stopped before finishing; its lock was found stale");
     assertThat(root.productionRun()).contains(OLD);
-    assertThat(tmp.resolve("runs").toFile().list()).containsExactly(OLD);
+    assertThat(tmp.resolve("runs").toFile().list()).containsExactlyInAnyOrder(OLD, ".notes.old-1");
   }
 
   @Test

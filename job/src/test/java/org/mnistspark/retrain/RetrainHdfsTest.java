@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.MiniHdfs;
 import org.mnistspark.cli.CliRun;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.LockHooks;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 
@@ -86,18 +88,18 @@ class RetrainHdfsTest {
   void lockIsExclusiveAndAStaleOneIsTakenOver() throws Exception {
     RetrainRoot root = open("lock");
     Duration lease = Duration.ofSeconds(60);
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO, lease)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO, lease)) {
       assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ZERO, lease))
-          .isInstanceOf(RetrainLock.LockedException.class).hasMessageStartingWith(root.lock() + ": another retrain holds");
+          .isInstanceOf(LeaseLock.LockedException.class).hasMessageStartingWith(root.lock() + ": another retrain holds");
     }
     assertThat(fs.exists(root.lock())).isFalse();
 
-    RetrainLock.Holder dead = RetrainLockTest.holder(RetrainLockTest.here(RetrainLockTest.deadPid(), null),
+    LeaseLock.Holder dead = RetrainLockTest.holder(RetrainLockTest.here(RetrainLockTest.deadPid(), null),
         "20261125T020000Z", Duration.ofHours(1));
     try (OutputStream o = fs.create(root.lock(), false)) {
       o.write(new ObjectMapper().writeValueAsString(dead).getBytes(StandardCharsets.UTF_8));
     }
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093002Z", Duration.ZERO, lease)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093002Z", Duration.ZERO, lease)) {
       assertThat(lock.takenOver().orElseThrow().holder()).isEqualTo(dead);
     }
     assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.RUNS);
@@ -110,14 +112,14 @@ class RetrainHdfsTest {
   void renewedLeaseHoldsAndAHungHoldersLeaseRunsOut() throws Exception {
     RetrainRoot root = open("lease");
     Duration lease = Duration.ofSeconds(2);
-    RetrainLock hung = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO, lease);
+    LeaseLock hung = RetrainLock.acquire(root, "20261125T093000Z", Duration.ZERO, lease);
     // renewed through FileContext.rename(OVERWRITE): live past three leases
     assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(6), lease))
-        .isInstanceOf(RetrainLock.LockedException.class);
+        .isInstanceOf(LeaseLock.LockedException.class);
     hung.checkHeld();
 
-    hung.stopRenewing();
-    try (RetrainLock next = RetrainLock.acquire(root, "20261125T093002Z", Duration.ofSeconds(10), lease)) {
+    LockHooks.stopRenewing(hung);
+    try (LeaseLock next = RetrainLock.acquire(root, "20261125T093002Z", Duration.ofSeconds(10), lease)) {
       assertThat(next.takenOver().orElseThrow().holder().run()).isEqualTo("20261125T093000Z");
       assertThatThrownBy(hung::checkHeld).hasMessageStartingWith("lost the retrain lock: its lease expired at ");
       hung.close();

@@ -21,6 +21,8 @@ import org.mnistspark.cli.MnistJob;
 import org.mnistspark.data.IdxBytes;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.RealMnist;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.ProcessIdentity;
 import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.StoredModelCheck;
@@ -196,10 +198,11 @@ class RetrainIntegrationTest {
     assertThat(kept.reason()).contains(" is below production's ")
         .endsWith("; production's accuracy as recorded in its metrics.json (same test files by SHA-256)");
     assertThat(r.out()).startsWith("retrain: kept " + kept.run() + " (production: " + firstRun + "): ");
-    // keep-runs 1: the newest run and production survive; older runs and the half-written folder go,
-    // and the folder the job did not write stays
+    // keep-runs 1: the newest run and production survive; older runs go, and the folder the job did
+    // not write stays, as does the half-written one, whose writer no lock says has stopped
     assertThat(foreign.resolve("notes.txt")).hasContent("not the job's");
     org.apache.commons.io.FileUtils.deleteDirectory(foreign.toFile());
+    Files.delete(root.resolve("runs/.20200103T000000Z.tmp-0b7c5d2e-1f3a-4b6c-9d8e-7f6a5b4c3d2e"));
     assertTidy(root, firstRun, firstRun, kept.run());
   }
 
@@ -326,7 +329,7 @@ class RetrainIntegrationTest {
         "--train-limit", "6000", "--epochs", "5", "--floor", "0.1");
     try {
       waitForLine(child, log, "started: master local[2]");
-      RetrainLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class);
+      LeaseLock.Holder holder = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), LeaseLock.Holder.class);
       assertThat(holder.process().pid()).isEqualTo(child.pid());
       assertThat(holder.process().pidNamespace()).isEqualTo(ProcessIdentity.SELF.pidNamespace());
 

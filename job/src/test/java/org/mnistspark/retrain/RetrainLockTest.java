@@ -22,8 +22,11 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mnistspark.retrain.RetrainLock.Holder;
-import org.mnistspark.retrain.RetrainLock.LockedException;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.LeaseLock.Holder;
+import org.mnistspark.lock.LeaseLock.LockedException;
+import org.mnistspark.lock.LockHooks;
+import org.mnistspark.lock.ProcessIdentity;
 
 /**
  * The lock on the local file system, with real processes for live and dead holders, and other pid
@@ -79,7 +82,7 @@ class RetrainLockTest {
 
   @Test
   void acquireWritesTheHolderWithALeaseAndCloseRemovesIt() throws Exception {
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
       assertThat(lock.takenOver()).isEmpty();
       Holder h = lockOnDisk();
       assertThat(h.process()).isEqualTo(SELF);
@@ -100,7 +103,7 @@ class RetrainLockTest {
 
   @Test
   void liveLockRefusesASecondRetrain() throws Exception {
-    try (RetrainLock first = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
+    try (LeaseLock first = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
       Holder h = lockOnDisk();
       assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", NO_WAIT, LEASE))
           .isInstanceOf(LockedException.class)
@@ -113,7 +116,7 @@ class RetrainLockTest {
 
   @Test
   void waitsForALiveLockToBeReleased() throws Exception {
-    RetrainLock first = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE);
+    LeaseLock first = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE);
     CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
       try {
         Thread.sleep(1500);
@@ -123,7 +126,7 @@ class RetrainLockTest {
       }
     });
     long start = System.nanoTime();
-    try (RetrainLock second = RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(30), LEASE)) {
+    try (LeaseLock second = RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(30), LEASE)) {
       assertThat(secondsSince(start)).as("seconds waited").isBetween(1.4, 10.0);
       assertThat(second.run()).isEqualTo("20261125T093001Z");
       assertThat(second.takenOver()).isEmpty();
@@ -133,7 +136,7 @@ class RetrainLockTest {
 
   @Test
   void givesUpAfterTheWait() throws Exception {
-    try (RetrainLock first = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
+    try (LeaseLock first = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
       long start = System.nanoTime();
       assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(2), LEASE))
           .isInstanceOf(LockedException.class).hasMessageEndingWith("; waited 2 s");
@@ -144,7 +147,7 @@ class RetrainLockTest {
   @Test
   void renewalKeepsALockLivePastItsLease() throws Exception {
     Duration lease = Duration.ofSeconds(2);
-    try (RetrainLock holder = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, lease)) {
+    try (LeaseLock holder = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, lease)) {
       Holder first = lockOnDisk();
       // a contender willing to wait for three leases never sees it expire
       assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(6), lease))
@@ -161,16 +164,16 @@ class RetrainLockTest {
   @Test
   void holderThatStopsRenewingLosesTheLockAfterItsLease() throws Exception {
     Duration lease = Duration.ofSeconds(2);
-    RetrainLock hung = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, lease);
+    LeaseLock hung = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, lease);
     List<String> lost = new CopyOnWriteArrayList<>();
     hung.onLost(lost::add);
-    hung.stopRenewing();
+    LockHooks.stopRenewing(hung);
     Holder stopped = lockOnDisk();
     // still live while its lease runs
     assertThatThrownBy(() -> RetrainLock.acquire(root, "20261125T093001Z", NO_WAIT, lease))
         .isInstanceOf(LockedException.class);
 
-    try (RetrainLock next = RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(10), lease)) {
+    try (LeaseLock next = RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(10), lease)) {
       // taken over only once expired and then seen unchanged for a lease by the taker
       assertThat(Instant.now()).isAfter(Instant.parse(stopped.expires()));
       assertThat(next.takenOver().orElseThrow().holder()).isEqualTo(stopped);
@@ -179,7 +182,7 @@ class RetrainLockTest {
       assertThat(lockOnDisk().run()).isEqualTo("20261125T093001Z");
 
       // the hung holder wakes up: it finds its lease ran out, reports it, and writes nothing
-      hung.renewNow();
+      LockHooks.renewNow(hung);
       assertThat(lost).containsExactly("its lease expired at " + stopped.expires() + " before it could be renewed");
       assertThatThrownBy(hung::checkHeld).isInstanceOf(IOException.class)
           .hasMessage("lost the retrain lock: its lease expired at " + stopped.expires() + " before it could be renewed");
@@ -202,7 +205,7 @@ class RetrainLockTest {
         .isInstanceOf(LockedException.class).hasMessageContaining("process " + container.pid() + " on " + SELF.host());
     assertThat(lockOnDisk()).isEqualTo(foreign);
 
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", Duration.ofSeconds(10), LEASE)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", Duration.ofSeconds(10), LEASE)) {
       assertThat(Instant.now()).isAfter(Instant.parse(foreign.expires()));
       assertThat(lock.takenOver().orElseThrow().holder()).isEqualTo(foreign);
       assertThat(lock.takenOver().get().cause()).startsWith("stopped renewing its lease");
@@ -225,7 +228,7 @@ class RetrainLockTest {
     Holder dead = holder(here(deadPid(), "2026-11-25T01:00:00Z"), "20261125T020000Z", Duration.ofHours(1));
     writeLock(dead);
     long start = System.nanoTime();
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
       assertThat(secondsSince(start)).as("long before its lease ends").isLessThan(5);
       assertThat(lock.takenOver().orElseThrow().holder()).isEqualTo(dead);
       assertThat(lock.takenOver().get().cause()).isEqualTo("stopped before finishing");
@@ -240,16 +243,16 @@ class RetrainLockTest {
     // our own pid, but recorded with another start time: the holder was an earlier process with this id
     Holder reused = holder(here(SELF.pid(), "2020-01-01T00:00:00Z"), "20200101T000001Z", Duration.ofHours(1));
     writeLock(reused);
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
       assertThat(lock.takenOver().orElseThrow().holder()).isEqualTo(reused);
     }
   }
 
   @Test
   void liveProcessWithTheSameStartIsNotGone() {
-    assertThat(SELF.sharesPidsWith(here(SELF.pid(), SELF.start()))).isTrue();
-    assertThat(here(SELF.pid(), SELF.start()).isGone()).isFalse();
-    assertThat(here(SELF.pid(), null).isGone()).isFalse();
+    assertThat(LockHooks.sharesPids(SELF, here(SELF.pid(), SELF.start()))).isTrue();
+    assertThat(LockHooks.isGone(here(SELF.pid(), SELF.start()))).isFalse();
+    assertThat(LockHooks.isGone(here(SELF.pid(), null))).isFalse();
   }
 
   @Test
@@ -264,7 +267,7 @@ class RetrainLockTest {
     try {
       for (int round = 0; round < rounds; round++) {
         root.replace(root.lock(), JSON.writeValueAsString(holder(here(deadPid(), null), "stale" + round, Duration.ofHours(1))));
-        List<Callable<RetrainLock>> tries = new ArrayList<>();
+        List<Callable<LeaseLock>> tries = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
           String run = "20261125T09300" + i + "Z";
           tries.add(() -> {
@@ -275,8 +278,8 @@ class RetrainLockTest {
             }
           });
         }
-        List<RetrainLock> winners = new ArrayList<>();
-        for (Future<RetrainLock> f : pool.invokeAll(tries)) {
+        List<LeaseLock> winners = new ArrayList<>();
+        for (Future<LeaseLock> f : pool.invokeAll(tries)) {
           if (f.get() != null) {
             winners.add(f.get());
           }
@@ -298,7 +301,7 @@ class RetrainLockTest {
     Files.writeString(lockFile, stale);
     root.createExclusively(root.tombstone(root.lock(), stale), stale);
     long start = System.nanoTime();
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
       assertThat(secondsSince(start)).as("about one lease of the stale lock").isBetween(0.9, 5.0);
       assertThat(lock.takenOver()).isPresent();
     }
@@ -323,13 +326,13 @@ class RetrainLockTest {
 
   @Test
   void holderWhoseLockIsTakenStopsAndLeavesIt() throws Exception {
-    RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE);
+    LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE);
     List<String> lost = new CopyOnWriteArrayList<>();
     lock.onLost(lost::add);
     Holder other = holder(here(1, null), "other", LEASE);
     writeLock(other);
-    lock.renewNow();
-    lock.renewNow();
+    LockHooks.renewNow(lock);
+    LockHooks.renewNow(lock);
     assertThat(lost).containsExactly("taken over by " + other.describe());
     assertThat(lockOnDisk()).isEqualTo(other);
     lock.close();
@@ -338,27 +341,27 @@ class RetrainLockTest {
 
   @Test
   void holderWhoseLockIsDeletedStops() throws Exception {
-    RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE);
+    LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE);
     List<String> lost = new CopyOnWriteArrayList<>();
     lock.onLost(lost::add);
     Files.delete(lockFile);
-    lock.renewNow();
+    LockHooks.renewNow(lock);
     assertThat(lost).containsExactly(root.lock() + " was deleted");
     assertThatThrownBy(lock::checkHeld).hasMessage("lost the retrain lock: " + root.lock() + " was deleted");
     // it does not write its lock back
-    lock.renewNow();
+    LockHooks.renewNow(lock);
     assertThat(lockFile).doesNotExist();
     lock.close();
   }
 
   @Test
   void renameRunKeepsTheToken() throws Exception {
-    try (RetrainLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
+    try (LeaseLock lock = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE)) {
       String token = lockOnDisk().token();
       lock.renameRun("20261125T093001Z");
       assertThat(lockOnDisk().run()).isEqualTo("20261125T093001Z");
       assertThat(lockOnDisk().token()).isEqualTo(token);
-      lock.renewNow();
+      LockHooks.renewNow(lock);
       assertThat(lockOnDisk().run()).isEqualTo("20261125T093001Z");
     }
   }

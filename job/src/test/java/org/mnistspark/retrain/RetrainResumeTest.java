@@ -23,9 +23,11 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.MnistLoader;
 import org.mnistspark.data.RealMnist;
+import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
+import org.mnistspark.output.OutputLock;
 import org.mnistspark.scale.PixelScaler;
 import org.mnistspark.train.LeNet;
 import org.mnistspark.train.ModelState;
@@ -64,11 +66,13 @@ class RetrainResumeTest {
     String killed;
     try {
       ChildJvm.waitForLine(child, log, "epoch 1.25: validation accuracy", 300);
-      killed = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), RetrainLock.Holder.class).run();
+      killed = JSON.readValue(root.resolve(RetrainRoot.LOCK).toFile(), LeaseLock.Holder.class).run();
     } finally {
       assertThat(ChildJvm.kill(child)).isEqualTo(128 + 9);
     }
-    assertThat(names(root.resolve(RetrainRoot.RUNS))).containsExactly(killed + Checkpoints.SUFFIX);
+    // the killed candidate's lock stays until the next retrain, which took over its process's, removes it
+    assertThat(names(root.resolve(RetrainRoot.RUNS))).containsExactly(killed + Checkpoints.SUFFIX,
+        killed + OutputLock.SUFFIX);
 
     CliRun next = retrain(root, data, CANDIDATE.toArray(String[]::new));
 

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.lock.ProcessIdentity;
+import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.OutputFolder;
 
 /** The retraining folder's file operations on the local file system. */
@@ -113,25 +115,30 @@ class RetrainRootTest {
   }
 
   @Test
-  void deleteLeftoversRemovesOnlyHalfWrittenThings() throws Exception {
+  void deleteLeftoversRemovesOnlyHalfWrittenThingsOfTheStoppedRun() throws Exception {
     Path r = tmp.resolve("root");
-    Files.createDirectories(r.resolve("runs/.20261127T000000Z.tmp-123"));
-    Files.writeString(r.resolve("runs/.20261127T000000Z.tmp-123/model.zip"), "partial");
+    String stopped = Temporaries.tokenOf(new ProcessIdentity("host", "boot", "pid:[1]", 4242, null));
+    String running = Temporaries.tokenOf(new ProcessIdentity("host", "boot", "pid:[1]", 4343, null));
+    Files.createDirectories(r.resolve("runs/.20261127T000000Z.tmp-" + stopped + "-00000001"));
+    Files.writeString(r.resolve("runs/.20261127T000000Z.tmp-" + stopped + "-00000001/model.zip"), "partial");
+    Files.createDirectories(r.resolve("runs/.20261128T000000Z.tmp-" + running + "-00000001"));
+    Files.writeString(r.resolve("runs/.notes.old-1"), "the operator's");
     Files.createDirectories(r.resolve("runs/20261126T000000Z"));
-    Files.writeString(r.resolve(".production.tmp-1"), "half");
-    Files.writeString(r.resolve(".history.jsonl.tmp-2"), "half");
+    Files.writeString(r.resolve(".production.tmp-" + stopped + "-00000002"), "half");
+    Files.writeString(r.resolve(".history.jsonl.tmp-" + stopped + "-00000003"), "half");
     Files.writeString(r.resolve("production"), "20261126T000000Z\n");
-    Files.writeString(r.resolve(".retrain.lock.new-3"), "a contender's lock being published");
+    Files.writeString(r.resolve(".retrain.lock.new-" + running + "-00000002"), "a contender's lock being published");
     Files.writeString(r.resolve("notes.txt"), "the operator's");
 
-    assertThat(root.deleteLeftovers()).hasSize(2);
+    assertThat(root.deleteLeftovers(Set.of(stopped))).hasSize(2);
     try (var s = Files.list(r)) {
       // history's temporaries are History's to delete, under its mutex
       assertThat(s.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("runs", "production", ".history.jsonl.tmp-2", ".retrain.lock.new-3", "notes.txt",
-              OutputFolder.MANIFEST);
+          .containsExactlyInAnyOrder("runs", "production", ".history.jsonl.tmp-" + stopped + "-00000003",
+              ".retrain.lock.new-" + running + "-00000002", "notes.txt", OutputFolder.MANIFEST);
     }
-    assertThat(r.resolve("runs").toFile().list()).containsExactly("20261126T000000Z");
+    assertThat(r.resolve("runs").toFile().list()).containsExactlyInAnyOrder("20261126T000000Z", ".notes.old-1",
+        ".20261128T000000Z.tmp-" + running + "-00000001");
   }
 
   @Test

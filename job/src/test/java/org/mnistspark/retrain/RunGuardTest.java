@@ -18,6 +18,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.lock.LeaseLock;
+import org.mnistspark.lock.LockHooks;
 
 /**
  * The watchdog and the lost-lock stop on a real lock and history, with the JVM exit replaced by a
@@ -30,7 +32,7 @@ class RunGuardTest {
   @TempDir Path tmp;
   private RetrainRoot root;
   private History history;
-  private RetrainLock lock;
+  private LeaseLock lock;
   private final StringWriter err = new StringWriter();
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
@@ -85,7 +87,7 @@ class RunGuardTest {
       String other = new ObjectMapper().writeValueAsString(RetrainLockTest.holder(RetrainLockTest.here(1, null),
           "20261125T100000Z", Duration.ofSeconds(60)));
       Files.writeString(tmp.resolve(RetrainRoot.LOCK), other);
-      lock.renewNow();
+      LockHooks.renewNow(lock);
       assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
       HistoryEntry line = history.read().get(0);
       assertThat(line.decision()).isEqualTo(History.FAILED);

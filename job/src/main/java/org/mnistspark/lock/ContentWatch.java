@@ -1,4 +1,4 @@
-package org.mnistspark.retrain;
+package org.mnistspark.lock;
 
 import java.time.Duration;
 
@@ -7,12 +7,12 @@ import java.time.Duration;
  * alive rewrites its file (a lease renewal) or removes it (a short mutex), so content unchanged
  * for long enough means the holder stopped; no other machine's clock is involved.
  */
-final class ContentWatch {
+public final class ContentWatch {
   private String content;
   private long since;
 
   /** Returns how long {@code seen} has been the content at every call since it first appeared. */
-  Duration unchangedFor(String seen) {
+  public Duration unchangedFor(String seen) {
     long now = System.nanoTime();
     if (!seen.equals(content)) {
       content = seen;

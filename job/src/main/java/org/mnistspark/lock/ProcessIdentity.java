@@ -1,4 +1,4 @@
-package org.mnistspark.retrain;
+package org.mnistspark.lock;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -50,7 +50,7 @@ public record ProcessIdentity(String host, String bootId, String pidNamespace, l
     return start != null && now.isPresent() && !now.get().equals(start);
   }
 
-  String describe() {
+  public String describe() {
     return pid + " on " + host;
   }
 

@@ -1,0 +1,217 @@
+package org.mnistspark.lock;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
+
+/**
+ * The few operations on small files that locks and pointers need, each atomic where it matters,
+ * on the local file system and on HDFS alike. Small files are written to a hidden temporary
+ * sibling and renamed into place. Hadoop's {@code FileSystem.rename} does not overwrite, so
+ * replacing goes through {@code java.nio}'s atomic move on the local file system and
+ * {@code FileContext.rename(OVERWRITE)} elsewhere (atomic on HDFS); a reader sees the old file or
+ * the new one, never a half-written one.
+ */
+public final class AtomicFiles {
+  private final Configuration hadoop;
+  private final FileSystem fs;
+  private final boolean local;
+
+  /** {@code fs} as the caller opened it; a checksummed local one should be unwrapped to its raw file system first. */
+  public AtomicFiles(Configuration hadoop, FileSystem fs) {
+    this.hadoop = hadoop;
+    this.fs = fs;
+    this.local = fs instanceof RawLocalFileSystem;
+  }
+
+  /** Returns the text of {@code file}, or empty if it does not exist. */
+  public Optional<String> read(Path file) throws IOException {
+    try (InputStream in = fs.open(file)) {
+      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+  }
+
+  public boolean exists(Path p) throws IOException {
+    return fs.exists(p);
+  }
+
+  public boolean delete(Path p, boolean recursive) throws IOException {
+    return fs.delete(p, recursive);
+  }
+
+  /**
+   * Creates {@code target} holding {@code content} unless it exists, atomically: the file appears
+   * complete or not at all, and of two callers at most one succeeds.
+   *
+   * @return false if {@code target} already existed
+   */
+  public boolean createExclusively(Path target, String content) throws IOException {
+    Path tmp = temporary(target, "new");
+    write(tmp, content);
+    try {
+      if (local) {
+        // link(2) fails if the target exists, where rename(2) would replace it
+        Files.createLink(localPath(target), localPath(tmp));
+      } else {
+        fileContext().rename(tmp, target, Options.Rename.NONE);
+      }
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException | FileAlreadyExistsException e) {
+      return false;
+    } finally {
+      fs.delete(tmp, false);
+    }
+  }
+
+  /** Replaces (or creates) {@code target} with {@code content}, atomically. */
+  public void replace(Path target, String content) throws IOException {
+    Path tmp = temporary(target, "tmp");
+    write(tmp, content);
+    try {
+      if (local) {
+        Files.move(localPath(tmp), localPath(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
+      }
+    } catch (IOException e) {
+      fs.delete(tmp, false);
+      throw new IOException(target + ": could not replace (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /**
+   * Renames {@code from} to {@code to}, which must not exist.
+   *
+   * @return false if {@code from} does not exist (someone else moved it first)
+   */
+  public boolean move(Path from, Path to) throws IOException {
+    try {
+      if (local) {
+        Files.move(localPath(from), localPath(to), StandardCopyOption.ATOMIC_MOVE);
+      } else {
+        fileContext().rename(from, to, Options.Rename.NONE);
+      }
+      return true;
+    } catch (NoSuchFileException | FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Removes {@code file} if it holds {@code expected}, such that of several callers that judged
+   * the same content stale at most one removes it, and none removes what replaced it. The file
+   * first goes to a tombstone named after its content, which only one caller can create: locally
+   * a hard link (link(2) fails if the name exists), so the file is removed only after its content
+   * was checked; elsewhere a rename without overwrite, put back if the content was not the
+   * expected one. The caller deletes the tombstone when it is done: while it exists, a late caller
+   * with the same stale view cannot move what now stands at {@code file}.
+   *
+   * @return the tombstone if this call removed the file; empty if it was gone, changed, or another
+   *     caller is removing it
+   */
+  public Optional<Path> removeIfUnchanged(Path file, String expected) throws IOException {
+    Path tomb = tombstone(file, expected);
+    if (!(local ? linkNew(file, tomb) : renameNew(file, tomb))) {
+      return Optional.empty();
+    }
+    if (!read(tomb).orElse("").equals(expected)) {
+      if (!local) {
+        // fails only if a third caller created the file in this instant; that holder finds its
+        // file changed at its next check and stops
+        renameNew(tomb, file);
+      }
+      fs.delete(tomb, false);
+      return Optional.empty();
+    }
+    if (local) {
+      fs.delete(file, false);
+    }
+    return Optional.of(tomb);
+  }
+
+  /** The tombstone {@link #removeIfUnchanged} uses for {@code file} holding {@code content}. */
+  public Path tombstone(Path file, String content) {
+    return new Path(file.getParent(), "." + file.getName() + ".stale-" + sha256(content).substring(0, 16));
+  }
+
+  /** Returns the entries beside {@code target} named {@code .NAME.KIND-...}, as {@link #temporary} names them. */
+  public List<Path> hiddenSiblings(Path target, String kind) throws IOException {
+    String prefix = "." + target.getName() + "." + kind + "-";
+    List<Path> found = new ArrayList<>();
+    for (FileStatus s : fs.listStatus(target.getParent())) {
+      if (s.getPath().getName().startsWith(prefix)) {
+        found.add(s.getPath());
+      }
+    }
+    return found;
+  }
+
+  /** A hidden sibling of {@code target} that no other writer uses, named as {@link Temporaries} says. */
+  public Path temporary(Path target, String kind) {
+    return new Path(target.getParent(), Temporaries.name(target.getName(), kind));
+  }
+
+  /** Links {@code to} to the file at {@code from}; false if {@code from} is gone or {@code to} exists. */
+  private boolean linkNew(Path from, Path to) throws IOException {
+    try {
+      Files.createLink(localPath(to), localPath(from));
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException | NoSuchFileException e) {
+      return false;
+    }
+  }
+
+  /** Renames {@code from} to {@code to}; false if {@code from} is gone or {@code to} exists. */
+  private boolean renameNew(Path from, Path to) throws IOException {
+    try {
+      fileContext().rename(from, to, Options.Rename.NONE);
+      return true;
+    } catch (FileAlreadyExistsException | FileNotFoundException e) {
+      return false;
+    }
+  }
+
+  private static String sha256(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  private void write(Path file, String content) throws IOException {
+    try (OutputStream o = fs.create(file, false)) {
+      o.write(content.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private FileContext fileContext() throws IOException {
+    return FileContext.getFileContext(fs.getUri(), hadoop);
+  }
+
+  private static java.nio.file.Path localPath(Path p) {
+    return Paths.get(p.toUri());
+  }
+}
