@@ -65,7 +65,7 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
   Double roundCostsFitMillis;
 
   @Option(names = "--scaling-report", paramLabel = "DIR",
-      description = "Only predict samples/s and time to the last threshold against executors from the measurements "
+      description = "Only predict samples/s and time to each threshold against executors from the measurements "
           + "submit/bench-scaling.sh wrote in DIR; writes scaling.json, scaling.md and scaling.png.")
   Path scalingDir;
 
@@ -93,11 +93,10 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     if (scalingDir != null) {
       Settings all = settings.resolve(Map.of("out", "bench"));
       List<Double> thresholds = all.bench().thresholdList();
-      double threshold = thresholds.get(thresholds.size() - 1);
-      ScalingModel model = ScalingReport.model(scalingDir, threshold);
+      ScalingModel model = ScalingReport.model(scalingDir, thresholds);
       OutputFolder out = open(all.job());
       try (OutputLock lock = lock(out, all.job())) {
-        ScalingReport.write(out, model, ScalingReport.baselineSeconds(scalingBaseline, threshold), scalingBaseline);
+        ScalingReport.write(out, model, ScalingReport.baselineSeconds(scalingBaseline, thresholds), scalingBaseline);
       }
       System.out.print(model.markdown());
       System.out.println("wrote " + out.file("scaling.md"));

@@ -24,30 +24,31 @@ import org.mnistspark.report.ChartStyle;
  *
  * @param fitMillisPerRound a worker's fit per round on its own core
  * @param imagesPerRound images one worker fits per round (batch size x averaging frequency)
- * @param threshold the validation accuracy the time is predicted for
+ * @param thresholds the validation accuracies the time is predicted for
  */
-record ScalingModel(double fitMillisPerRound, int imagesPerRound, double threshold, List<Point> points) {
+record ScalingModel(double fitMillisPerRound, int imagesPerRound, List<Double> thresholds, List<Point> points) {
 
   /**
    * What was measured at one executor count.
    *
    * @param roundMillis a round on that many executors with the fit replaced by a wait of {@code standInMillis}
-   * @param imagesToThreshold training images fitted before validation first reached the threshold
-   *     with that many workers; null if it never did
+   * @param imagesToThresholds per threshold, training images fitted before validation first reached
+   *     it with that many workers; null where it never did
    * @param testAccuracy that run's test accuracy
    */
-  record Measured(int executors, double roundMillis, double standInMillis, Long imagesToThreshold, double testAccuracy) {}
+  record Measured(int executors, double roundMillis, double standInMillis, List<Long> imagesToThresholds,
+      double testAccuracy) {}
 
-  /** A predicted point; {@code secondsToThreshold} is null where the run did not reach the threshold. */
-  record Point(int executors, double overheadMillis, double samplesPerSecond, Double secondsToThreshold,
-      Long imagesToThreshold, double testAccuracy) {
+  /** A predicted point; a threshold's seconds are null where the run did not reach it. */
+  record Point(int executors, double overheadMillis, double samplesPerSecond, List<Double> secondsToThresholds,
+      List<Long> imagesToThresholds, double testAccuracy) {
     /** samples/s over N times one executor's: 1 is perfect scaling. */
     double efficiency(Point one) {
       return samplesPerSecond / (executors * one.samplesPerSecond / one.executors);
     }
   }
 
-  static ScalingModel of(double fitMillisPerRound, int imagesPerRound, double threshold, List<Measured> measured) {
+  static ScalingModel of(double fitMillisPerRound, int imagesPerRound, List<Double> thresholds, List<Measured> measured) {
     if (!(fitMillisPerRound > 0) || imagesPerRound <= 0 || measured.isEmpty()) {
       throw new IllegalArgumentException("a scaling model needs a fit time > 0, images per round > 0 and a measured point");
     }
@@ -56,32 +57,40 @@ record ScalingModel(double fitMillisPerRound, int imagesPerRound, double thresho
       // the wait stood in for the fit; what is left is Spark's, and never less than nothing
       double overhead = Math.max(0, m.roundMillis() - m.standInMillis());
       double samplesPerSecond = m.executors() * imagesPerRound / ((fitMillisPerRound + overhead) / 1000);
-      Double seconds = m.imagesToThreshold() == null ? null : m.imagesToThreshold() / samplesPerSecond;
-      points.add(new Point(m.executors(), overhead, samplesPerSecond, seconds, m.imagesToThreshold(), m.testAccuracy()));
+      List<Double> seconds = m.imagesToThresholds().stream().map(i -> i == null ? null : i / samplesPerSecond).toList();
+      points.add(new Point(m.executors(), overhead, samplesPerSecond, seconds, m.imagesToThresholds(), m.testAccuracy()));
     }
-    return new ScalingModel(fitMillisPerRound, imagesPerRound, threshold, points);
+    return new ScalingModel(fitMillisPerRound, imagesPerRound, thresholds, points);
   }
 
   String markdown() {
     Point one = points.get(0);
-    StringBuilder md = new StringBuilder(String.format(Locale.ROOT,
-        "| executors | Spark per round ms | predicted samples/s | scaling efficiency | images to %s | predicted s to %s | test accuracy |%n",
-        percent(threshold), percent(threshold)));
-    md.append("|---|---|---|---|---|---|---|\n");
+    StringBuilder md = new StringBuilder("| executors | Spark per round ms | predicted samples/s | scaling efficiency |");
+    StringBuilder rule = new StringBuilder("|---|---|---|---|");
+    for (double t : thresholds) {
+      md.append(" images to ").append(percent(t)).append(" | predicted s to ").append(percent(t)).append(" |");
+      rule.append("---|---|");
+    }
+    md.append(" test accuracy |\n").append(rule).append("---|\n");
     for (Point p : points) {
-      md.append(String.format(Locale.ROOT, "| %d | %.0f | %,.0f | %.0f%% | %s | %s | %.4f |%n", p.executors(), p.overheadMillis(),
-          p.samplesPerSecond(), 100 * p.efficiency(one),
-          p.imagesToThreshold() == null ? "not reached" : String.format(Locale.ROOT, "%,d", p.imagesToThreshold()),
-          p.secondsToThreshold() == null ? "-" : String.format(Locale.ROOT, "%.0f", p.secondsToThreshold()), p.testAccuracy()));
+      md.append(String.format(Locale.ROOT, "| %d | %.0f | %,.0f | %.0f%% |", p.executors(), p.overheadMillis(),
+          p.samplesPerSecond(), 100 * p.efficiency(one)));
+      for (int i = 0; i < thresholds.size(); i++) {
+        Long images = p.imagesToThresholds().get(i);
+        Double seconds = p.secondsToThresholds().get(i);
+        md.append(images == null ? " not reached | - |" : String.format(Locale.ROOT, " %,d | %.0f |", images, seconds));
+      }
+      md.append(String.format(Locale.ROOT, " %.4f |%n", p.testAccuracy()));
     }
     return md.toString();
   }
 
   /**
    * Two panels: predicted samples/s against executors with perfect scaling for reference, and
-   * predicted seconds to the threshold with {@code baselineSeconds} (one JVM on one core) as a line.
+   * predicted seconds to each threshold with {@code baselineSeconds} (one JVM on one core, per
+   * threshold) as flat lines of the same colour.
    */
-  byte[] png(double baselineSeconds) throws java.io.IOException {
+  byte[] png(List<Double> baselineSeconds) throws java.io.IOException {
     List<Double> executors = points.stream().map(p -> (double) p.executors()).toList();
     XYChart speed = ChartStyle.xy(700, 480, "Samples/s against executors (predicted)", "executors", "samples/s");
     Point one = points.get(0);
@@ -89,15 +98,23 @@ record ScalingModel(double fitMillisPerRound, int imagesPerRound, double thresho
         java.awt.Color.GRAY);
     line(speed, "measured round costs + fit", executors, points.stream().map(Point::samplesPerSecond).toList(),
         new java.awt.Color(0x1f77b4));
-    List<Point> reached = points.stream().filter(p -> p.secondsToThreshold() != null).toList();
-    XYChart time = ChartStyle.xy(700, 480, "Training seconds to " + percent(threshold) + " validation (predicted)", "executors",
-        "seconds");
-    if (!reached.isEmpty()) {
-      line(time, "Spark job", reached.stream().map(p -> (double) p.executors()).toList(),
-          reached.stream().map(Point::secondsToThreshold).toList(), new java.awt.Color(0xd62728));
+    XYChart time = ChartStyle.xy(700, 480, "Training seconds to validation accuracy (predicted)", "executors", "seconds");
+    for (int i = 0; i < thresholds.size(); i++) {
+      int t = i;
+      java.awt.Color color = i == 0 ? new java.awt.Color(0xff7f0e) : new java.awt.Color(0xd62728);
+      List<Point> reached = points.stream().filter(p -> p.secondsToThresholds().get(t) != null).toList();
+      if (!reached.isEmpty()) {
+        line(time, "Spark job, " + percent(thresholds.get(i)), reached.stream().map(p -> (double) p.executors()).toList(),
+            reached.stream().map(p -> p.secondsToThresholds().get(t)).toList(), color);
+      }
+      if (baselineSeconds.get(i) != null) {
+        XYSeries base = line(time, "best single JVM, one core, " + percent(thresholds.get(i)), executors,
+            executors.stream().map(n -> baselineSeconds.get(t)).toList(), color);
+        base.setMarker(SeriesMarkers.NONE);
+        base.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10,
+            new float[] {6, 4}, 0));
+      }
     }
-    line(time, "best single JVM, one core (benchmark median)", executors, executors.stream().map(n -> baselineSeconds).toList(),
-        java.awt.Color.GRAY).setMarker(SeriesMarkers.NONE);
     for (XYChart c : List.of(speed, time)) {
       c.getStyler().setXAxisMin(0.0).setYAxisMin(0.0);
       c.setCustomXAxisTickLabelsFormatter(ChartStyle.wholeNumbers());

@@ -26,7 +26,7 @@ import org.mnistspark.output.OutputFolder;
 final class ScalingReport {
   private ScalingReport() {}
 
-  static ScalingModel model(Path dir, double threshold) throws IOException {
+  static ScalingModel model(Path dir, List<Double> thresholds) throws IOException {
     Map<Integer, JsonNode> costs = numbered(dir, "executors-", "round-costs.json");
     Map<Integer, JsonNode> runs = numbered(dir, "workers-", "metrics.json");
     if (costs.isEmpty() || !costs.keySet().equals(runs.keySet())) {
@@ -35,37 +35,53 @@ final class ScalingReport {
     }
     List<ScalingModel.Measured> measured = new ArrayList<>();
     costs.forEach((n, c) -> measured.add(new ScalingModel.Measured(n, c.path("rounds").path("roundMillis").asDouble(),
-        c.path("fitStandInMillis").asDouble(), imagesTo(runs.get(n), threshold), runs.get(n).path("test").path("accuracy").asDouble())));
+        c.path("fitStandInMillis").asDouble(), thresholds.stream().map(t -> imagesTo(runs.get(n), t)).toList(),
+        runs.get(n).path("test").path("accuracy").asDouble())));
     JsonNode settings = costs.values().iterator().next().path("settings");
     int imagesPerRound = settings.path("batch-size-per-worker").asInt() * settings.path("averaging-frequency").asInt();
-    return ScalingModel.of(fitMillisOnOwnCore(dir, runs), imagesPerRound, threshold, measured);
+    return ScalingModel.of(fitMillisOnOwnCore(dir, runs), imagesPerRound, thresholds, measured);
   }
 
-  /** The baseline's median seconds to {@code threshold} in a benchmark's results.json. */
-  static double baselineSeconds(Path benchResults, double threshold) throws IOException {
+  /** The baseline's median seconds to each threshold in a benchmark's results.json; null where its median did not reach one. */
+  static List<Double> baselineSeconds(Path benchResults, List<Double> thresholds) throws IOException {
     JsonNode r = ModelStore.JSON.readTree(benchResults.toFile());
     String label = r.path("comparison").path("baseline").asText();
-    int i = indexOf(r.path("comparison").path("thresholds"), threshold);
     for (JsonNode s : r.path("summaries")) {
-      if (s.path("label").asText().equals(label) && i >= 0 && s.path("secondsToThresholds").path(i).path("median").isNumber()) {
-        return s.path("secondsToThresholds").path(i).path("median").asDouble();
+      if (s.path("label").asText().equals(label)) {
+        List<Double> seconds = new ArrayList<>();
+        for (double t : thresholds) {
+          int i = indexOf(r.path("comparison").path("thresholds"), t);
+          if (i < 0) {
+            throw new InvalidInputException(benchResults.toString(), "has no threshold " + t + " (it has "
+                + r.path("comparison").path("thresholds") + ")");
+          }
+          JsonNode median = s.path("secondsToThresholds").path(i).path("median");
+          seconds.add(median.isNumber() ? median.asDouble() : null);
+        }
+        return seconds;
       }
     }
-    throw new InvalidInputException(benchResults.toString(), "no median seconds to " + threshold + " for the baseline '" + label + "'");
+    throw new InvalidInputException(benchResults.toString(), "no summary of the baseline '" + label + "'");
   }
 
-  static void write(OutputFolder out, ScalingModel model, double baselineSeconds, Path benchResults) throws Exception {
+  static void write(OutputFolder out, ScalingModel model, List<Double> baselineSeconds, Path benchResults) throws Exception {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("model", model);
     json.put("baselineSeconds", baselineSeconds);
     json.put("baselineFrom", benchResults.toString());
-    String md = String.format(Locale.ROOT, "A worker's fit per round on its own core: %.0f ms for %d images. The best single-JVM "
-        + "baseline (one core): %.0f s to %.1f%% (%s).%n%n", model.fitMillisPerRound(), model.imagesPerRound(), baselineSeconds,
-        model.threshold() * 100, benchResults) + model.markdown();
+    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "A worker's fit per round on its own core: %.0f ms for "
+        + "%d images. The best single-JVM baseline (one core, %s):", model.fitMillisPerRound(), model.imagesPerRound(),
+        benchResults));
+    for (int i = 0; i < model.thresholds().size(); i++) {
+      Double b = baselineSeconds.get(i);
+      md.append(String.format(Locale.ROOT, " %s to %.1f%%", b == null ? "not reached" : String.format(Locale.ROOT, "%.0f s", b),
+          model.thresholds().get(i) * 100));
+    }
+    md.append(".\n\n").append(model.markdown());
     byte[] png = model.png(baselineSeconds);
     out.replace(staging -> {
       staging.write("scaling.json", ModelStore.JSON.writeValueAsBytes(json));
-      staging.write("scaling.md", md.getBytes(StandardCharsets.UTF_8));
+      staging.write("scaling.md", md.toString().getBytes(StandardCharsets.UTF_8));
       staging.write("scaling.png", png);
     });
   }
