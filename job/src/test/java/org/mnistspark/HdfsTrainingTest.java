@@ -58,6 +58,24 @@ class HdfsTrainingTest {
   }
 
   @Test
+  void convertsToTablesOnHdfsAndTrainsFromThem() throws Exception {
+    String tables = root + "/tables";
+    CliRun.succeeding("convert", "--master", "local[2]", "--data", root + "/mnist", "--train-limit", "1500", "--out", tables);
+    // beside, not in, runs/: another test lists runs/
+    fs.mkdirs(new org.apache.hadoop.fs.Path(root + "/table-runs"));
+    String out = root + "/table-runs/first";
+    CliRun.succeeding("train", "--master", "local[2]", "--data", tables, "--out", out, "--train-limit", "1200", "--epochs",
+        "1");
+
+    RunMetrics m = new ModelStore(new Configuration()).readMetrics(out);
+    assertThat(m.data().files()).isNotEmpty().allSatisfy(f -> assertThat(f.path()).startsWith(tables + "/"));
+    assertThat(m.data().files().get(0).path()).startsWith(tables + "/train/part-").endsWith(".parquet");
+    assertThat(m.data().trainImages()).isEqualTo(960);
+    assertThat(m.data().testImages()).isEqualTo(10_000);
+    assertThat(m.test().accuracy()).as("test accuracy after 1 epoch on 960 images").isGreaterThan(0.6);
+  }
+
+  @Test
   void trainsFromHdfsAndWritesAReloadableModelToHdfs() throws Exception {
     assertThat(root).startsWith("hdfs://");
     String out = root + "/runs/first";
