@@ -166,16 +166,7 @@ public final class TrainingPipeline {
     Resumption.Plan plan = Resumption.plan(config, data, hadoop, resume);
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = startSpark(tasks)) {
-      Outcome outcome;
-      try {
-        outcome = trainOn(sc, tasks, config, data, (stats, epochs) -> {}, plan);
-      } catch (Exception e) {
-        throw SparkSetup.explainAbort(e, tasks, config.out());
-      }
-      log.info("test: {}", outcome.metrics().test());
-
-      save(config, out, outcome, plan, lock);
-      return new Trained(data, outcome);
+      return new Trained(data, trainAndSave(sc, tasks, config, StageInput.of(data), plan, out, lock));
     }
   }
 
@@ -188,16 +179,22 @@ public final class TrainingPipeline {
       StageInput.Tables input = TrainingInput.tables(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), hadoop,
           config, columns);
       Resumption.Plan plan = Resumption.plan(config, input.files(), hadoop, resume);
-      Outcome outcome;
-      try {
-        outcome = trainOn(sc, tasks, config, input, (stats, epochs) -> {}, plan);
-      } catch (Exception e) {
-        throw SparkSetup.explainAbort(e, tasks, config.out());
-      }
-      log.info("test: {}", outcome.metrics().test());
-      save(config, out, outcome, plan, lock);
-      return new Trained(null, outcome);
+      return new Trained(null, trainAndSave(sc, tasks, config, input, plan, out, lock));
     }
+  }
+
+  /** Stages 2 to 6 of a train run on a started context; a Spark failure is explained in terms of the run. */
+  private Outcome trainAndSave(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, StageInput input,
+      Resumption.Plan plan, OutputFolder out, OutputLock lock) throws IOException {
+    Outcome outcome;
+    try {
+      outcome = trainOn(sc, tasks, config, input, (stats, epochs) -> {}, plan);
+    } catch (Exception e) {
+      throw SparkSetup.explainAbort(e, tasks, config.out());
+    }
+    log.info("test: {}", outcome.metrics().test());
+    save(config, out, outcome, plan, lock);
+    return outcome;
   }
 
   /**

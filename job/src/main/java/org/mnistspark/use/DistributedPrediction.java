@@ -11,12 +11,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function2;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.mnistspark.eval.Evaluator;
-import org.mnistspark.output.ModelStore;
-import org.mnistspark.scale.MinibatchAssembler;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 
 /**
  * Scores images on the executors: each partition borrows its executor's loaded model and scores
@@ -146,34 +140,13 @@ final class DistributedPrediction {
           }
           batch.add(image);
         }
-        float[][] p = ExecutorModels.with(sha256, zip, m -> probabilities(m, batch));
+        float[][] p = ExecutorModels.with(sha256, zip, m -> ModelScores.probabilities(m, batch.stream().map(i -> i.pixels).toList()));
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < batch.size(); i++) {
-          text.append(format.line(batch.get(i), argmax(p[i]), p[i]));
+          text.append(format.line(batch.get(i), ModelScores.argmax(p[i]), p[i]));
         }
         return PartitionOutput.scored(partition, batch.size(), bytes(text.toString()));
       }
-    }
-
-    /** Raw pixels through the model's stored scaler and the network: [n, 10] class probabilities. */
-    private float[][] probabilities(ModelStore.Loaded model, List<ImageToScore> batch) {
-      INDArray features = new MinibatchAssembler(Evaluator.RAW, batchSize)
-          .features(batch.stream().map(i -> i.pixels).toList());
-      if (model.normalizer() instanceof DataNormalization n) {
-        n.transform(features);
-      }
-      MultiLayerNetwork net = model.network();
-      return net.output(features).toFloatMatrix();
-    }
-
-    private static int argmax(float[] p) {
-      int best = 0;
-      for (int c = 1; c < p.length; c++) {
-        if (p[c] > p[best]) {
-          best = c;
-        }
-      }
-      return best;
     }
 
     private static byte[] bytes(String text) {

@@ -35,31 +35,17 @@ enum PredictionFormat {
     }
   },
   /** One JSON object per line: source, index or file, predicted, probabilities (p0..p9 as an array). */
-  JSONL("jsonl") {
-    @Override
-    String header(String idColumn) {
-      return "";
-    }
-
-    @Override
-    String line(ImageToScore image, int predicted, float[] probabilities) {
-      return json(image, predicted, probabilities);
-    }
-  },
+  JSONL("jsonl"),
   /** Parquet rows: source, index or file, predicted, p0..p9; scored as JSON lines, written by {@link ParquetParts}. */
-  PARQUET("parquet") {
-    @Override
-    String header(String idColumn) {
-      return "";
-    }
+  PARQUET("parquet");
 
-    @Override
-    String line(ImageToScore image, int predicted, float[] probabilities) {
-      return json(image, predicted, probabilities);
-    }
-  };
+  /** What a part file starts with: nothing, but for CSV. */
+  String header(String idColumn) {
+    return "";
+  }
 
-  private static String json(ImageToScore image, int predicted, float[] probabilities) {
+  /** One image's record: a JSON object, but for CSV. */
+  String line(ImageToScore image, int predicted, float[] probabilities) {
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("source", image.source);
     if (image.file == null) {
@@ -83,11 +69,6 @@ enum PredictionFormat {
   PredictionFormat(String extension) {
     this.extension = extension;
   }
-
-  /** What a part file starts with. */
-  abstract String header(String idColumn);
-
-  abstract String line(ImageToScore image, int predicted, float[] probabilities);
 
   /** @throws InvalidOptionException for anything but csv, jsonl or parquet */
   static PredictionFormat parse(String value) {
