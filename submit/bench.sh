@@ -6,7 +6,7 @@
 # Writes bench/results.json, bench/report.md, bench/throughput.png and bench/time-to-accuracy.png
 # and prints the comparison. About 45 minutes on 2 cores; --quick takes about 3.
 #   submit/bench.sh [--quick] [--seeds 3] [--thresholds 0.99,0.992] [--baseline-learning-rates 0.001,0.002,0.003]
-#                   [--baseline-batch-sizes 32,64,128] [--threads 1,2] [--batch-sizes 32,64,128]
+#                   [--baseline-batch-sizes 32,64,128] [--threads 1,2] [--batch-sizes 16,32,64,128]
 #                   [--averaging-frequencies 16,32] [job options]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
