@@ -48,6 +48,8 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   public static final int KEPT = 3;
   /** Another retrain holds the lock on the same root; nothing was done. */
   public static final int LOCKED = 4;
+  /** The run failed (MnistJob.FAILED, which this package does not depend on). */
+  private static final int FAILED = 1;
 
   private final SettingsOptions options = SettingsOptions.jobAnd("retrain");
   @Spec CommandSpec spec;
@@ -78,20 +80,29 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
     History history = new History(root);
     try (lock; RunGuard guard = RunGuard.start(root, history, lock, settings.timeout(), err)) {
       return retrainLocked(root, lock, guard, history, job, settings);
+    } catch (RetrainRoot.ProductionPointerException e) {
+      // recorded in history already; one line that says what to repair, not a stack trace
+      log.error("retrain {} failed: {}", root.root(), e.getMessage());
+      err.println("mnist-job: " + e.getMessage());
+      err.flush();
+      return FAILED;
     }
   }
 
   private int retrainLocked(RetrainRoot root, RetrainLock lock, RunGuard guard, History history, JobConfig job,
       RetrainConfig settings) throws IOException {
-    // Tidy up after a run that stopped without finishing.
-    Recovery.recover(root, history, lock.takenOver());
-    String run = uniqueRun(root, history, lock);
-    Optional<String> production = root.productionRun();
-    log.info("retrain {}: candidate {}, production {}", root.root(), run, production.orElse("none"));
-
+    String run = lock.run();
+    Optional<String> production = Optional.empty();
     HistoryEntry entry;
     RetrainGate.Decision decision;
     try {
+      // Tidy up after a run that stopped without finishing. Reading production happens in here, so
+      // that a production file that does not name a run fails the run with a history line.
+      Recovery.recover(root, history, lock.takenOver());
+      run = uniqueRun(root, history, lock);
+      production = root.productionRun();
+      log.info("retrain {}: candidate {}, production {}", root.root(), run, production.orElse("none"));
+
       // Train the candidate into runs/<run> with the train command's own flow, continuing an
       // interrupted candidate's training if its options and data are this run's.
       JobConfig candidateConfig = job.withOut(root.run(run).toString());
@@ -202,7 +213,8 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   private static void recordFailure(History history, String run, Optional<String> production, Throwable e) {
     boolean badInput = e instanceof InvalidInputException || e instanceof InvalidOptionException;
     String reason = badInput ? "bad input: " + e.getMessage()
-        : e instanceof RunGuard.EndedException ? e.getMessage() : e.toString();
+        : e instanceof RunGuard.EndedException || e instanceof RetrainRoot.ProductionPointerException ? e.getMessage()
+        : e.toString();
     try {
       history.append(HistoryEntry.now(run, null, production.orElse(null), null, History.FAILED, reason));
     } catch (IOException | RuntimeException writing) {

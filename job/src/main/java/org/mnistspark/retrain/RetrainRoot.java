@@ -3,12 +3,14 @@ package org.mnistspark.retrain;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -19,12 +21,14 @@ import java.util.Set;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.StreamCapabilities;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.OutputFolder;
@@ -40,7 +44,8 @@ import org.mnistspark.output.OutputFolder;
  *   ROOT/history.jsonl.lock       present for the moment of one append (see History)
  *   ROOT/retrain.lock             present while a retrain runs; names its process and lease
  * </pre>
- * Small files are written to a hidden temporary sibling and renamed into place. Hadoop's
+ * Small files are written to a hidden temporary sibling, flushed to disk, and renamed into place
+ * (so a power loss cannot publish an empty file). Hadoop's
  * {@code FileSystem.rename} does not overwrite, so replacing goes through {@code java.nio}'s
  * atomic move on the local file system and {@code FileContext.rename(OVERWRITE)} elsewhere
  * (atomic on HDFS); a reader sees the old file or the new one, never a half-written one.
@@ -119,9 +124,66 @@ public final class RetrainRoot {
     return hadoop;
   }
 
-  /** Returns the name of the production run, or empty when there is none yet. */
+  /**
+   * The production file exists but does not name a run: empty (a write cut short, e.g. by a power
+   * loss), something else, or unreadable. Fails closed: a retrain refuses to promote until it is
+   * repaired, since reading it as "no production" would judge a candidate on the floor alone.
+   */
+  public static final class ProductionPointerException extends IOException {
+    ProductionPointerException(Path file, String problem, Throwable cause) {
+      super(file + " " + problem + "; refusing to promote, production is left as it is. Write the name of the "
+          + "production run (a folder in runs/; history.jsonl's last promoted or reconciled line names it) into it, "
+          + "then retrain again", cause);
+    }
+  }
+
+  /** The most a production file holding one run name (and a newline) can need. */
+  private static final int POINTER_MAX_BYTES = 256;
+
+  /**
+   * Returns the name of the production run, or empty when there is no production file (no run was
+   * promoted yet).
+   *
+   * @throws ProductionPointerException if the file exists but is not one run name, or cannot be read
+   * @throws IOException if the file system fails
+   */
   public Optional<String> productionRun() throws IOException {
-    return read(production()).map(String::trim).filter(s -> !s.isEmpty());
+    Path file = production();
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(file);
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+    if (status.isDirectory()) {
+      throw new ProductionPointerException(file, "is a folder, not a file naming a run", null);
+    }
+    if (status.getLen() > POINTER_MAX_BYTES) {
+      throw new ProductionPointerException(file, "is " + status.getLen() + " bytes, not one run name", null);
+    }
+    String text;
+    try (InputStream in = fs.open(file)) {
+      text = new String(in.readNBytes(POINTER_MAX_BYTES + 1), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // a missing file was handled above: one that vanished since, or a permission, is no "no production"
+      throw new ProductionPointerException(file, "cannot be read (" + e.getMessage() + ")", e);
+    }
+    String name = text.trim();
+    if (name.isEmpty()) {
+      throw new ProductionPointerException(file, "is empty (" + text.length() + " characters; a replacement cut "
+          + "short, e.g. by a power loss, can leave it so)", null);
+    }
+    if (!RunName.isRunName(name)) {
+      throw new ProductionPointerException(file, "holds '" + printable(name) + "', not a run name such as "
+          + "20261125T093000Z", null);
+    }
+    return Optional.of(name);
+  }
+
+  /** {@code s} on one line, at most 40 characters, for a message. */
+  private static String printable(String s) {
+    String line = s.replaceAll("\\p{Cntrl}", "?");
+    return line.length() > 40 ? line.substring(0, 40) + "..." : line;
   }
 
   /** Points production at {@code run}, atomically. */
@@ -134,6 +196,10 @@ public final class RetrainRoot {
     try (InputStream in = fs.open(file)) {
       return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (FileNotFoundException e) {
+      // the local file system says "not found" for a file it may not open, too
+      if (fs.exists(file)) {
+        throw new IOException(file + ": cannot be read (" + e.getMessage() + ")", e);
+      }
       return Optional.empty();
     }
   }
@@ -158,6 +224,7 @@ public final class RetrainRoot {
       } else {
         fileContext().rename(tmp, target, Options.Rename.NONE);
       }
+      syncFolder(target.getParent());
       return true;
     } catch (java.nio.file.FileAlreadyExistsException | FileAlreadyExistsException e) {
       return false;
@@ -176,6 +243,7 @@ public final class RetrainRoot {
       } else {
         fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
       }
+      syncFolder(target.getParent());
     } catch (IOException e) {
       fs.delete(tmp, false);
       throw new IOException(target + ": could not replace (" + e.getMessage() + ")", e);
@@ -340,9 +408,48 @@ public final class RetrainRoot {
     }
   }
 
+  /**
+   * Creates {@code file} holding {@code content} and has it reach the disk before returning, so
+   * that a rename publishing it after a power loss never shows an empty or partial file (ext4's
+   * delayed allocation and XFS can leave a renamed, unflushed file zero-length). Locally the file
+   * is written through a channel and forced (fsync); on HDFS hsync has the DataNodes write the
+   * block to disk; a store with neither (S3A, where only close publishes) gets what it offers.
+   */
   private void write(Path file, String content) throws IOException {
-    try (OutputStream o = fs.create(file, false)) {
-      o.write(content.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    if (local) {
+      try (FileChannel ch = FileChannel.open(localPath(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      return;
+    }
+    try (FSDataOutputStream o = fs.create(file, false)) {
+      o.write(bytes);
+      if (o.hasCapability(StreamCapabilities.HSYNC)) {
+        o.hsync();
+      } else if (o.hasCapability(StreamCapabilities.HFLUSH)) {
+        o.hflush();
+      }
+    }
+  }
+
+  /**
+   * Makes a rename or link in {@code dir} durable on the local file system (fsync of the folder),
+   * so that after a power loss the name points at the new file. Best effort: where a folder cannot
+   * be opened for this (not Linux), the rename stands and only its durability is the system's.
+   */
+  private void syncFolder(Path dir) {
+    if (!local) {
+      return; // HDFS: the NameNode logs a rename durably before it returns
+    }
+    try (FileChannel ch = FileChannel.open(localPath(dir), StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // nothing more to do: the rename itself succeeded
     }
   }
 

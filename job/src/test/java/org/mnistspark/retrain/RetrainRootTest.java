@@ -61,6 +61,51 @@ class RetrainRootTest {
     }
   }
 
+  /** The end of every message about a production file that does not name a run. */
+  static final String POINTER_ADVICE = "; refusing to promote, production is left as it is. Write the name of the "
+      + "production run (a folder in runs/; history.jsonl's last promoted or reconciled line names it) into it, then "
+      + "retrain again";
+
+  @Test
+  void aProductionFileThatDoesNotNameARunIsAnErrorNeverNoProduction() throws Exception {
+    Path file = tmp.resolve("root/production");
+    record Row(String content, String problem) {}
+    for (Row row : List.of(
+        new Row("", "is empty (0 characters; a replacement cut short, e.g. by a power loss, can leave it so)"),
+        new Row(" \n\n", "is empty (3 characters; a replacement cut short, e.g. by a power loss, can leave it so)"),
+        new Row("latest\n", "holds 'latest', not a run name such as 20261125T093000Z"),
+        new Row("20261125T093000Z\n20261126T093000Z\n",
+            "holds '20261125T093000Z?20261126T093000Z', not a run name such as 20261125T093000Z"),
+        new Row("\0".repeat(300), "is 300 bytes, not one run name"))) {
+      Files.writeString(file, row.content());
+      assertThatThrownBy(root::productionRun).as(row.problem())
+          .isInstanceOf(RetrainRoot.ProductionPointerException.class)
+          .hasMessage(root.production() + " " + row.problem() + POINTER_ADVICE);
+      assertThat(file).hasContent(row.content());
+    }
+    Files.delete(file);
+    Files.createDirectory(file);
+    assertThatThrownBy(root::productionRun).isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessage(root.production() + " is a folder, not a file naming a run" + POINTER_ADVICE);
+    Files.delete(file);
+    // absent: no run was promoted yet; a name with spaces around it is that name
+    assertThat(root.productionRun()).isEmpty();
+    Files.writeString(file, " 20261125T093000Z \n");
+    assertThat(root.productionRun()).contains("20261125T093000Z");
+  }
+
+  @Test
+  void aFileThatExistsButCannotBeOpenedIsNeverReadAsMissing() throws Exception {
+    Path file = Files.writeString(tmp.resolve("root/production"), "20261125T093000Z\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+    // root reads any file: the case exists only for other users
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "running as root");
+    assertThatThrownBy(root::productionRun).isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessageStartingWith(root.production() + " cannot be read (").hasMessageEndingWith(POINTER_ADVICE);
+    assertThatThrownBy(() -> root.read(root.production())).isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith(root.production() + ": cannot be read (");
+  }
+
   @Test
   void readerNeverSeesAHalfWrittenProduction() throws Exception {
     // one writer flips production between two long names; a reader checks every read is whole
