@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
@@ -223,18 +221,17 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   }
 
   /**
-   * Keeps the newest K runs, production and the previous production. Only folders that still
+   * Keeps the newest K runs, production and the previous production, and every run while history
+   * has a line it cannot read or production does not name a run. Only folders that still
    * match the manifest they were written with are deleted; a deletion that fails is logged, not fatal.
    */
   private static void deleteOldRuns(RetrainRoot root, History history, int keep) {
     try {
-      Set<String> kept = new HashSet<>();
       Optional<String> production = root.productionRun();
-      production.ifPresent(kept::add);
-      // history unreadable: the previous production is unknown, so nothing is deleted (IOException below)
-      List<HistoryEntry> entries = history.read();
-      production.flatMap(p -> History.previousProduction(entries, p)).ifPresent(kept::add);
-      for (String old : Retention.toDelete(root.runNames(), kept, keep)) {
+      // history unreadable: the previous production is unknown, so nothing is deleted (IOException
+      // below); a line of it unreadable: the same (Retention)
+      History.Lines lines = history.readLines();
+      for (String old : Retention.toDelete(root.runNames(), production, lines, keep)) {
         if (OutputFolder.at("root", root.run(old).toString(), ModelStore.KIND, root.hadoop()).deleteIfOurs()) {
           log.info("deleted run {} (keeping the newest {}, production and the previous production)", old, keep);
         } else {

@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -19,13 +16,16 @@ import org.slf4j.LoggerFactory;
  * ROOT/retrain.lock: at most one retrain per root at a time. The file is created exclusively and
  * atomically; it names its holder ({@link ProcessIdentity}, run, a random token) and carries a
  * lease that a daemon thread renews every third of its length, rewriting {@code renewed} and
- * {@code expires} atomically, and only while the file still holds the holder's token and the lease
- * has not run out. A lock is stale, and the next retrain takes it over, when
+ * {@code expires} atomically, and only while the lease has not run out and the file still holds
+ * exactly what the holder last wrote: a compare-and-swap ({@link RetrainRoot#replaceIfUnchanged},
+ * which says what guarantee remains), so a renewal never replaces a lock someone else took over.
+ * Releasing deletes the file the same way. A lock is stale, and the next retrain takes it over, when
  * <ul>
  *   <li>its process is gone: checkable only where its pid means the same process to us (same boot
- *       id and pid namespace); then at once;
+ *       id and pid namespace) and /proc shows every process (no {@code hidepid}); then at once;
  *   <li>or its lease has expired: then only after this process has watched the file stay unchanged
- *       for one more lease, so a live holder whose clock lags ours keeps the lock it renews.
+ *       for one more lease, so a live holder whose clock lags ours keeps the lock it renews. A holder
+ *       whose liveness cannot be told (another host or namespace, a pid /proc hides) is live until then.
  * </ul>
  * A live lock is never taken over. A holder that finds its lock gone or taken, or its lease run
  * out, stops renewing, reports the loss ({@link #onLost}), and fails {@link #checkHeld}.
@@ -39,8 +39,7 @@ public final class RetrainLock implements AutoCloseable {
   public record Holder(String run, String token, ProcessIdentity process, String started, long leaseSeconds,
       String renewed, String expires) {
 
-    static Holder fresh(String run, Duration lease) {
-      Instant now = Instant.now();
+    static Holder fresh(String run, Duration lease, Instant now) {
       return new Holder(run, UUID.randomUUID().toString(), ProcessIdentity.SELF, now.toString(), lease.toSeconds(),
           now.toString(), now.plus(lease).toString());
     }
@@ -85,21 +84,23 @@ public final class RetrainLock implements AutoCloseable {
   }
 
   private final RetrainRoot root;
+  private final LeaseClock clock;
   private final Stale takenOver;
   private final Optional<Path> tomb;
-  private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "retrain-lock-lease");
-    t.setDaemon(true);
-    return t;
-  });
+  private volatile LeaseClock.Repeating heartbeat;
   private volatile Holder mine;
+  /** Exactly what this holder last wrote to the lock file: what a renewal compares with. */
+  private volatile String written;
   private volatile String lost;
   private volatile Consumer<String> onLost = why -> {};
   private boolean released;
 
-  private RetrainLock(RetrainRoot root, Holder mine, Stale takenOver, Optional<Path> tomb) {
+  private RetrainLock(RetrainRoot root, LeaseClock clock, Holder mine, String written, Stale takenOver,
+      Optional<Path> tomb) {
     this.root = root;
+    this.clock = clock;
     this.mine = mine;
+    this.written = written;
     this.takenOver = takenOver;
     this.tomb = tomb;
   }
@@ -114,14 +115,21 @@ public final class RetrainLock implements AutoCloseable {
    */
   public static RetrainLock acquire(RetrainRoot root, String run, Duration wait, Duration lease)
       throws IOException, LockedException {
+    return acquire(root, run, wait, lease, LeaseClock.SYSTEM, ProcessView.SYSTEM);
+  }
+
+  /** As {@link #acquire(RetrainRoot, String, Duration, Duration)}, with these clocks and this view of processes. */
+  static RetrainLock acquire(RetrainRoot root, String run, Duration wait, Duration lease, LeaseClock clock,
+      ProcessView processes) throws IOException, LockedException {
     if (lease.toSeconds() < 1) {
       throw new IllegalArgumentException("lease " + lease + " is under 1 s");
     }
-    Contest contest = new Contest(root, wait);
+    Contest contest = new Contest(root, wait, clock, processes);
     while (true) {
-      Holder me = Holder.fresh(run, lease);
-      if (root.createExclusively(root.lock(), json(me))) {
-        return new RetrainLock(root, me, sweepTombs(root, contest), contest.tomb).startRenewing();
+      Holder me = Holder.fresh(run, lease, clock.now());
+      String content = json(me);
+      if (root.createExclusively(root.lock(), content)) {
+        return new RetrainLock(root, clock, me, content, sweepTombs(root, contest), contest.tomb).startRenewing();
       }
       Optional<String> held = root.read(root.lock());
       if (held.isPresent()) {
@@ -160,7 +168,10 @@ public final class RetrainLock implements AutoCloseable {
   /** Names another run in the lock (the holder keeps its token). */
   public synchronized void renameRun(String run) throws IOException {
     checkHeld();
-    write(mine.withRun(run));
+    if (!write(mine.withRun(run))) {
+      lose(problem().orElse("a contender claimed it to take it over"));
+      checkHeld();
+    }
   }
 
   /** One heartbeat: renews the lease, or reports that the lock is lost. */
@@ -178,7 +189,7 @@ public final class RetrainLock implements AutoCloseable {
 
   /** Stops renewing, as a hung holder would; for tests. */
   void stopRenewing() {
-    heartbeat.shutdown();
+    heartbeat.cancel();
   }
 
   /**
@@ -188,7 +199,7 @@ public final class RetrainLock implements AutoCloseable {
    */
   @Override
   public void close() {
-    heartbeat.shutdown();
+    heartbeat.cancel();
     synchronized (this) {
       if (released) {
         return;
@@ -217,30 +228,30 @@ public final class RetrainLock implements AutoCloseable {
         continue;
       }
       if (stale == null) {
-        stale = adopt(root, other);
+        stale = adopt(root, other, contest.processes);
       }
       root.delete(other, false);
     }
     return stale;
   }
 
-  private static Stale adopt(RetrainRoot root, Path tomb) throws IOException {
+  private static Stale adopt(RetrainRoot root, Path tomb, ProcessView processes) throws IOException {
     Optional<String> content = root.read(tomb);
     try {
-      return content.isEmpty() ? null : staleOf(parse(tomb, content.get()));
+      // a claim note (a renewal or release in progress) is no lock
+      return content.isEmpty() ? null : staleOf(parse(tomb, content.get()), processes);
     } catch (IOException e) {
       return null;
     }
   }
 
-  private static Stale staleOf(Holder h) {
-    boolean gone = ProcessIdentity.SELF.sharesPidsWith(h.process()) && h.process().isGone();
+  private static Stale staleOf(Holder h, ProcessView processes) {
+    boolean gone = h.process().liveness(processes) == ProcessIdentity.Liveness.GONE;
     return new Stale(h, gone ? "stopped before finishing" : "stopped renewing its lease (it expired at " + h.expires() + ")");
   }
 
   private RetrainLock startRenewing() {
-    long every = mine.lease().toMillis() / 3;
-    heartbeat.scheduleWithFixedDelay(this::renewNow, every, every, TimeUnit.MILLISECONDS);
+    heartbeat = clock.every(mine.lease().toNanos() / 3, "retrain-lock-lease", this::renewNow);
     return this;
   }
 
@@ -250,17 +261,17 @@ public final class RetrainLock implements AutoCloseable {
       return Optional.empty();
     }
     Optional<String> problem = problem();
-    if (problem.isPresent()) {
-      lose(problem.get());
-      return problem;
+    if (problem.isEmpty() && !write(mine.renewedAt(clock.now()))) {
+      // changed between the check and the swap, and the swap did not replace it
+      problem = Optional.of(problem().orElse("a contender claimed it to take it over"));
     }
-    write(mine.renewedAt(Instant.now()));
-    return Optional.empty();
+    problem.ifPresent(this::lose);
+    return problem;
   }
 
   /** Why the lock is no longer this holder's, or empty while it is. */
   private Optional<String> problem() throws IOException {
-    if (mine.expiredAt(Instant.now())) {
+    if (mine.expiredAt(clock.now())) {
       return Optional.of("its lease expired at " + mine.expires() + " before it could be renewed");
     }
     Optional<String> held = root.read(root.lock());
@@ -278,22 +289,25 @@ public final class RetrainLock implements AutoCloseable {
 
   private void lose(String why) {
     lost = why;
-    heartbeat.shutdown();
+    heartbeat.cancel();
     log.error("{}: this retrain ({}) lost the lock: {}", root.lock(), mine.run(), why);
   }
 
-  private void write(Holder h) throws IOException {
-    root.replace(root.lock(), json(h));
+  /** Replaces what this holder last wrote with {@code h}; false (nothing written) if the file holds anything else. */
+  private boolean write(Holder h) throws IOException {
+    String content = json(h);
+    if (!root.replaceIfUnchanged(root.lock(), written, content)) {
+      return false;
+    }
     mine = h;
+    written = content;
+    return true;
   }
 
   private void release() {
     try {
-      Optional<String> held = root.read(root.lock());
-      if (held.isPresent() && mine.token().equals(parse(root.lock(), held.get()).token())) {
-        root.delete(root.lock(), false);
-      } else {
-        log.warn("{}: no longer ours at release ({}); left alone", root.lock(), held.orElse("gone"));
+      if (!root.deleteIfUnchanged(root.lock(), written)) {
+        log.warn("{}: no longer ours at release ({}); left alone", root.lock(), root.read(root.lock()).orElse("gone"));
       }
     } catch (IOException e) {
       log.error("{}: could not release the lock ({}); the next retrain takes it over when its lease has expired",
@@ -304,35 +318,43 @@ public final class RetrainLock implements AutoCloseable {
   /** One acquire's view of the locks it meets: what it watched, what it took over, when it gives up. */
   private static final class Contest {
     private final RetrainRoot root;
-    private final long start = System.nanoTime();
+    private final LeaseClock clock;
+    private final ProcessView processes;
+    private final long start;
     private final long waitUntil;
     /** The first stale-looking lock met, and until when it is watched whatever the wait. */
     private String candidate;
     private long candidateUntil;
     private boolean announced;
-    private final ContentWatch watch = new ContentWatch();
-    private final ContentWatch blocked = new ContentWatch();
+    private final ContentWatch watch;
+    private final ContentWatch blocked;
     private Stale stale;
     private Optional<Path> tomb = Optional.empty();
 
-    Contest(RetrainRoot root, Duration wait) {
+    Contest(RetrainRoot root, Duration wait, LeaseClock clock, ProcessView processes) {
       this.root = root;
+      this.clock = clock;
+      this.processes = processes;
+      this.start = clock.nanoTime();
       this.waitUntil = start + wait.toNanos();
+      this.watch = new ContentWatch(clock);
+      this.blocked = new ContentWatch(clock);
     }
 
     void consider(String content, Holder h) throws IOException, LockedException {
-      boolean gone = ProcessIdentity.SELF.sharesPidsWith(h.process()) && h.process().isGone();
-      boolean expired = h.expiredAt(Instant.now());
+      // a holder whose liveness cannot be told (hidepid, another host or namespace) is live until its lease ends
+      boolean gone = h.process().liveness(processes) == ProcessIdentity.Liveness.GONE;
+      boolean expired = h.expiredAt(clock.now());
       // a live holder rewrites the file every third of a lease, whatever its clock says
       boolean confirmed = expired && watch.unchangedFor(content).compareTo(h.lease()) >= 0;
-      if ((gone || confirmed) && takeOver(content, staleOf(h))) {
+      if ((gone || confirmed) && takeOver(content, staleOf(h, processes))) {
         return;
       }
       if ((gone || expired) && candidate == null) {
         // confirming a stale lock may take a lease of watching, whatever the wait; once only, so
         // that a live holder whose lease merely looks expired to our clock is not waited on forever
         candidate = content;
-        candidateUntil = System.nanoTime() + h.lease().plus(POLL).toNanos();
+        candidateUntil = clock.nanoTime() + h.lease().plus(POLL).toNanos();
       }
       waitOrGiveUp(h, content.equals(candidate) ? Math.max(waitUntil, candidateUntil) : waitUntil);
     }
@@ -356,16 +378,17 @@ public final class RetrainLock implements AutoCloseable {
     }
 
     private void waitOrGiveUp(Holder h, long giveUpAt) throws IOException, LockedException {
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       if (now >= giveUpAt) {
-        deleteTomb();
+        // a tombstone of ours stays: whoever created the lock after we removed the stale one sweeps
+        // it and records that run (sweepTombs); deleting it first would lose the record
         throw new LockedException(root.lock(), h, (now - start) / 1_000_000_000L);
       }
       if (!announced) {
         log.info("{}: held by {}; waiting up to {} s", root.lock(), h.describe(), (giveUpAt - now) / 1_000_000_000L);
         announced = true;
       }
-      sleep(Math.min(giveUpAt - now, POLL.toNanos()));
+      sleep(clock, Math.min(giveUpAt - now, POLL.toNanos()));
     }
 
     private void deleteTomb() throws IOException {
@@ -396,9 +419,9 @@ public final class RetrainLock implements AutoCloseable {
     return JSON.writeValueAsString(h) + "\n";
   }
 
-  private static void sleep(long nanos) throws IOException {
+  private static void sleep(LeaseClock clock, long nanos) throws IOException {
     try {
-      Thread.sleep(Math.max(1, nanos / 1_000_000));
+      clock.sleep(nanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the retrain lock", e);

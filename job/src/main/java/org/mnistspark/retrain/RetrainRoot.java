@@ -196,8 +196,10 @@ public final class RetrainRoot {
     try (InputStream in = fs.open(file)) {
       return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (FileNotFoundException e) {
-      // the local file system says "not found" for a file it may not open, too
-      if (fs.exists(file)) {
+      // the local file system says "not found" for a folder or a file it may not open, too (HDFS
+      // has exceptions of its own for those); one deleted and created again meanwhile is no error
+      java.nio.file.Path p = local ? localPath(file) : null;
+      if (p != null && (Files.isDirectory(p) || Files.exists(p) && !Files.isReadable(p))) {
         throw new IOException(file + ": cannot be read (" + e.getMessage() + ")", e);
       }
       return Optional.empty();
@@ -298,6 +300,67 @@ public final class RetrainRoot {
       fs.delete(file, false);
     }
     return Optional.of(tomb);
+  }
+
+  /** How a claim of a tombstone name starts; a tombstone proper holds the removed file's content. */
+  static final String CLAIM = "claim ";
+
+  /**
+   * Replaces {@code file} with {@code content} if it holds {@code expected}: a compare-and-swap as
+   * far as the file systems allow. Only the writer of {@code expected} may call it (a lease holder
+   * renewing its own record). It first claims {@code expected}'s tombstone name
+   * ({@link #tombstone}) by creating it exclusively with a claim note, then checks the content and
+   * renames over it. While the claim stands, {@link #removeIfUnchanged} of that content, the only
+   * way anyone else removes the file, fails, and no one else writes the file while it holds
+   * {@code expected} (another writer has to remove it first); so the content cannot change between
+   * the check and the rename, and the swap never replaces what a taker put there. A claim that
+   * finds the tombstone taken fails: someone is removing the file.
+   *
+   * <p>What remains: a taker that has watched a tombstone block it for a whole lease deletes it
+   * (the remover stopped halfway); a caller that stalls between its claim and its rename for that
+   * long, with its lease expired, may still rename over the file a taker then created. The taker's
+   * next check of its own lease finds the file changed and it stops.
+   *
+   * @return whether {@code file} held {@code expected} and now holds {@code content}
+   */
+  public boolean replaceIfUnchanged(Path file, String expected, String content) throws IOException {
+    return withClaim(file, expected, () -> replace(file, content));
+  }
+
+  /**
+   * Deletes {@code file} if it holds {@code expected}, with the same claim as
+   * {@link #replaceIfUnchanged} (and for the same callers), leaving no tombstone that could be
+   * taken for a stale record.
+   *
+   * @return whether {@code file} held {@code expected} and is now gone
+   */
+  public boolean deleteIfUnchanged(Path file, String expected) throws IOException {
+    return withClaim(file, expected, () -> fs.delete(file, false));
+  }
+
+  private interface FileAction {
+    void run() throws IOException;
+  }
+
+  private boolean withClaim(Path file, String expected, FileAction action) throws IOException {
+    Path claim = tombstone(file, expected);
+    String note = CLAIM + UUID.randomUUID() + "\n";
+    if (!createExclusively(claim, note)) {
+      // a claim note there is the caller's own, left by a swap whose clean-up failed: only the
+      // writer of this content claims it, and it does one swap at a time
+      if (!read(claim).orElse("").startsWith(CLAIM) || !fs.delete(claim, false) || !createExclusively(claim, note)) {
+        return false;
+      }
+    }
+    try {
+      if (!read(file).orElse("").equals(expected)) {
+        return false;
+      }
+      action.run();
+      return true;
+    } finally {
+      fs.delete(claim, false);
+    }
   }
 
   /** The tombstone {@link #removeIfUnchanged} uses for {@code file} holding {@code content}. */

@@ -208,6 +208,51 @@ class RetrainRootTest {
     root.delete(f, false);
   }
 
+  @Test
+  void swapsReplaceAndDeleteOnlyWhatTheyExpect() throws Exception {
+    swapsReplaceAndDeleteOnlyWhatTheyExpect(root);
+    assertThat(tmp.resolve("root").toFile().list()).containsExactlyInAnyOrder("runs", OutputFolder.MANIFEST);
+  }
+
+  static void swapsReplaceAndDeleteOnlyWhatTheyExpect(RetrainRoot root) throws Exception {
+    org.apache.hadoop.fs.Path f = new org.apache.hadoop.fs.Path(root.root(), "lease");
+    root.replace(f, "mine-1");
+    assertThat(root.replaceIfUnchanged(f, "mine-1", "mine-2")).isTrue();
+    assertThat(root.read(f)).contains("mine-2");
+    // changed since: nothing written
+    assertThat(root.replaceIfUnchanged(f, "mine-1", "mine-3")).isFalse();
+    assertThat(root.deleteIfUnchanged(f, "mine-1")).isFalse();
+    assertThat(root.read(f)).contains("mine-2");
+
+    // a taker is removing it (it holds the tombstone of this content): no swap, no delete
+    org.apache.hadoop.fs.Path tomb = root.tombstone(f, "mine-2");
+    assertThat(root.createExclusively(tomb, "mine-2")).isTrue();
+    assertThat(root.replaceIfUnchanged(f, "mine-2", "mine-3")).isFalse();
+    assertThat(root.deleteIfUnchanged(f, "mine-2")).isFalse();
+    assertThat(root.read(f)).contains("mine-2");
+    root.delete(tomb, false);
+
+    // a claim the caller's own earlier swap could not clean up does not block the next one
+    assertThat(root.createExclusively(tomb, RetrainRoot.CLAIM + "left behind\n")).isTrue();
+    assertThat(root.replaceIfUnchanged(f, "mine-2", "mine-3")).isTrue();
+    assertThat(root.read(f)).contains("mine-3");
+
+    // while a swap holds its claim, a taker cannot remove the file
+    org.apache.hadoop.fs.Path claim = root.tombstone(f, "mine-3");
+    assertThat(root.createExclusively(claim, RetrainRoot.CLAIM + "in progress\n")).isTrue();
+    assertThat(root.removeIfUnchanged(f, "mine-3")).isEmpty();
+    assertThat(root.read(f)).contains("mine-3");
+    assertThat(root.read(claim).orElseThrow()).startsWith(RetrainRoot.CLAIM);
+    root.delete(claim, false);
+
+    assertThat(root.deleteIfUnchanged(f, "mine-3")).isTrue();
+    assertThat(root.exists(f)).isFalse();
+    assertThat(root.deleteIfUnchanged(f, "mine-3")).isFalse();
+    assertThat(root.replaceIfUnchanged(f, "mine-3", "mine-4")).isFalse();
+    assertThat(root.exists(f)).isFalse();
+    assertThat(root.hiddenSiblings(f, "stale")).isEmpty();
+  }
+
   /** Races {@code writers} threads to create the lock file exclusively; returns how many succeeded. */
   static int racingExclusiveCreates(RetrainRoot root, int writers) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(writers);
