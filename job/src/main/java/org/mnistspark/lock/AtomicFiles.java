@@ -3,19 +3,23 @@ package org.mnistspark.lock;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
@@ -23,11 +27,13 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.StreamCapabilities;
 
 /**
  * The few operations on small files that locks and pointers need, each atomic where it matters,
  * on the local file system and on HDFS alike. Small files are written to a hidden temporary
- * sibling and renamed into place. Hadoop's {@code FileSystem.rename} does not overwrite, so
+ * sibling, flushed to disk, and renamed into place (so a power loss cannot publish an empty file).
+ * Hadoop's {@code FileSystem.rename} does not overwrite, so
  * replacing goes through {@code java.nio}'s atomic move on the local file system and
  * {@code FileContext.rename(OVERWRITE)} elsewhere (atomic on HDFS); a reader sees the old file or
  * the new one, never a half-written one.
@@ -49,6 +55,12 @@ public final class AtomicFiles {
     try (InputStream in = fs.open(file)) {
       return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     } catch (FileNotFoundException e) {
+      // the local file system says "not found" for a folder or a file it may not open, too (HDFS
+      // has exceptions of its own for those); one deleted and created again meanwhile is no error
+      java.nio.file.Path p = local ? localPath(file) : null;
+      if (p != null && (Files.isDirectory(p) || Files.exists(p) && !Files.isReadable(p))) {
+        throw new IOException(file + ": cannot be read (" + e.getMessage() + ")", e);
+      }
       return Optional.empty();
     }
   }
@@ -77,6 +89,7 @@ public final class AtomicFiles {
       } else {
         fileContext().rename(tmp, target, Options.Rename.NONE);
       }
+      syncFolder(target.getParent());
       return true;
     } catch (java.nio.file.FileAlreadyExistsException | FileAlreadyExistsException e) {
       return false;
@@ -95,6 +108,7 @@ public final class AtomicFiles {
       } else {
         fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
       }
+      syncFolder(target.getParent());
     } catch (IOException e) {
       fs.delete(tmp, false);
       throw new IOException(target + ": could not replace (" + e.getMessage() + ")", e);
@@ -151,6 +165,67 @@ public final class AtomicFiles {
     return Optional.of(tomb);
   }
 
+  /** How a claim of a tombstone name starts; a tombstone proper holds the removed file's content. */
+  public static final String CLAIM = "claim ";
+
+  /**
+   * Replaces {@code file} with {@code content} if it holds {@code expected}: a compare-and-swap as
+   * far as the file systems allow. Only the writer of {@code expected} may call it (a lease holder
+   * renewing its own record). It first claims {@code expected}'s tombstone name
+   * ({@link #tombstone}) by creating it exclusively with a claim note, then checks the content and
+   * renames over it. While the claim stands, {@link #removeIfUnchanged} of that content, the only
+   * way anyone else removes the file, fails, and no one else writes the file while it holds
+   * {@code expected} (another writer has to remove it first); so the content cannot change between
+   * the check and the rename, and the swap never replaces what a taker put there. A claim that
+   * finds the tombstone taken fails: someone is removing the file.
+   *
+   * <p>What remains: a taker that has watched a tombstone block it for a whole lease deletes it
+   * (the remover stopped halfway); a caller that stalls between its claim and its rename for that
+   * long, with its lease expired, may still rename over the file a taker then created. The taker's
+   * next check of its own lease finds the file changed and it stops.
+   *
+   * @return whether {@code file} held {@code expected} and now holds {@code content}
+   */
+  public boolean replaceIfUnchanged(Path file, String expected, String content) throws IOException {
+    return withClaim(file, expected, () -> replace(file, content));
+  }
+
+  /**
+   * Deletes {@code file} if it holds {@code expected}, with the same claim as
+   * {@link #replaceIfUnchanged} (and for the same callers), leaving no tombstone that could be
+   * taken for a stale record.
+   *
+   * @return whether {@code file} held {@code expected} and is now gone
+   */
+  public boolean deleteIfUnchanged(Path file, String expected) throws IOException {
+    return withClaim(file, expected, () -> fs.delete(file, false));
+  }
+
+  private interface FileAction {
+    void run() throws IOException;
+  }
+
+  private boolean withClaim(Path file, String expected, FileAction action) throws IOException {
+    Path claim = tombstone(file, expected);
+    String note = CLAIM + UUID.randomUUID() + "\n";
+    if (!createExclusively(claim, note)) {
+      // a claim note there is the caller's own, left by a swap whose clean-up failed: only the
+      // writer of this content claims it, and it does one swap at a time
+      if (!read(claim).orElse("").startsWith(CLAIM) || !fs.delete(claim, false) || !createExclusively(claim, note)) {
+        return false;
+      }
+    }
+    try {
+      if (!read(file).orElse("").equals(expected)) {
+        return false;
+      }
+      action.run();
+      return true;
+    } finally {
+      fs.delete(claim, false);
+    }
+  }
+
   /** The tombstone {@link #removeIfUnchanged} uses for {@code file} holding {@code content}. */
   public Path tombstone(Path file, String content) {
     return new Path(file.getParent(), "." + file.getName() + ".stale-" + sha256(content).substring(0, 16));
@@ -201,9 +276,48 @@ public final class AtomicFiles {
     }
   }
 
+  /**
+   * Creates {@code file} holding {@code content} and has it reach the disk before returning, so
+   * that a rename publishing it after a power loss never shows an empty or partial file (ext4's
+   * delayed allocation and XFS can leave a renamed, unflushed file zero-length). Locally the file
+   * is written through a channel and forced (fsync); on HDFS hsync has the DataNodes write the
+   * block to disk; a store with neither (S3A, where only close publishes) gets what it offers.
+   */
   private void write(Path file, String content) throws IOException {
-    try (OutputStream o = fs.create(file, false)) {
-      o.write(content.getBytes(StandardCharsets.UTF_8));
+    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    if (local) {
+      try (FileChannel ch = FileChannel.open(localPath(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        while (b.hasRemaining()) {
+          ch.write(b);
+        }
+        ch.force(true);
+      }
+      return;
+    }
+    try (FSDataOutputStream o = fs.create(file, false)) {
+      o.write(bytes);
+      if (o.hasCapability(StreamCapabilities.HSYNC)) {
+        o.hsync();
+      } else if (o.hasCapability(StreamCapabilities.HFLUSH)) {
+        o.hflush();
+      }
+    }
+  }
+
+  /**
+   * Makes a rename or link in {@code dir} durable on the local file system (fsync of the folder),
+   * so that after a power loss the name points at the new file. Best effort: where a folder cannot
+   * be opened for this (not Linux), the rename stands and only its durability is the system's.
+   */
+  private void syncFolder(Path dir) {
+    if (!local) {
+      return; // HDFS: the NameNode logs a rename durably before it returns
+    }
+    try (FileChannel ch = FileChannel.open(localPath(dir), StandardOpenOption.READ)) {
+      ch.force(true);
+    } catch (IOException | UnsupportedOperationException e) {
+      // nothing more to do: the rename itself succeeded
     }
   }
 

@@ -8,12 +8,17 @@ import java.time.Duration;
  * for long enough means the holder stopped; no other machine's clock is involved.
  */
 public final class ContentWatch {
+  private final LeaseClock clock;
   private String content;
   private long since;
 
+  public ContentWatch(LeaseClock clock) {
+    this.clock = clock;
+  }
+
   /** Returns how long {@code seen} has been the content at every call since it first appeared. */
   public Duration unchangedFor(String seen) {
-    long now = System.nanoTime();
+    long now = clock.nanoTime();
     if (!seen.equals(content)) {
       content = seen;
       since = now;

@@ -7,9 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -19,14 +16,18 @@ import org.slf4j.LoggerFactory;
  * A lock file that at most one process holds at a time, on any file system {@link AtomicFiles}
  * supports: a retraining root's (one retrain per root) and an output location's (one run per
  * {@code --out}). The file is created exclusively and atomically; it names its holder
- * ({@link ProcessIdentity}, run, a random token) and carries a lease that a daemon thread renews every third of its length, rewriting {@code renewed} and
- * {@code expires} atomically, and only while the file still holds the holder's token and the lease
- * has not run out. A lock is stale, and the next one to ask for it takes it over, when
+ * ({@link ProcessIdentity}, run, a random token) and carries a lease that a daemon thread renews
+ * every third of its length, rewriting {@code renewed} and {@code expires} atomically, and only
+ * while the lease has not run out and the file still holds exactly what the holder last wrote: a
+ * compare-and-swap ({@link AtomicFiles#replaceIfUnchanged}, which says what guarantee remains), so
+ * a renewal never replaces a lock someone else took over. Releasing deletes the file the same way.
+ * A lock is stale, and the next one to ask for it takes it over, when
  * <ul>
  *   <li>its process is gone: checkable only where its pid means the same process to us (same boot
- *       id and pid namespace); then at once;
+ *       id and pid namespace) and /proc shows every process (no {@code hidepid}); then at once;
  *   <li>or its lease has expired: then only after this process has watched the file stay unchanged
- *       for one more lease, so a live holder whose clock lags ours keeps the lock it renews.
+ *       for one more lease, so a live holder whose clock lags ours keeps the lock it renews. A holder
+ *       whose liveness cannot be told (another host or namespace, a pid /proc hides) is live until then.
  * </ul>
  * A live lock is never taken over. A holder that finds its lock gone or taken, or its lease run
  * out, stops renewing, reports the loss ({@link #onLost}), and fails {@link #checkHeld}.
@@ -40,8 +41,7 @@ public final class LeaseLock implements AutoCloseable {
   public record Holder(String run, String token, ProcessIdentity process, String started, long leaseSeconds,
       String renewed, String expires) {
 
-    static Holder fresh(String run, Duration lease) {
-      Instant now = Instant.now();
+    static Holder fresh(String run, Duration lease, Instant now) {
       return new Holder(run, UUID.randomUUID().toString(), ProcessIdentity.SELF, now.toString(), lease.toSeconds(),
           now.toString(), now.plus(lease).toString());
     }
@@ -88,23 +88,25 @@ public final class LeaseLock implements AutoCloseable {
   private final AtomicFiles files;
   private final Path file;
   private final String noun;
+  private final LeaseClock clock;
   private final Stale takenOver;
   private final Optional<Path> tomb;
-  private final ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "lease-lock-renewal");
-    t.setDaemon(true);
-    return t;
-  });
+  private volatile LeaseClock.Repeating heartbeat;
   private volatile Holder mine;
+  /** Exactly what this holder last wrote to the lock file: what a renewal compares with. */
+  private volatile String written;
   private volatile String lost;
   private volatile Consumer<String> onLost = why -> {};
   private boolean released;
 
-  private LeaseLock(AtomicFiles files, Path file, String noun, Holder mine, Stale takenOver, Optional<Path> tomb) {
+  private LeaseLock(AtomicFiles files, Path file, String noun, LeaseClock clock, Holder mine, String written,
+      Stale takenOver, Optional<Path> tomb) {
     this.files = files;
     this.file = file;
     this.noun = noun;
+    this.clock = clock;
     this.mine = mine;
+    this.written = written;
     this.takenOver = takenOver;
     this.tomb = tomb;
   }
@@ -120,14 +122,21 @@ public final class LeaseLock implements AutoCloseable {
    */
   public static LeaseLock acquire(AtomicFiles files, Path file, String noun, String run, Duration wait,
       Duration lease) throws IOException, LockedException {
+    return acquire(files, file, noun, run, wait, lease, LeaseClock.SYSTEM, ProcessView.SYSTEM);
+  }
+
+  /** As {@link #acquire(AtomicFiles, Path, String, String, Duration, Duration)}, with these clocks and this view of processes. */
+  public static LeaseLock acquire(AtomicFiles files, Path file, String noun, String run, Duration wait,
+      Duration lease, LeaseClock clock, ProcessView processes) throws IOException, LockedException {
     if (lease.toSeconds() < 1) {
       throw new IllegalArgumentException("lease " + lease + " is under 1 s");
     }
-    Contest contest = new Contest(files, file, noun, wait);
+    Contest contest = new Contest(files, file, noun, wait, clock, processes);
     while (true) {
-      Holder me = Holder.fresh(run, lease);
-      if (files.createExclusively(file, json(me))) {
-        return new LeaseLock(files, file, noun, me, sweepTombs(contest), contest.tomb).startRenewing();
+      Holder me = Holder.fresh(run, lease, clock.now());
+      String content = json(me);
+      if (files.createExclusively(file, content)) {
+        return new LeaseLock(files, file, noun, clock, me, content, sweepTombs(contest), contest.tomb).startRenewing();
       }
       Optional<String> held = files.read(file);
       if (held.isPresent()) {
@@ -166,7 +175,10 @@ public final class LeaseLock implements AutoCloseable {
   /** Names another run in the lock (the holder keeps its token). */
   public synchronized void renameRun(String run) throws IOException {
     checkHeld();
-    write(mine.withRun(run));
+    if (!write(mine.withRun(run))) {
+      lose(problem().orElse("a contender claimed it to take it over"));
+      checkHeld();
+    }
   }
 
   /** One heartbeat: renews the lease, or reports that the lock is lost. */
@@ -184,7 +196,7 @@ public final class LeaseLock implements AutoCloseable {
 
   /** Stops renewing, as a hung holder would; for tests. */
   void stopRenewing() {
-    heartbeat.shutdown();
+    heartbeat.cancel();
   }
 
   /**
@@ -194,7 +206,7 @@ public final class LeaseLock implements AutoCloseable {
    */
   @Override
   public void close() {
-    heartbeat.shutdown();
+    heartbeat.cancel();
     synchronized (this) {
       if (released) {
         return;
@@ -233,20 +245,20 @@ public final class LeaseLock implements AutoCloseable {
   private static Stale adopt(Contest contest, Path tomb) throws IOException {
     Optional<String> content = contest.files.read(tomb);
     try {
-      return content.isEmpty() ? null : staleOf(parse(tomb, contest.noun, content.get()));
+      // a claim note (a renewal or release in progress) is no lock
+      return content.isEmpty() ? null : staleOf(parse(tomb, contest.noun, content.get()), contest.processes);
     } catch (IOException e) {
       return null;
     }
   }
 
-  private static Stale staleOf(Holder h) {
-    boolean gone = ProcessIdentity.SELF.sharesPidsWith(h.process()) && h.process().isGone();
+  private static Stale staleOf(Holder h, ProcessView processes) {
+    boolean gone = h.process().liveness(processes) == ProcessIdentity.Liveness.GONE;
     return new Stale(h, gone ? "stopped before finishing" : "stopped renewing its lease (it expired at " + h.expires() + ")");
   }
 
   private LeaseLock startRenewing() {
-    long every = mine.lease().toMillis() / 3;
-    heartbeat.scheduleWithFixedDelay(this::renewNow, every, every, TimeUnit.MILLISECONDS);
+    heartbeat = clock.every(mine.lease().toNanos() / 3, "lease-lock-renewal", this::renewNow);
     return this;
   }
 
@@ -256,17 +268,17 @@ public final class LeaseLock implements AutoCloseable {
       return Optional.empty();
     }
     Optional<String> problem = problem();
-    if (problem.isPresent()) {
-      lose(problem.get());
-      return problem;
+    if (problem.isEmpty() && !write(mine.renewedAt(clock.now()))) {
+      // changed between the check and the swap, and the swap did not replace it
+      problem = Optional.of(problem().orElse("a contender claimed it to take it over"));
     }
-    write(mine.renewedAt(Instant.now()));
-    return Optional.empty();
+    problem.ifPresent(this::lose);
+    return problem;
   }
 
   /** Why the lock is no longer this holder's, or empty while it is. */
   private Optional<String> problem() throws IOException {
-    if (mine.expiredAt(Instant.now())) {
+    if (mine.expiredAt(clock.now())) {
       return Optional.of("its lease expired at " + mine.expires() + " before it could be renewed");
     }
     Optional<String> held = files.read(file);
@@ -284,22 +296,25 @@ public final class LeaseLock implements AutoCloseable {
 
   private void lose(String why) {
     lost = why;
-    heartbeat.shutdown();
+    heartbeat.cancel();
     log.error("{}: this {} ({}) lost the lock: {}", file, noun, mine.run(), why);
   }
 
-  private void write(Holder h) throws IOException {
-    files.replace(file, json(h));
+  /** Replaces what this holder last wrote with {@code h}; false (nothing written) if the file holds anything else. */
+  private boolean write(Holder h) throws IOException {
+    String content = json(h);
+    if (!files.replaceIfUnchanged(file, written, content)) {
+      return false;
+    }
     mine = h;
+    written = content;
+    return true;
   }
 
   private void release() {
     try {
-      Optional<String> held = files.read(file);
-      if (held.isPresent() && mine.token().equals(parse(file, noun, held.get()).token())) {
-        files.delete(file, false);
-      } else {
-        log.warn("{}: no longer ours at release ({}); left alone", file, held.orElse("gone"));
+      if (!files.deleteIfUnchanged(file, written)) {
+        log.warn("{}: no longer ours at release ({}); left alone", file, files.read(file).orElse("gone"));
       }
     } catch (IOException e) {
       log.error("{}: could not release the lock ({}); the next {} takes it over when its lease has expired",
@@ -312,37 +327,45 @@ public final class LeaseLock implements AutoCloseable {
     private final AtomicFiles files;
     private final Path file;
     private final String noun;
-    private final long start = System.nanoTime();
+    private final LeaseClock clock;
+    private final ProcessView processes;
+    private final long start;
     private final long waitUntil;
     /** The first stale-looking lock met, and until when it is watched whatever the wait. */
     private String candidate;
     private long candidateUntil;
     private boolean announced;
-    private final ContentWatch watch = new ContentWatch();
-    private final ContentWatch blocked = new ContentWatch();
+    private final ContentWatch watch;
+    private final ContentWatch blocked;
     private Stale stale;
     private Optional<Path> tomb = Optional.empty();
 
-    Contest(AtomicFiles files, Path file, String noun, Duration wait) {
+    Contest(AtomicFiles files, Path file, String noun, Duration wait, LeaseClock clock, ProcessView processes) {
       this.files = files;
       this.file = file;
       this.noun = noun;
+      this.clock = clock;
+      this.processes = processes;
+      this.start = clock.nanoTime();
       this.waitUntil = start + wait.toNanos();
+      this.watch = new ContentWatch(clock);
+      this.blocked = new ContentWatch(clock);
     }
 
     void consider(String content, Holder h) throws IOException, LockedException {
-      boolean gone = ProcessIdentity.SELF.sharesPidsWith(h.process()) && h.process().isGone();
-      boolean expired = h.expiredAt(Instant.now());
+      // a holder whose liveness cannot be told (hidepid, another host or namespace) is live until its lease ends
+      boolean gone = h.process().liveness(processes) == ProcessIdentity.Liveness.GONE;
+      boolean expired = h.expiredAt(clock.now());
       // a live holder rewrites the file every third of a lease, whatever its clock says
       boolean confirmed = expired && watch.unchangedFor(content).compareTo(h.lease()) >= 0;
-      if ((gone || confirmed) && takeOver(content, staleOf(h))) {
+      if ((gone || confirmed) && takeOver(content, staleOf(h, processes))) {
         return;
       }
       if ((gone || expired) && candidate == null) {
         // confirming a stale lock may take a lease of watching, whatever the wait; once only, so
         // that a live holder whose lease merely looks expired to our clock is not waited on forever
         candidate = content;
-        candidateUntil = System.nanoTime() + h.lease().plus(POLL).toNanos();
+        candidateUntil = clock.nanoTime() + h.lease().plus(POLL).toNanos();
       }
       waitOrGiveUp(h, content.equals(candidate) ? Math.max(waitUntil, candidateUntil) : waitUntil);
     }
@@ -366,16 +389,17 @@ public final class LeaseLock implements AutoCloseable {
     }
 
     private void waitOrGiveUp(Holder h, long giveUpAt) throws IOException, LockedException {
-      long now = System.nanoTime();
+      long now = clock.nanoTime();
       if (now >= giveUpAt) {
-        deleteTomb();
+        // a tombstone of ours stays: whoever created the lock after we removed the stale one sweeps
+        // it and records that run (sweepTombs); deleting it first would lose the record
         throw new LockedException(file, noun, h, (now - start) / 1_000_000_000L);
       }
       if (!announced) {
         log.info("{}: held by {}; waiting up to {} s", file, h.describe(), (giveUpAt - now) / 1_000_000_000L);
         announced = true;
       }
-      sleep(Math.min(giveUpAt - now, POLL.toNanos()), noun);
+      sleep(clock, Math.min(giveUpAt - now, POLL.toNanos()), noun);
     }
 
     private void deleteTomb() throws IOException {
@@ -407,9 +431,9 @@ public final class LeaseLock implements AutoCloseable {
     return JSON.writeValueAsString(h) + "\n";
   }
 
-  private static void sleep(long nanos, String noun) throws IOException {
+  private static void sleep(LeaseClock clock, long nanos, String noun) throws IOException {
     try {
-      Thread.sleep(Math.max(1, nanos / 1_000_000));
+      clock.sleep(nanos);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted while waiting for the " + noun + " lock", e);

@@ -36,25 +36,37 @@ public record ProcessIdentity(String host, String bootId, String pidNamespace, l
     return bootId != null && pidNamespace != null && bootId.equals(other.bootId) && pidNamespace.equals(other.pidNamespace);
   }
 
+  /** Whether a process is running, as far as another can tell. */
+  public enum Liveness {
+    /** Visible, and started when it said: it runs. */
+    ALIVE,
+    /** Its pid runs no process, or one that started at another time (the pid was reused). */
+    GONE,
+    /** Cannot be told: another kernel or pid namespace, or a pid {@code /proc} may hide (hidepid). */
+    UNKNOWN
+  }
+
   /**
-   * Whether this process has ended, as seen from {@link #SELF}; only meaningful where
-   * {@link #sharesPidsWith} holds. A pid now running a process that started at another time counts
-   * as ended: the pid was reused.
+   * Whether this process runs, as seen from {@link #SELF} through {@code view}. Only a pid of our
+   * kernel boot and pid namespace can be checked, and a pid that cannot be seen counts as gone only
+   * where every process can be seen: a holder whose liveness cannot be told is not gone.
    */
-  boolean isGone() {
-    Optional<ProcessHandle> p = ProcessHandle.of(pid);
-    if (p.isEmpty() || !p.get().isAlive()) {
-      return true;
+  public Liveness liveness(ProcessView view) {
+    if (!SELF.sharesPidsWith(this)) {
+      return Liveness.UNKNOWN;
     }
-    Optional<String> now = startOf(p.get());
-    return start != null && now.isPresent() && !now.get().equals(start);
+    if (!view.visible(pid)) {
+      return view.seesEveryProcess() ? Liveness.GONE : Liveness.UNKNOWN;
+    }
+    Optional<String> now = view.start(pid);
+    return start != null && now.isPresent() && !now.get().equals(start) ? Liveness.GONE : Liveness.ALIVE;
   }
 
   public String describe() {
     return pid + " on " + host;
   }
 
-  private static Optional<String> startOf(ProcessHandle p) {
+  static Optional<String> startOf(ProcessHandle p) {
     return p.info().startInstant().map(Instant::toString);
   }
 

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.lock.LeaseClock;
+import org.mnistspark.lock.ProcessView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * temporary sibling and an atomic rename, so a crash leaves the old file or the new one, never half
  * a line; it also works where append does not (S3). The lock holder is not the only writer (a run
  * that lost the lock records its failure; the watchdog records a timeout), and two read-then-replace
- * appends would lose one line, so each append holds ROOT/history.jsonl.lock ({@link FileMutex}).
+ * appends would lose one line, so each append holds ROOT/history.jsonl.lock ({@link FileMutex}),
+ * which is never broken while its holder is seen running.
  */
 public final class History {
   private static final Logger log = LoggerFactory.getLogger(History.class);
@@ -31,27 +34,56 @@ public final class History {
   /** Production differed from what history last recorded, and this line records what it is now. */
   public static final String RECONCILED = "reconciled";
 
-  /** An append takes milliseconds; a mutex unchanged this long was left by an appender that died. */
+  private static final List<String> DECISIONS = List.of(PROMOTED, KEPT, FAILED, RECONCILED);
+
+  /**
+   * The mutex's lease: its holder renews it every third of this, and a waiter that cannot tell
+   * whether the holder runs breaks it once it stayed unrenewed this long.
+   */
   static final Duration STALE_AFTER = Duration.ofSeconds(30);
   static final Duration WAIT = Duration.ofSeconds(120);
 
   private final RetrainRoot root;
   private final Duration staleAfter;
   private final Duration wait;
+  private final LeaseClock clock;
+  private final ProcessView processes;
 
   public History(RetrainRoot root) {
-    this(root, STALE_AFTER, WAIT);
+    this(root, STALE_AFTER, WAIT, LeaseClock.SYSTEM, ProcessView.SYSTEM);
   }
 
-  History(RetrainRoot root, Duration staleAfter, Duration wait) {
+  History(RetrainRoot root, Duration staleAfter, Duration wait, LeaseClock clock, ProcessView processes) {
     this.root = root;
     this.staleAfter = staleAfter;
     this.wait = wait;
+    this.clock = clock;
+    this.processes = processes;
+  }
+
+  /**
+   * What history.jsonl holds.
+   *
+   * @param entries its entries, oldest first
+   * @param unreadable the numbers (from 1) of the lines that are not entries: not JSON of one, or
+   *     with no known decision; left out of {@code entries}
+   */
+  public record Lines(List<HistoryEntry> entries, List<Integer> unreadable) {
+    public Lines {
+      entries = List.copyOf(entries);
+      unreadable = List.copyOf(unreadable);
+    }
   }
 
   /** Returns every readable line, oldest first; an unreadable line is logged and skipped. */
   public List<HistoryEntry> read() throws IOException {
+    return readLines().entries();
+  }
+
+  /** Returns every line: the entries, and which lines are not entries (each logged). */
+  public Lines readLines() throws IOException {
     List<HistoryEntry> entries = new ArrayList<>();
+    List<Integer> unreadable = new ArrayList<>();
     String text = root.read(root.history()).orElse("");
     int n = 0;
     for (String line : text.split("\n")) {
@@ -60,22 +92,29 @@ public final class History {
         continue;
       }
       try {
-        entries.add(JSON.readValue(line, HistoryEntry.class));
-      } catch (JsonProcessingException e) {
-        log.warn("{}: line {} is not a history entry, skipped ({})", root.history(), n, e.getOriginalMessage());
+        HistoryEntry e = JSON.readValue(line, HistoryEntry.class);
+        if (!DECISIONS.contains(e.decision())) {
+          throw new IllegalArgumentException("decision " + e.decision() + " is none of " + DECISIONS);
+        }
+        entries.add(e);
+      } catch (JsonProcessingException | IllegalArgumentException e) {
+        unreadable.add(n);
+        log.warn("{}: line {} is not a history entry, skipped ({})", root.history(), n,
+            e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage());
       }
     }
-    return entries;
+    return new Lines(entries, unreadable);
   }
 
   /** Appends {@code entry} as one line; concurrent appends all keep their lines. */
   public void append(HistoryEntry entry) throws IOException {
     String line = JSON.writeValueAsString(entry) + "\n";
-    try (FileMutex m = FileMutex.acquire(root, root.historyLock(), staleAfter, wait)) {
+    try (FileMutex m = mutex()) {
       String text = root.read(root.history()).orElse("");
       if (!text.isEmpty() && !text.endsWith("\n")) {
         text += "\n";
       }
+      m.checkHeld();
       root.replace(root.history(), text + line);
     }
   }
@@ -88,7 +127,7 @@ public final class History {
    */
   public List<Path> deleteLeftovers() throws IOException {
     List<Path> deleted = new ArrayList<>();
-    try (FileMutex m = FileMutex.acquire(root, root.historyLock(), staleAfter, wait)) {
+    try (FileMutex m = mutex()) {
       List<Path> found = new ArrayList<>(root.hiddenSiblings(root.history(), "tmp"));
       found.addAll(root.hiddenSiblings(root.historyLock(), "stale"));
       for (Path p : found) {
@@ -98,6 +137,10 @@ public final class History {
       }
     }
     return deleted;
+  }
+
+  private FileMutex mutex() throws IOException {
+    return FileMutex.acquire(root, root.historyLock(), staleAfter, wait, clock, processes);
   }
 
   /**

@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
  *   <li>Production is the commit point of a promotion: a run that died after replacing production
  *       but before writing its history line gets a "reconciled" line, as does a production file
  *       changed by hand. So after recovery, history's last production is production.
+ *   <li>A production file that does not name a run (empty after a power loss, garbled, unreadable,
+ *       or deleted while history records a production) is an error: never "no production".
  * </ul>
  */
 final class Recovery {
@@ -27,7 +29,13 @@ final class Recovery {
 
   private Recovery() {}
 
-  /** Returns the history lines it appended. */
+  /**
+   * Returns the history lines it appended.
+   *
+   * @throws RetrainRoot.ProductionPointerException if the production file exists but does not name
+   *     a run, or is missing while history records a production; after recording the dead run, if
+   *     any, and without reconciling: a pointer that cannot be read is never taken as "no production"
+   */
   static List<HistoryEntry> recover(RetrainRoot root, History history, Optional<LeaseLock.Stale> stale)
       throws IOException {
     List<org.apache.hadoop.fs.Path> leftovers = new ArrayList<>(
@@ -38,15 +46,28 @@ final class Recovery {
     }
     Optional<LeaseLock.Holder> dead = stale.map(LeaseLock.Stale::holder);
     List<HistoryEntry> added = new ArrayList<>();
-    Optional<String> production = root.productionRun();
     Optional<String> recorded = History.lastProduction(history.read());
+    Optional<String> production = Optional.empty();
+    RetrainRoot.ProductionPointerException unreadable = null;
+    try {
+      production = root.productionRun();
+      if (production.isEmpty() && recorded.isPresent()) {
+        // no rename ever removes it: it was deleted, and the run it named is still the rollback
+        throw new RetrainRoot.ProductionPointerException(root.production(), "is missing, but history last recorded "
+            + recorded.get() + " as production", null);
+      }
+    } catch (RetrainRoot.ProductionPointerException e) {
+      unreadable = e;
+    }
 
-    if (dead.isPresent() && !Objects.equals(dead.get().run(), production.orElse(null))) {
+    if (dead.isPresent() && (unreadable != null || !Objects.equals(dead.get().run(), production.orElse(null)))) {
       added.add(HistoryEntry.now(dead.get().run(), null, production.orElse(null), null, History.FAILED,
           "its process (" + dead.get().process().describe() + ", started " + dead.get().started() + ") "
-              + stale.get().cause() + "; its lock was found stale"));
+              + stale.get().cause() + "; its lock was found stale"
+              + (unreadable == null ? "" : "; whether it promoted before stopping is unknown, since production "
+                  + "does not name a run")));
     }
-    if (!Objects.equals(production, recorded)) {
+    if (unreadable == null && !Objects.equals(production, recorded)) {
       boolean diedAfterPromoting = dead.isPresent() && production.isPresent() && production.get().equals(dead.get().run());
       String reason = "production names " + production.orElse("no run") + " but history last recorded "
           + recorded.orElse("none") + "; "
@@ -60,6 +81,9 @@ final class Recovery {
     for (HistoryEntry e : added) {
       log.warn("history: {} {}: {}", e.decision(), e.run(), e.reason());
       history.append(e);
+    }
+    if (unreadable != null) {
+      throw unreadable;
     }
     return added;
   }

@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
@@ -50,6 +48,8 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   public static final int KEPT = 3;
   /** Another retrain holds the lock on the same root; nothing was done. */
   public static final int LOCKED = 4;
+  /** The run failed (MnistJob.FAILED, which this package does not depend on). */
+  private static final int FAILED = 1;
 
   private final SettingsOptions options = SettingsOptions.jobAnd("retrain");
   @Spec CommandSpec spec;
@@ -80,20 +80,29 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
     History history = new History(root);
     try (lock; RunGuard guard = RunGuard.start(root, history, lock, settings.timeout(), err)) {
       return retrainLocked(root, lock, guard, history, job, settings);
+    } catch (RetrainRoot.ProductionPointerException e) {
+      // recorded in history already; one line that says what to repair, not a stack trace
+      log.error("retrain {} failed: {}", root.root(), e.getMessage());
+      err.println("mnist-job: " + e.getMessage());
+      err.flush();
+      return FAILED;
     }
   }
 
   private int retrainLocked(RetrainRoot root, LeaseLock lock, RunGuard guard, History history, JobConfig job,
       RetrainConfig settings) throws IOException {
-    // Tidy up after a run that stopped without finishing.
-    Recovery.recover(root, history, lock.takenOver());
-    String run = uniqueRun(root, history, lock);
-    Optional<String> production = root.productionRun();
-    log.info("retrain {}: candidate {}, production {}", root.root(), run, production.orElse("none"));
-
+    String run = lock.run();
+    Optional<String> production = Optional.empty();
     HistoryEntry entry;
     RetrainGate.Decision decision;
     try {
+      // Tidy up after a run that stopped without finishing. Reading production happens in here, so
+      // that a production file that does not name a run fails the run with a history line.
+      Recovery.recover(root, history, lock.takenOver());
+      run = uniqueRun(root, history, lock);
+      production = root.productionRun();
+      log.info("retrain {}: candidate {}, production {}", root.root(), run, production.orElse("none"));
+
       // Train the candidate into runs/<run> with the train command's own flow, continuing an
       // interrupted candidate's training if its options and data are this run's.
       JobConfig candidateConfig = job.withOut(root.run(run).toString());
@@ -204,7 +213,8 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   private static void recordFailure(History history, String run, Optional<String> production, Throwable e) {
     boolean badInput = e instanceof InvalidInputException || e instanceof InvalidOptionException;
     String reason = badInput ? "bad input: " + e.getMessage()
-        : e instanceof RunGuard.EndedException ? e.getMessage() : e.toString();
+        : e instanceof RunGuard.EndedException || e instanceof RetrainRoot.ProductionPointerException ? e.getMessage()
+        : e.toString();
     try {
       history.append(HistoryEntry.now(run, null, production.orElse(null), null, History.FAILED, reason));
     } catch (IOException | RuntimeException writing) {
@@ -213,18 +223,17 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   }
 
   /**
-   * Keeps the newest K runs, production and the previous production. Only folders that still
+   * Keeps the newest K runs, production and the previous production, and every run while history
+   * has a line it cannot read or production does not name a run. Only folders that still
    * match the manifest they were written with are deleted; a deletion that fails is logged, not fatal.
    */
   private static void deleteOldRuns(RetrainRoot root, History history, int keep) {
     try {
-      Set<String> kept = new HashSet<>();
       Optional<String> production = root.productionRun();
-      production.ifPresent(kept::add);
-      // history unreadable: the previous production is unknown, so nothing is deleted (IOException below)
-      List<HistoryEntry> entries = history.read();
-      production.flatMap(p -> History.previousProduction(entries, p)).ifPresent(kept::add);
-      for (String old : Retention.toDelete(root.runNames(), kept, keep)) {
+      // history unreadable: the previous production is unknown, so nothing is deleted (IOException
+      // below); a line of it unreadable: the same (Retention)
+      History.Lines lines = history.readLines();
+      for (String old : Retention.toDelete(root.runNames(), production, lines, keep)) {
         if (OutputFolder.at("root", root.run(old).toString(), ModelStore.KIND, root.hadoop()).deleteIfOurs()) {
           log.info("deleted run {} (keeping the newest {}, production and the previous production)", old, keep);
         } else {

@@ -2,7 +2,10 @@ package org.mnistspark.retrain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -30,8 +33,9 @@ import org.mnistspark.output.OutputLock;
  *   ROOT/history.jsonl.lock       present for the moment of one append (see History)
  *   ROOT/retrain.lock             present while a retrain runs; names its process and lease
  * </pre>
- * Small files are written and replaced through {@link AtomicFiles}: a reader sees the old file or
- * the new one, never a half-written one.
+ * Small files are written and replaced through {@link AtomicFiles}: flushed to disk before the
+ * rename that publishes them, so a reader sees the old file or the new one, never a half-written
+ * one, and a power loss cannot leave an empty one.
  */
 public final class RetrainRoot {
   public static final String RUNS = "runs";
@@ -108,9 +112,66 @@ public final class RetrainRoot {
     return hadoop;
   }
 
-  /** Returns the name of the production run, or empty when there is none yet. */
+  /**
+   * The production file exists but does not name a run: empty (a write cut short, e.g. by a power
+   * loss), something else, or unreadable. Fails closed: a retrain refuses to promote until it is
+   * repaired, since reading it as "no production" would judge a candidate on the floor alone.
+   */
+  public static final class ProductionPointerException extends IOException {
+    ProductionPointerException(Path file, String problem, Throwable cause) {
+      super(file + " " + problem + "; refusing to promote, production is left as it is. Write the name of the "
+          + "production run (a folder in runs/; history.jsonl's last promoted or reconciled line names it) into it, "
+          + "then retrain again", cause);
+    }
+  }
+
+  /** The most a production file holding one run name (and a newline) can need. */
+  private static final int POINTER_MAX_BYTES = 256;
+
+  /**
+   * Returns the name of the production run, or empty when there is no production file (no run was
+   * promoted yet).
+   *
+   * @throws ProductionPointerException if the file exists but is not one run name, or cannot be read
+   * @throws IOException if the file system fails
+   */
   public Optional<String> productionRun() throws IOException {
-    return read(production()).map(String::trim).filter(s -> !s.isEmpty());
+    Path file = production();
+    FileStatus status;
+    try {
+      status = fs.getFileStatus(file);
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    }
+    if (status.isDirectory()) {
+      throw new ProductionPointerException(file, "is a folder, not a file naming a run", null);
+    }
+    if (status.getLen() > POINTER_MAX_BYTES) {
+      throw new ProductionPointerException(file, "is " + status.getLen() + " bytes, not one run name", null);
+    }
+    String text;
+    try (InputStream in = fs.open(file)) {
+      text = new String(in.readNBytes(POINTER_MAX_BYTES + 1), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      // a missing file was handled above: one that vanished since, or a permission, is no "no production"
+      throw new ProductionPointerException(file, "cannot be read (" + e.getMessage() + ")", e);
+    }
+    String name = text.trim();
+    if (name.isEmpty()) {
+      throw new ProductionPointerException(file, "is empty (" + text.length() + " characters; a replacement cut "
+          + "short, e.g. by a power loss, can leave it so)", null);
+    }
+    if (!RunName.isRunName(name)) {
+      throw new ProductionPointerException(file, "holds '" + printable(name) + "', not a run name such as "
+          + "20261125T093000Z", null);
+    }
+    return Optional.of(name);
+  }
+
+  /** {@code s} on one line, at most 40 characters, for a message. */
+  private static String printable(String s) {
+    String line = s.replaceAll("\\p{Cntrl}", "?");
+    return line.length() > 40 ? line.substring(0, 40) + "..." : line;
   }
 
   /** Points production at {@code run}, atomically. */
@@ -150,6 +211,16 @@ public final class RetrainRoot {
   /** As {@link AtomicFiles#removeIfUnchanged}. */
   public Optional<Path> removeIfUnchanged(Path file, String expected) throws IOException {
     return files.removeIfUnchanged(file, expected);
+  }
+
+  /** As {@link AtomicFiles#replaceIfUnchanged}. */
+  public boolean replaceIfUnchanged(Path file, String expected, String content) throws IOException {
+    return files.replaceIfUnchanged(file, expected, content);
+  }
+
+  /** As {@link AtomicFiles#deleteIfUnchanged}. */
+  public boolean deleteIfUnchanged(Path file, String expected) throws IOException {
+    return files.deleteIfUnchanged(file, expected);
   }
 
   /** As {@link AtomicFiles#tombstone}. */

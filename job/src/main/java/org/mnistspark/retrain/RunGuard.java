@@ -188,8 +188,13 @@ final class RunGuard implements AutoCloseable {
 
   private void record(String reason) {
     String run = lock.run();
+    String production;
     try {
-      String production = root.productionRun().orElse(null);
+      production = root.productionRun().orElse(null);
+    } catch (IOException | RuntimeException e) {
+      production = null; // the line matters more than this field of it; the next retrain reports the file
+    }
+    try {
       history.append(HistoryEntry.now(run, null, production, null, History.FAILED, reason));
     } catch (IOException | RuntimeException e) {
       log.error("could not record the end of {} in history ({})", run, e.getMessage());

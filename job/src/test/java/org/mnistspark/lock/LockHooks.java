@@ -17,8 +17,4 @@ public final class LockHooks {
   public static boolean sharesPids(ProcessIdentity a, ProcessIdentity b) {
     return a.sharesPidsWith(b);
   }
-
-  public static boolean isGone(ProcessIdentity p) {
-    return p.isGone();
-  }
 }

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.ChildJvm;
+import org.mnistspark.lock.FakeClock;
+import org.mnistspark.lock.ProcessView;
 
 /** history.jsonl under concurrent appenders, on the local file system (HDFS: RetrainHdfsTest). */
 class HistoryTest {
@@ -83,6 +85,20 @@ class HistoryTest {
   }
 
   @Test
+  void readLinesNamesTheLinesThatAreNotEntries() throws Exception {
+    History history = new History(root);
+    history.append(HistoryEntry.now("20261125T093000Z", 0.99, null, null, History.PROMOTED, "first"));
+    Files.writeString(tmp.resolve(RetrainRoot.HISTORY), "{\"run\":\"20261126T093000Z\",\"decis\n"
+        + "{\"run\":\"20261127T093000Z\",\"decision\":\"promoted-ish\"}\n\n", java.nio.file.StandardOpenOption.APPEND);
+    history.append(HistoryEntry.now("20261128T093000Z", 0.99, null, null, History.KEPT, "last"));
+
+    History.Lines lines = history.readLines();
+    assertThat(lines.entries()).extracting(HistoryEntry::reason).containsExactly("first", "last");
+    assertThat(lines.unreadable()).containsExactly(2, 3);
+    assertThat(history.read()).isEqualTo(lines.entries());
+  }
+
+  @Test
   void twoThreadsAppendingAtOnceKeepEveryLine() throws Exception {
     List<String> lines = appendConcurrently(root, 2, 50);
     assertThat(lines).hasSize(100).containsExactlyInAnyOrderElementsOf(expected(2, 50));
@@ -119,10 +135,12 @@ class HistoryTest {
   @Test
   void mutexLeftByADeadAppenderIsBrokenAfterItStaysUnchanged() throws Exception {
     Files.writeString(tmp.resolve(RetrainRoot.HISTORY_LOCK), "a-token process 4242 on elsewhere at 2026-11-25T02:00:00Z\n");
-    History history = new History(root, Duration.ofSeconds(1), Duration.ofSeconds(30));
-    long start = System.nanoTime();
+    FakeClock clock = new FakeClock();
+    History history = new History(root, Duration.ofSeconds(30), Duration.ofSeconds(120), clock, ProcessView.SYSTEM);
+    long start = clock.nanoTime();
     history.append(HistoryEntry.now("20261125T093000Z", null, null, null, History.FAILED, "after"));
-    assertThat((System.nanoTime() - start) / 1e9).isBetween(0.9, 10.0);
+    // an earlier version's mutex names no process that can be checked: broken once unrenewed for a lease
+    assertThat((clock.nanoTime() - start) / 1e9).isBetween(30.0, 31.0);
     assertThat(history.read()).extracting(HistoryEntry::reason).containsExactly("after");
     // no mutex, no tombstone
     assertThat(tmp.toFile().list()).containsExactlyInAnyOrder(RetrainRoot.RUNS, RetrainRoot.HISTORY, org.mnistspark.output.OutputFolder.MANIFEST);
@@ -131,10 +149,11 @@ class HistoryTest {
   @Test
   void mutexHeldForTheWholeWaitFailsTheAppendAndWritesNothing() throws Exception {
     Files.writeString(tmp.resolve(RetrainRoot.HISTORY_LOCK), "a-token process 4242 on elsewhere at 2026-11-25T02:00:00Z\n");
-    History history = new History(root, Duration.ofSeconds(60), Duration.ofSeconds(1));
+    History history = new History(root, Duration.ofSeconds(600), Duration.ofSeconds(120), new FakeClock(),
+        ProcessView.SYSTEM);
     assertThatThrownBy(() -> history.append(HistoryEntry.now("20261125T093000Z", null, null, null, History.FAILED, "x")))
         .isInstanceOf(IOException.class)
-        .hasMessage(root.historyLock() + ": held for over 1 s by a-token process 4242 on elsewhere at "
+        .hasMessage(root.historyLock() + ": held for over 120 s by a-token process 4242 on elsewhere at "
             + "2026-11-25T02:00:00Z; delete it if no retrain is running");
     assertThat(tmp.resolve(RetrainRoot.HISTORY)).doesNotExist();
     assertThat(tmp.resolve(RetrainRoot.HISTORY_LOCK)).exists();

@@ -1,6 +1,7 @@
 package org.mnistspark.retrain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,6 +108,51 @@ class RecoveryTest {
     assertThat(added.get(0).reason()).endsWith(
         "production was changed outside retrain, or a retrain stopped between promoting and recording");
     assertThat(History.lastProduction(history.read())).contains(OLD);
+  }
+
+  @Test
+  void anEmptyProductionFileIsAnErrorAndNeverReconciledAsNoRun() throws Exception {
+    promoted(OLD);
+    // what a power loss after renaming an unflushed file can leave
+    Files.writeString(tmp.resolve(RetrainRoot.PRODUCTION), "");
+    List<HistoryEntry> before = history.read();
+
+    assertThatThrownBy(() -> Recovery.recover(root, history, Optional.empty()))
+        .isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessageStartingWith(root.production() + " is empty (0 characters");
+    assertThat(history.read()).isEqualTo(before);
+    assertThat(tmp.resolve(RetrainRoot.PRODUCTION)).isEmptyFile();
+  }
+
+  @Test
+  void aDeadRunIsStillRecordedWhenProductionCannotBeRead() throws Exception {
+    promoted(OLD);
+    Files.writeString(tmp.resolve(RetrainRoot.PRODUCTION), "not a run\n");
+
+    assertThatThrownBy(() -> Recovery.recover(root, history, Optional.of(deadRun(NEW))))
+        .isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessageStartingWith(root.production() + " holds 'not a run', not a run name");
+    List<HistoryEntry> lines = history.read();
+    assertThat(lines).hasSize(2);
+    assertThat(lines.get(1).run()).isEqualTo(NEW);
+    assertThat(lines.get(1).decision()).isEqualTo(History.FAILED);
+    assertThat(lines.get(1).production()).isNull();
+    assertThat(lines.get(1).reason()).isEqualTo("its process (4242 on host, started 2026-11-25T02:00:00Z) stopped "
+        + "before finishing; its lock was found stale; whether it promoted before stopping is unknown, since "
+        + "production does not name a run");
+    // nothing claims that production is no run
+    assertThat(History.lastProduction(lines)).contains(OLD);
+  }
+
+  @Test
+  void aMissingProductionFileIsAnErrorWhileHistoryRecordsAProduction() throws Exception {
+    promoted(OLD);
+    Files.delete(tmp.resolve(RetrainRoot.PRODUCTION));
+    assertThatThrownBy(() -> Recovery.recover(root, history, Optional.empty()))
+        .isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessage(root.production() + " is missing, but history last recorded " + OLD + " as production"
+            + RetrainRootTest.POINTER_ADVICE);
+    assertThat(history.read()).hasSize(1);
   }
 
   @Test

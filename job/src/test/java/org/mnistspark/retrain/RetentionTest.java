@@ -3,8 +3,9 @@ package org.mnistspark.retrain;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -50,6 +51,26 @@ class RetentionTest {
       assertThat(Retention.toDelete(c.runs(), c.kept(), c.keep()))
           .as(c.name()).containsExactlyElementsOf(c.deleted());
     }
+  }
+
+  private static HistoryEntry promoted(String run, String production) {
+    return new HistoryEntry("2026-11-01T02:00:00Z", run, 0.99, production, null, History.PROMOTED, "test");
+  }
+
+  @Test
+  void previousProductionComesFromHistory() {
+    History.Lines history = new History.Lines(List.of(promoted(R1, null), promoted(R3, R1), promoted(R4, R3)), List.of());
+    assertThat(Retention.toDelete(List.of(R1, R2, R3, R4), Optional.of(R4), history, 1)).containsExactly(R1, R2);
+    assertThat(Retention.toDelete(List.of(R1, R2, R3, R4), Optional.empty(), history, 1)).containsExactly(R1, R2, R3);
+  }
+
+  @Test
+  void anUnreadableHistoryLineDeletesNothing() {
+    // R3's promotion is the line that cannot be read: "the previous production" would resolve to R1
+    History.Lines history = new History.Lines(List.of(promoted(R1, null), promoted(R4, R3)), List.of(2));
+    assertThat(Retention.kept(Optional.of(R4), history.entries())).containsExactlyInAnyOrder(R4, R1);
+    assertThat(Retention.toDelete(List.of(R1, R2, R3, R4), Optional.of(R4), history, 1)).isEmpty();
+    assertThat(Retention.toDelete(List.of(R1, R2, R3, R4), Optional.of(R4), history, 4)).isEmpty();
   }
 
   @Test

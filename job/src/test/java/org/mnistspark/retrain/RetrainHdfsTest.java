@@ -144,6 +144,25 @@ class RetrainHdfsTest {
   }
 
   @Test
+  void swapsOnHdfsReplaceAndDeleteOnlyWhatTheyExpect() throws Exception {
+    RetrainRoot root = open("swap");
+    RetrainRootTest.swapsReplaceAndDeleteOnlyWhatTheyExpect(root);
+    assertThat(names(root.root())).containsExactly(OutputFolder.MANIFEST, RetrainRoot.RUNS);
+  }
+
+  @Test
+  void aProductionFileThatDoesNotNameARunIsAnErrorOnHdfs() throws Exception {
+    RetrainRoot root = open("pointer");
+    try (OutputStream o = fs.create(root.production())) {
+      o.write(new byte[0]);
+    }
+    assertThatThrownBy(root::productionRun).isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessageStartingWith(root.production() + " is empty (0 characters");
+    root.setProduction("20261125T093000Z");
+    assertThat(root.productionRun()).contains("20261125T093000Z");
+  }
+
+  @Test
   void retrainWithItsRootOnHdfs() throws Exception {
     Path data = RetrainIntegrationTest.mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
     String root = uri + "/models/mnist";

@@ -225,6 +225,28 @@ class RetrainIntegrationTest {
   }
 
   @Test
+  void anUnreadableHistoryLineLetsRetentionDeleteNothing() throws Exception {
+    Path root = copyOfTemplate(tmp.resolve("root"));
+    copyRun(root, firstRun, "20200101T000000Z");
+    // a line cut short: it might have recorded the previous production
+    Files.writeString(root.resolve(RetrainRoot.HISTORY), "{\"time\":\"2026-11-25T02:00:00Z\",\"run\":\"2026\n",
+        java.nio.file.StandardOpenOption.APPEND);
+
+    CliRun r = retrain(root, data, "--train-limit", "200", "--tolerance", "0.99", "--floor", "0", "--keep-runs", "1");
+
+    assertThat(r.exitCode()).as("exit code; stderr %s", r.err()).isEqualTo(RetrainCommand.PROMOTED);
+    String promoted = history(root, 1).run();
+    // keep-runs 1 would have deleted 20200101T000000Z
+    assertThat(names(root.resolve("runs"))).containsExactlyInAnyOrder("20200101T000000Z", firstRun, promoted);
+    assertThat(production(root)).isEqualTo(promoted + "\n");
+  }
+
+  /** The {@code i}th line of history that is an entry. */
+  static HistoryEntry history(Path root, int i) throws IOException {
+    return new History(RetrainRoot.open(root.toString(), new Configuration())).read().get(i);
+  }
+
+  @Test
   void anUnreadableProductionFailsTheRunAndStaysProduction() throws Exception {
     Path root = copyOfTemplate(tmp.resolve("root"));
     Path model = root.resolve("runs").resolve(firstRun).resolve(ModelStore.MODEL);

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mnistspark.config.InvalidOptionException;
+import org.mnistspark.lock.AtomicFiles;
 import org.mnistspark.lock.ProcessIdentity;
 import org.mnistspark.lock.Temporaries;
 import org.mnistspark.output.OutputFolder;
@@ -61,6 +62,51 @@ class RetrainRootTest {
     try (var s = Files.list(tmp.resolve("root"))) {
       assertThat(s.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("runs", "production", OutputFolder.MANIFEST);
     }
+  }
+
+  /** The end of every message about a production file that does not name a run. */
+  static final String POINTER_ADVICE = "; refusing to promote, production is left as it is. Write the name of the "
+      + "production run (a folder in runs/; history.jsonl's last promoted or reconciled line names it) into it, then "
+      + "retrain again";
+
+  @Test
+  void aProductionFileThatDoesNotNameARunIsAnErrorNeverNoProduction() throws Exception {
+    Path file = tmp.resolve("root/production");
+    record Row(String content, String problem) {}
+    for (Row row : List.of(
+        new Row("", "is empty (0 characters; a replacement cut short, e.g. by a power loss, can leave it so)"),
+        new Row(" \n\n", "is empty (3 characters; a replacement cut short, e.g. by a power loss, can leave it so)"),
+        new Row("latest\n", "holds 'latest', not a run name such as 20261125T093000Z"),
+        new Row("20261125T093000Z\n20261126T093000Z\n",
+            "holds '20261125T093000Z?20261126T093000Z', not a run name such as 20261125T093000Z"),
+        new Row("\0".repeat(300), "is 300 bytes, not one run name"))) {
+      Files.writeString(file, row.content());
+      assertThatThrownBy(root::productionRun).as(row.problem())
+          .isInstanceOf(RetrainRoot.ProductionPointerException.class)
+          .hasMessage(root.production() + " " + row.problem() + POINTER_ADVICE);
+      assertThat(file).hasContent(row.content());
+    }
+    Files.delete(file);
+    Files.createDirectory(file);
+    assertThatThrownBy(root::productionRun).isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessage(root.production() + " is a folder, not a file naming a run" + POINTER_ADVICE);
+    Files.delete(file);
+    // absent: no run was promoted yet; a name with spaces around it is that name
+    assertThat(root.productionRun()).isEmpty();
+    Files.writeString(file, " 20261125T093000Z \n");
+    assertThat(root.productionRun()).contains("20261125T093000Z");
+  }
+
+  @Test
+  void aFileThatExistsButCannotBeOpenedIsNeverReadAsMissing() throws Exception {
+    Path file = Files.writeString(tmp.resolve("root/production"), "20261125T093000Z\n");
+    Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+    // root reads any file: the case exists only for other users
+    org.junit.jupiter.api.Assumptions.assumeFalse(Files.isReadable(file), "running as root");
+    assertThatThrownBy(root::productionRun).isInstanceOf(RetrainRoot.ProductionPointerException.class)
+        .hasMessageStartingWith(root.production() + " cannot be read (").hasMessageEndingWith(POINTER_ADVICE);
+    assertThatThrownBy(() -> root.read(root.production())).isInstanceOf(java.io.IOException.class)
+        .hasMessageStartingWith(root.production() + ": cannot be read (");
   }
 
   @Test
@@ -168,6 +214,51 @@ class RetrainRootTest {
     assertThat(root.hiddenSiblings(f, "stale")).containsExactly(tomb);
     root.delete(tomb, false);
     root.delete(f, false);
+  }
+
+  @Test
+  void swapsReplaceAndDeleteOnlyWhatTheyExpect() throws Exception {
+    swapsReplaceAndDeleteOnlyWhatTheyExpect(root);
+    assertThat(tmp.resolve("root").toFile().list()).containsExactlyInAnyOrder("runs", OutputFolder.MANIFEST);
+  }
+
+  static void swapsReplaceAndDeleteOnlyWhatTheyExpect(RetrainRoot root) throws Exception {
+    org.apache.hadoop.fs.Path f = new org.apache.hadoop.fs.Path(root.root(), "lease");
+    root.replace(f, "mine-1");
+    assertThat(root.replaceIfUnchanged(f, "mine-1", "mine-2")).isTrue();
+    assertThat(root.read(f)).contains("mine-2");
+    // changed since: nothing written
+    assertThat(root.replaceIfUnchanged(f, "mine-1", "mine-3")).isFalse();
+    assertThat(root.deleteIfUnchanged(f, "mine-1")).isFalse();
+    assertThat(root.read(f)).contains("mine-2");
+
+    // a taker is removing it (it holds the tombstone of this content): no swap, no delete
+    org.apache.hadoop.fs.Path tomb = root.tombstone(f, "mine-2");
+    assertThat(root.createExclusively(tomb, "mine-2")).isTrue();
+    assertThat(root.replaceIfUnchanged(f, "mine-2", "mine-3")).isFalse();
+    assertThat(root.deleteIfUnchanged(f, "mine-2")).isFalse();
+    assertThat(root.read(f)).contains("mine-2");
+    root.delete(tomb, false);
+
+    // a claim the caller's own earlier swap could not clean up does not block the next one
+    assertThat(root.createExclusively(tomb, AtomicFiles.CLAIM + "left behind\n")).isTrue();
+    assertThat(root.replaceIfUnchanged(f, "mine-2", "mine-3")).isTrue();
+    assertThat(root.read(f)).contains("mine-3");
+
+    // while a swap holds its claim, a taker cannot remove the file
+    org.apache.hadoop.fs.Path claim = root.tombstone(f, "mine-3");
+    assertThat(root.createExclusively(claim, AtomicFiles.CLAIM + "in progress\n")).isTrue();
+    assertThat(root.removeIfUnchanged(f, "mine-3")).isEmpty();
+    assertThat(root.read(f)).contains("mine-3");
+    assertThat(root.read(claim).orElseThrow()).startsWith(AtomicFiles.CLAIM);
+    root.delete(claim, false);
+
+    assertThat(root.deleteIfUnchanged(f, "mine-3")).isTrue();
+    assertThat(root.exists(f)).isFalse();
+    assertThat(root.deleteIfUnchanged(f, "mine-3")).isFalse();
+    assertThat(root.replaceIfUnchanged(f, "mine-3", "mine-4")).isFalse();
+    assertThat(root.exists(f)).isFalse();
+    assertThat(root.hiddenSiblings(f, "stale")).isEmpty();
   }
 
   /** Races {@code writers} threads to create the lock file exclusively; returns how many succeeded. */
