@@ -70,8 +70,8 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
   Path scalingDir;
 
   @Option(names = "--scaling-baseline", paramLabel = "FILE", defaultValue = "docs/benchmark-results.json",
-      description = "With --scaling-report: the benchmark results.json whose best single-JVM baseline the prediction is "
-          + "drawn against (default: ${DEFAULT-VALUE}).")
+      description = "With --scaling-report: an idle benchmark's results.json, for the fit per round (its default runs' "
+          + "median) and the best single-JVM baseline the prediction is drawn against (default: ${DEFAULT-VALUE}).")
   Path scalingBaseline;
 
   /** What --quick puts between the configuration file and the options given. */
@@ -93,7 +93,7 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     if (scalingDir != null) {
       Settings all = settings.resolve(Map.of("out", "bench"));
       List<Double> thresholds = all.bench().thresholdList();
-      ScalingModel model = ScalingReport.model(scalingDir, thresholds);
+      ScalingModel model = ScalingReport.model(scalingDir, thresholds, scalingBaseline);
       OutputFolder out = open(all.job());
       try (OutputLock lock = lock(out, all.job())) {
         ScalingReport.write(out, model, ScalingReport.baselineSeconds(scalingBaseline, thresholds), scalingBaseline);

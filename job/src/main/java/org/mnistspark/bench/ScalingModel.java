@@ -96,19 +96,20 @@ record ScalingModel(double fitMillisPerRound, int imagesPerRound, List<Double> t
     Point one = points.get(0);
     line(speed, "perfect scaling", executors, executors.stream().map(n -> n * one.samplesPerSecond() / one.executors()).toList(),
         java.awt.Color.GRAY);
-    line(speed, "measured round costs + fit", executors, points.stream().map(Point::samplesPerSecond).toList(),
+    line(speed, "round costs + fit", executors, points.stream().map(Point::samplesPerSecond).toList(),
         new java.awt.Color(0x1f77b4));
-    XYChart time = ChartStyle.xy(700, 480, "Training seconds to validation accuracy (predicted)", "executors", "seconds");
+    XYChart time = ChartStyle.xy(700, 480, "Seconds to validation accuracy (predicted; no point: not reached)", "executors",
+        "training seconds");
     for (int i = 0; i < thresholds.size(); i++) {
       int t = i;
       java.awt.Color color = i == 0 ? new java.awt.Color(0xff7f0e) : new java.awt.Color(0xd62728);
       List<Point> reached = points.stream().filter(p -> p.secondsToThresholds().get(t) != null).toList();
       if (!reached.isEmpty()) {
-        line(time, "Spark job, " + percent(thresholds.get(i)), reached.stream().map(p -> (double) p.executors()).toList(),
+        line(time, "job to " + percent(thresholds.get(i)), reached.stream().map(p -> (double) p.executors()).toList(),
             reached.stream().map(p -> p.secondsToThresholds().get(t)).toList(), color);
       }
       if (baselineSeconds.get(i) != null) {
-        XYSeries base = line(time, "best single JVM, one core, " + percent(thresholds.get(i)), executors,
+        XYSeries base = line(time, "1 JVM to " + percent(thresholds.get(i)), executors,
             executors.stream().map(n -> baselineSeconds.get(t)).toList(), color);
         base.setMarker(SeriesMarkers.NONE);
         base.setLineStyle(new java.awt.BasicStroke(1.5f, java.awt.BasicStroke.CAP_BUTT, java.awt.BasicStroke.JOIN_MITER, 10,

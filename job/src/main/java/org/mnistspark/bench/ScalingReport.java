@@ -26,7 +26,11 @@ import org.mnistspark.output.OutputFolder;
 final class ScalingReport {
   private ScalingReport() {}
 
-  static ScalingModel model(Path dir, List<Double> thresholds) throws IOException {
+  /**
+   * @param benchResults a benchmark's results.json, run idle: the fit per round is its default runs'
+   *     median (each worker there had a core of its own)
+   */
+  static ScalingModel model(Path dir, List<Double> thresholds, Path benchResults) throws IOException {
     Map<Integer, JsonNode> costs = numbered(dir, "executors-", "round-costs.json");
     Map<Integer, JsonNode> runs = numbered(dir, "workers-", "metrics.json");
     if (costs.isEmpty() || !costs.keySet().equals(runs.keySet())) {
@@ -39,7 +43,7 @@ final class ScalingReport {
         runs.get(n).path("test").path("accuracy").asDouble())));
     JsonNode settings = costs.values().iterator().next().path("settings");
     int imagesPerRound = settings.path("batch-size-per-worker").asInt() * settings.path("averaging-frequency").asInt();
-    return ScalingModel.of(fitMillisOnOwnCore(dir, runs), imagesPerRound, thresholds, measured);
+    return ScalingModel.of(defaultFitMillis(benchResults, imagesPerRound), imagesPerRound, thresholds, measured);
   }
 
   /** The baseline's median seconds to each threshold in a benchmark's results.json; null where its median did not reach one. */
@@ -86,13 +90,25 @@ final class ScalingReport {
     });
   }
 
-  /** The fit per round of the run whose workers each had a core: its partitions equal the cores Spark had. */
-  private static double fitMillisOnOwnCore(Path dir, Map<Integer, JsonNode> runs) throws InvalidInputException {
-    return runs.values().stream()
-        .filter(m -> m.path("spark").path("partitions").asInt() == m.path("spark").path("defaultParallelism").asInt())
-        .mapToDouble(m -> m.path("averagingRound").path("fitMillis").asDouble()).filter(f -> f > 0).findFirst()
-        .orElseThrow(() -> new InvalidInputException(dir.toString(), "no workers-N run with one worker per core (partitions = "
-            + "Spark's default parallelism) to take the fit time from"));
+  /** The median fit per round of the benchmark's default runs, which must fit {@code imagesPerRound} images a round. */
+  private static double defaultFitMillis(Path benchResults, int imagesPerRound) throws IOException {
+    JsonNode r = ModelStore.JSON.readTree(benchResults.toFile());
+    String label = r.path("comparison").path("defaultRun").asText();
+    List<Double> fits = new ArrayList<>();
+    for (JsonNode run : r.path("runs")) {
+      BenchResults.Setting setting = new BenchResults.Setting(run.path("kind").asText(), run.path("seed").asLong(),
+          run.path("batchSize").asInt(), run.path("averagingFrequency").asInt(), run.path("threads").asInt(),
+          run.path("learningRate").asDouble(), run.path("decay").asText(), run.path("warmupEpochs").asDouble());
+      if (run.path("phase").asText().equals(BenchResults.QUALITY) && setting.label().equals(label)
+          && setting.batchSize() * setting.averagingFrequency() == imagesPerRound) {
+        fits.add(run.path("rounds").path("fitMillis").asDouble());
+      }
+    }
+    if (fits.isEmpty()) {
+      throw new InvalidInputException(benchResults.toString(), "no quality run of the default '" + label + "' that fits "
+          + imagesPerRound + " images per round, as the round costs did");
+    }
+    return BenchResults.Stat.of(fits).median();
   }
 
   private static Long imagesTo(JsonNode metrics, double threshold) {
