@@ -149,9 +149,17 @@ public final class ImageTable {
     return new ImageTable(path, format, rows, labelColumn, imageColumn, kind);
   }
 
-  /** Whether {@code path} is a folder of Parquet or ORC files (rather than, say, IDX files). */
-  public static boolean isTable(Configuration hadoop, String path) throws IOException {
-    return format(hadoop, path) != null;
+  /**
+   * Whether {@code path} is a folder of Parquet or ORC files (rather than, say, IDX files); false
+   * for a path that cannot be looked at (an unknown scheme, an object store that does not answer),
+   * whose one-line refusal is the IDX loader's to give.
+   */
+  public static boolean isTable(Configuration hadoop, String path) {
+    try {
+      return format(hadoop, path) != null;
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   public String path() {
@@ -226,7 +234,8 @@ public final class ImageTable {
 
   private static String format(Configuration hadoop, String path) throws IOException {
     Path root = new Path(path);
-    FileSystem fs = root.getFileSystem(hadoop);
+    // an object store is asked once without retries first: S3A's own retries take minutes
+    FileSystem fs = FileSystems.open(root, hadoop);
     if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
       return null;
     }

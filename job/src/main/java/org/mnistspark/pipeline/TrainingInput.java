@@ -80,16 +80,17 @@ public final class TrainingInput {
   }
 
   /**
-   * Opens {@code config.data()}'s train/ and test/ tables and checks every row on the executors
-   * before training: the tables are too large for the driver, so Spark must be up to read them.
+   * Opens {@code config.data()}'s train/ and test/ tables ({@link #checkTableFolders} found them) and
+   * checks every row on the executors before training: the tables are too large for the driver, so
+   * Spark must be up to read them.
    *
    * @throws org.mnistspark.data.InvalidInputException if a table is missing, empty or has a bad column or row
    * @throws InvalidOptionException if the split leaves a part empty
    */
   static StageInput.Tables tables(SparkSession spark, Configuration hadoop, JobConfig config, TableConfig columns)
       throws IOException {
-    ImageTable train = open(spark, hadoop, config.data() + "/train", columns);
-    ImageTable test = open(spark, hadoop, config.data() + "/test", columns);
+    ImageTable train = ImageTable.open(spark, hadoop, config.data() + "/train", columns.labelColumn(), columns.imageColumn());
+    ImageTable test = ImageTable.open(spark, hadoop, config.data() + "/test", columns.labelColumn(), columns.imageColumn());
     int trainRows = rows(train);
     checkSplit(config, trainRows, train.path());
     int testRows = rows(test);
@@ -104,12 +105,19 @@ public final class TrainingInput {
     return ImageTable.isTable(hadoop, folder + "/train");
   }
 
-  private static ImageTable open(SparkSession spark, Configuration hadoop, String path, TableConfig columns)
-      throws IOException {
-    if (!ImageTable.isTable(hadoop, path)) {
-      throw new InvalidInputException(path, "no Parquet or ORC table here; a table folder for --data holds train/ and test/");
+  /**
+   * Checks that {@code folder} holds both tables, with the file system alone, so that a missing one
+   * is refused before Spark starts.
+   *
+   * @throws InvalidInputException naming the missing table
+   */
+  static void checkTableFolders(Configuration hadoop, String folder) throws IOException {
+    for (String part : new String[] {"/train", "/test"}) {
+      if (!ImageTable.isTable(hadoop, folder + part)) {
+        throw new InvalidInputException(folder + part, "no Parquet or ORC table here; a table folder for --data holds train/ "
+            + "and test/");
+      }
     }
-    return ImageTable.open(spark, hadoop, path, columns.labelColumn(), columns.imageColumn());
   }
 
   static int rows(ImageTable table) throws InvalidInputException {

@@ -173,6 +173,7 @@ public final class TrainingPipeline {
   /** As {@link #run(JobConfig, OutputFolder, OutputLock, MnistData, Resumption.Request)} on tables only the executors read. */
   private Trained runOnTables(JobConfig config, OutputFolder out, OutputLock lock, TableConfig columns,
       Resumption.Request resume) throws IOException {
+    TrainingInput.checkTableFolders(hadoop, config.data());
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = startSpark(tasks)) {
       // Load: the tables' schemas and every row checked on the executors, before training.
