@@ -74,7 +74,7 @@ class SettingsOptionsTest {
     assertThat(bench.bench().thresholdList()).containsExactly(0.98);
     assertThat(bench.bench().threadList()).containsExactly(2);
     assertThat(bench.bench().seeds()).isEqualTo(5);
-    assertThat(bench.bench().batchSizeList()).containsExactly(32, 64, 128);
+    assertThat(bench.bench().batchSizeList()).containsExactly(16, 32, 64, 128);
   }
 
   static Stream<Arguments> refusedBenchCommandLines() {
