@@ -5,7 +5,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.ImageTable;
-import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
 import org.mnistspark.eval.Evaluator;
@@ -74,8 +73,7 @@ interface StageInput {
 
     @Override
     public Evaluation evaluateTest(JavaSparkContext sc, MultiLayerNetwork network, PixelScaler scaler, JobConfig config) {
-      org.apache.spark.api.java.JavaRDD<LabeledImage> records = test.records();
-      return DistributedTest.evaluate(sc, network, records, scaler, config.evalBatchSize());
+      return DistributedTest.evaluate(sc, network, test.records(), scaler, config.evalBatchSize());
     }
   }
 }

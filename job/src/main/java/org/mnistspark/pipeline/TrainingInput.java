@@ -101,7 +101,7 @@ public final class TrainingInput {
   }
 
   /** Whether {@code folder} holds a train/ table rather than IDX files. */
-  static boolean isTables(Configuration hadoop, String folder) throws IOException {
+  static boolean isTables(Configuration hadoop, String folder) {
     return ImageTable.isTable(hadoop, folder + "/train");
   }
 
