@@ -1,6 +1,8 @@
 package org.mnistspark.bench;
 
 import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,9 +77,11 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
   Path scalingBaseline;
 
   /** What --quick puts between the configuration file and the options given. */
-  private static final Map<String, Object> QUICK = Map.of("train-limit", 2000, "epochs", 2, "bench.baseline-batch-sizes", "32",
-      "bench.threads", "1", "bench.batch-sizes", "32", "bench.averaging-frequencies", "4", "bench.throughput-images", 1000,
-      "bench.seeds", 2, "bench.thresholds", "0.8,0.85", "bench.baseline-learning-rates", "0.001,0.002");
+  private static final Map<String, Object> QUICK = Map.ofEntries(Map.entry("train-limit", 2000), Map.entry("epochs", 2),
+      Map.entry("bench.baseline-batch-sizes", "32"), Map.entry("bench.threads", "1"), Map.entry("bench.batch-sizes", "32"),
+      Map.entry("bench.averaging-frequencies", "4"), Map.entry("bench.throughput-images", 1000), Map.entry("bench.seeds", 2),
+      Map.entry("bench.thresholds", "0.8,0.85"), Map.entry("bench.baseline-learning-rates", "0.001,0.002"),
+      Map.entry("bench.growth-arm", 2));
 
   /** Adam's learning rate in Keras, which the original question's script used. */
   static final double KERAS_ADAM_RATE = 0.001;
@@ -92,13 +96,13 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
   public Integer call() throws Exception {
     if (scalingDir != null) {
       Settings all = settings.resolve(Map.of("out", "bench"));
-      List<Double> thresholds = all.bench().thresholdList();
-      ScalingModel model = ScalingReport.model(scalingDir, thresholds, scalingBaseline);
+      ScalingReport.Inputs inputs = ScalingReport.inputs(scalingDir, all.bench().thresholdList());
       OutputFolder out = open(all.job());
       try (OutputLock lock = lock(out, all.job())) {
-        ScalingReport.write(out, model, ScalingReport.baselineSeconds(scalingBaseline, thresholds), scalingBaseline);
+        Map<String, byte[]> files = scaling(inputs, ModelStore.JSON.readTree(scalingBaseline.toFile()), scalingBaseline.toString());
+        out.replace(staging -> writeAll(staging, files));
+        System.out.print(new String(files.get("scaling.md"), StandardCharsets.UTF_8));
       }
-      System.out.print(model.markdown());
       System.out.println("wrote " + out.file("scaling.md"));
       return 0;
     }
@@ -129,13 +133,18 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     int seeds = bench.seeds();
     int subset = bench.throughputImages();
 
+    // checked before an hour of runs, used after them
+    ScalingReport.Inputs scaling = bench.scalingInputs().isEmpty() ? null
+        : ScalingReport.inputs(Path.of(bench.scalingInputs()), thresholds);
     // before anything runs, so the load average says whether the machine was idle
     Map<String, Object> machine = machine();
     JobConfig throughput = base.withTrainLimit((int) Math.round(subset / (1 - base.validationFraction())))
         .withEpochs(2).withValidationsPerEpoch(1).withLearningRateDecay(Decay.CONSTANT).withWarmupEpochs(0);
     pipeline = TrainingPipeline.of(base);
     MnistData data = pipeline.load(List.of(base, throughput));
-    total = fitBatches.size() * fitThreads.size() + batches.size() * freqs.size() + 1 + seeds + 1 + rates.size() + seeds - 1 + 1;
+    int growth = bench.growthArm();
+    total = fitBatches.size() * fitThreads.size() + batches.size() * freqs.size() + 1 + seeds + (growth > 1 ? seeds : 0) + 1
+        + rates.size() + seeds - 1 + 1;
     List<BenchResults.Run> runs = new ArrayList<>();
 
     // Phase 1, throughput: every baseline and the resident sweep on a subset, at a constant rate.
@@ -153,9 +162,13 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
       }
       runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withTrainer("dl4j"), data, thresholds));
 
-      // Phase 2, quality: the default over seeds, then once without its learning-rate schedule.
+      // Phase 2, quality: the default over seeds, with a growing averaging period over seeds, then
+      // once without its learning-rate schedule.
       for (int i = 0; i < seeds; i++) {
         runs.add(spark(BenchResults.QUALITY, sc, base.withSeed(base.seed() + i), data, thresholds));
+      }
+      for (int i = 0; growth > 1 && i < seeds; i++) {
+        runs.add(spark(BenchResults.QUALITY, sc, base.withAveragingGrowth(growth).withSeed(base.seed() + i), data, thresholds));
       }
       runs.add(spark(BenchResults.QUALITY, sc, unscheduled(base), data, thresholds));
     }
@@ -183,7 +196,7 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     String defaultLabel = runs.stream().filter(r -> r.phase().equals(BenchResults.QUALITY)).findFirst().orElseThrow().label();
     BenchResults results = new BenchResults(machine, recordedSettings(base, bench), runs, summaries,
         BenchResults.Comparison.of(summaries, runs, defaultLabel, chosen.label()));
-    write(out, results);
+    write(out, results, scaling, bench.scalingInputs());
     System.out.println(BenchReport.summary(results));
     System.out.println("wrote " + out.file("report.md"));
     return 0;
@@ -290,8 +303,8 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
   }
 
   private static BenchResults.Setting setting(JobConfig c, String kind, int threads) {
-    return new BenchResults.Setting(kind, c.seed(), c.batchSizePerWorker(), c.averagingFrequency(), threads, c.learningRate(),
-        c.learningRateDecay().label(), c.warmupEpochs());
+    return new BenchResults.Setting(kind, c.seed(), c.batchSizePerWorker(), c.averagingFrequency(), c.averagingGrowth(), threads,
+        c.learningRate(), c.learningRateDecay().label(), c.warmupEpochs());
   }
 
   private void announce(String phase, BenchResults.Setting setting, JobConfig c) {
@@ -332,8 +345,23 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     return m;
   }
 
-  /** results.json, report.md and the two PNGs, all or nothing; the charts are drawn on local disk first. */
-  private static void write(OutputFolder out, BenchResults results) throws Exception {
+  /** The scaling model's files from {@code inputs} and a benchmark's results: the fit per round and the baseline's seconds. */
+  private static Map<String, byte[]> scaling(ScalingReport.Inputs inputs, JsonNode results, String source) throws Exception {
+    ScalingModel model = inputs.model(results, source);
+    return ScalingReport.files(model, ScalingReport.baselineSeconds(results, source, inputs.thresholds()), source);
+  }
+
+  /**
+   * results.json, report.md and the two PNGs, and the scaling model's files where {@code scaling}
+   * inputs were given, all or nothing; the charts are drawn on local disk first.
+   */
+  private static void write(OutputFolder out, BenchResults results, ScalingReport.Inputs scaling, String scalingInputs)
+      throws Exception {
+    Map<String, byte[]> scalingFiles = scaling == null ? Map.of()
+        : scaling(scaling, ModelStore.JSON.valueToTree(results), "this run's results.json, with " + scalingInputs);
+    String report = BenchReport.markdown(results) + (scaling == null ? "" : "\n## Where it pays beyond two cores\n\n"
+        + new String(scalingFiles.get("scaling.md"), StandardCharsets.UTF_8)
+        + "\n![predicted samples/s and seconds to each threshold against executors](scaling.png)\n");
     Path charts = Files.createTempDirectory("bench-charts");
     try {
       BenchReport.writeThroughputChart(results, charts.resolve("throughput.png"));
@@ -342,10 +370,17 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
         staging.write("results.json", ModelStore.JSON.writeValueAsBytes(results));
         staging.copy("throughput.png", charts.resolve("throughput.png").toFile());
         staging.copy("time-to-accuracy.png", charts.resolve("time-to-accuracy.png").toFile());
-        staging.write("report.md", BenchReport.markdown(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        staging.write("report.md", report.getBytes(StandardCharsets.UTF_8));
+        writeAll(staging, scalingFiles);
       });
     } finally {
       org.apache.commons.io.FileUtils.deleteDirectory(charts.toFile());
+    }
+  }
+
+  private static void writeAll(OutputFolder.Staging staging, Map<String, byte[]> files) throws IOException {
+    for (Map.Entry<String, byte[]> f : files.entrySet()) {
+      staging.write(f.getKey(), f.getValue());
     }
   }
 

@@ -36,7 +36,8 @@ record BenchResults(
    * @param finalTestAccuracy the parameters after the last step
    * @param rounds per averaging round, for the Spark trainers; null for plain fit
    */
-  record Run(String phase, String kind, long seed, int batchSize, int averagingFrequency, int threads, double learningRate,
+  record Run(String phase, String kind, long seed, int batchSize, int averagingFrequency, int averagingGrowth, int threads,
+      double learningRate,
       String decay, double warmupEpochs, int trainImages, List<EpochStats> epochs, List<ValidationPoint> curve,
       double samplesPerSecond, List<Double> secondsToThresholds, List<Double> epochsToThresholds,
       double bestValidationAccuracy, double finalValidationAccuracy, double testAccuracy, double finalTestAccuracy,
@@ -56,7 +57,8 @@ record BenchResults(
       }
       double best = r.curve().stream().mapToDouble(ValidationPoint::accuracy).max().orElse(0);
       double last = r.curve().isEmpty() ? 0 : r.curve().get(r.curve().size() - 1).accuracy();
-      return new Run(phase, s.kind(), s.seed(), s.batchSize(), s.kind().equals("fit") ? 0 : s.averagingFrequency(), s.threads(),
+      return new Run(phase, s.kind(), s.seed(), s.batchSize(), s.kind().equals("fit") ? 0 : s.averagingFrequency(),
+          s.kind().equals("fit") ? 1 : s.averagingGrowth(), s.threads(),
           s.learningRate(), s.decay(), s.warmupEpochs(), images, e, r.curve(), rate, seconds, epochs, best, last, testAccuracy,
           finalTestAccuracy, peakMiB, r.rounds());
     }
@@ -67,20 +69,21 @@ record BenchResults(
     }
 
     Setting setting() {
-      return new Setting(kind, seed, batchSize, averagingFrequency, threads, learningRate, decay, warmupEpochs);
+      return new Setting(kind, seed, batchSize, averagingFrequency, averagingGrowth, threads, learningRate, decay, warmupEpochs);
     }
   }
 
   /** What a run was given: its trainer, seed and the settings its label names. */
-  record Setting(String kind, long seed, int batchSize, int averagingFrequency, int threads, double learningRate, String decay,
-      double warmupEpochs) {
+  record Setting(String kind, long seed, int batchSize, int averagingFrequency, int averagingGrowth, int threads,
+      double learningRate, String decay, double warmupEpochs) {
 
     String label() {
       String lr = " lr " + new BigDecimal(learningRate).round(new MathContext(3)).stripTrailingZeros().toPlainString();
       String schedule = decay.equals("constant") && warmupEpochs == 0 ? " constant" : " " + decay;
       return kind.equals("fit")
           ? "fit b" + batchSize + " t" + threads + lr + schedule
-          : kind + " b" + auto(batchSize) + " f" + auto(averagingFrequency) + (threads == 1 ? "" : " t" + threads) + lr + schedule;
+          : kind + " b" + auto(batchSize) + " f" + auto(averagingFrequency) + (averagingGrowth == 1 ? "" : "x" + averagingGrowth)
+              + (threads == 1 ? "" : " t" + threads) + lr + schedule;
     }
 
     private static String auto(int size) {

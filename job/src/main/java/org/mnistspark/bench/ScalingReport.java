@@ -14,7 +14,6 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.ModelStore;
-import org.mnistspark.output.OutputFolder;
 
 /**
  * The scaling model's inputs read from the folder submit/bench-scaling.sh fills, and its outputs:
@@ -27,10 +26,21 @@ final class ScalingReport {
   private ScalingReport() {}
 
   /**
-   * @param benchResults a benchmark's results.json, run idle: the fit per round is its default runs'
-   *     median (each worker there had a core of its own)
+   * What was measured per executor count, read and checked before a benchmark spends an hour, and
+   * the images per round the round costs were measured at.
    */
-  static ScalingModel model(Path dir, List<Double> thresholds, Path benchResults) throws IOException {
+  record Inputs(List<ScalingModel.Measured> measured, int imagesPerRound, List<Double> thresholds) {
+
+    /**
+     * The model, with the fit per round from a benchmark's results (run idle: its default runs'
+     * median, each worker with a core of its own); {@code source} names them in messages.
+     */
+    ScalingModel model(JsonNode benchResults, String source) throws IOException {
+      return ScalingModel.of(defaultFitMillis(benchResults, source, imagesPerRound), imagesPerRound, thresholds, measured);
+    }
+  }
+
+  static Inputs inputs(Path dir, List<Double> thresholds) throws IOException {
     Map<Integer, JsonNode> costs = numbered(dir, "executors-", "round-costs.json");
     Map<Integer, JsonNode> runs = numbered(dir, "workers-", "metrics.json");
     if (costs.isEmpty() || !costs.keySet().equals(runs.keySet())) {
@@ -42,13 +52,12 @@ final class ScalingReport {
         c.path("fitStandInMillis").asDouble(), thresholds.stream().map(t -> imagesTo(runs.get(n), t)).toList(),
         runs.get(n).path("test").path("accuracy").asDouble())));
     JsonNode settings = costs.values().iterator().next().path("settings");
-    int imagesPerRound = settings.path("batch-size-per-worker").asInt() * settings.path("averaging-frequency").asInt();
-    return ScalingModel.of(defaultFitMillis(benchResults, imagesPerRound), imagesPerRound, thresholds, measured);
+    return new Inputs(measured, settings.path("batch-size-per-worker").asInt() * settings.path("averaging-frequency").asInt(),
+        thresholds);
   }
 
   /** The baseline's median seconds to each threshold in a benchmark's results.json; null where its median did not reach one. */
-  static List<Double> baselineSeconds(Path benchResults, List<Double> thresholds) throws IOException {
-    JsonNode r = ModelStore.JSON.readTree(benchResults.toFile());
+  static List<Double> baselineSeconds(JsonNode r, String source, List<Double> thresholds) throws IOException {
     String label = r.path("comparison").path("baseline").asText();
     for (JsonNode s : r.path("summaries")) {
       if (s.path("label").asText().equals(label)) {
@@ -56,7 +65,7 @@ final class ScalingReport {
         for (double t : thresholds) {
           int i = indexOf(r.path("comparison").path("thresholds"), t);
           if (i < 0) {
-            throw new InvalidInputException(benchResults.toString(), "has no threshold " + t + " (it has "
+            throw new InvalidInputException(source, "has no threshold " + t + " (it has "
                 + r.path("comparison").path("thresholds") + ")");
           }
           JsonNode median = s.path("secondsToThresholds").path(i).path("median");
@@ -65,39 +74,39 @@ final class ScalingReport {
         return seconds;
       }
     }
-    throw new InvalidInputException(benchResults.toString(), "no summary of the baseline '" + label + "'");
+    throw new InvalidInputException(source, "no summary of the baseline '" + label + "'");
   }
 
-  static void write(OutputFolder out, ScalingModel model, List<Double> baselineSeconds, Path benchResults) throws Exception {
+  /** scaling.json, scaling.md and scaling.png, to be written together. */
+  static Map<String, byte[]> files(ScalingModel model, List<Double> baselineSeconds, String source) throws Exception {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("model", model);
     json.put("baselineSeconds", baselineSeconds);
-    json.put("baselineFrom", benchResults.toString());
+    json.put("baselineFrom", source);
     StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "A worker's fit per round on its own core: %.0f ms for "
         + "%d images. The best single-JVM baseline (one core, %s):", model.fitMillisPerRound(), model.imagesPerRound(),
-        benchResults));
+        source));
     for (int i = 0; i < model.thresholds().size(); i++) {
       Double b = baselineSeconds.get(i);
       md.append(String.format(Locale.ROOT, " %s to %.1f%%", b == null ? "not reached" : String.format(Locale.ROOT, "%.0f s", b),
           model.thresholds().get(i) * 100));
     }
     md.append(".\n\n").append(model.markdown());
-    byte[] png = model.png(baselineSeconds);
-    out.replace(staging -> {
-      staging.write("scaling.json", ModelStore.JSON.writeValueAsBytes(json));
-      staging.write("scaling.md", md.toString().getBytes(StandardCharsets.UTF_8));
-      staging.write("scaling.png", png);
-    });
+    Map<String, byte[]> files = new LinkedHashMap<>();
+    files.put("scaling.json", ModelStore.JSON.writeValueAsBytes(json));
+    files.put("scaling.md", md.toString().getBytes(StandardCharsets.UTF_8));
+    files.put("scaling.png", model.png(baselineSeconds));
+    return files;
   }
 
   /** The median fit per round of the benchmark's default runs, which must fit {@code imagesPerRound} images a round. */
-  private static double defaultFitMillis(Path benchResults, int imagesPerRound) throws IOException {
-    JsonNode r = ModelStore.JSON.readTree(benchResults.toFile());
+  private static double defaultFitMillis(JsonNode r, String source, int imagesPerRound) throws IOException {
     String label = r.path("comparison").path("defaultRun").asText();
     List<Double> fits = new ArrayList<>();
     for (JsonNode run : r.path("runs")) {
       BenchResults.Setting setting = new BenchResults.Setting(run.path("kind").asText(), run.path("seed").asLong(),
-          run.path("batchSize").asInt(), run.path("averagingFrequency").asInt(), run.path("threads").asInt(),
+          run.path("batchSize").asInt(), run.path("averagingFrequency").asInt(),
+          run.path("averagingGrowth").asInt(1), run.path("threads").asInt(),
           run.path("learningRate").asDouble(), run.path("decay").asText(), run.path("warmupEpochs").asDouble());
       if (run.path("phase").asText().equals(BenchResults.QUALITY) && setting.label().equals(label)
           && setting.batchSize() * setting.averagingFrequency() == imagesPerRound) {
@@ -105,7 +114,7 @@ final class ScalingReport {
       }
     }
     if (fits.isEmpty()) {
-      throw new InvalidInputException(benchResults.toString(), "no quality run of the default '" + label + "' that fits "
+      throw new InvalidInputException(source, "no quality run of the default '" + label + "' that fits "
           + imagesPerRound + " images per round, as the round costs did");
     }
     return BenchResults.Stat.of(fits).median();

@@ -19,9 +19,13 @@ import java.util.List;
  * @param seeds runs of the default and of the best baseline in the quality phase, >= 1
  * @param thresholds rising validation accuracies whose first training second the quality phase reports
  * @param baselineLearningRates the rates the quality phase's baseline tries on the first seed
+ * @param growthArm the averaging growth the quality phase also runs the default with, every seed; 1 = none
+ * @param scalingInputs a folder of round costs and images per executor count (submit/bench-scaling.sh) that
+ *     the report combines with this run's fit per round into the scaling model; empty = none
  */
 public record BenchConfig(String baselineBatchSizes, String threads, String batchSizes, String averagingFrequencies,
-    int throughputImages, int seeds, String thresholds, String baselineLearningRates) {
+    int throughputImages, int seeds, String thresholds, String baselineLearningRates, int growthArm,
+    String scalingInputs) {
 
   public BenchConfig {
     countList("baseline-batch-sizes", baselineBatchSizes, 1);
@@ -32,6 +36,8 @@ public record BenchConfig(String baselineBatchSizes, String threads, String batc
     atLeast("seeds", seeds, 1);
     risingAccuracies("thresholds", thresholds);
     rates("baseline-learning-rates", baselineLearningRates);
+    atLeast("growth-arm", growthArm, 1);
+    scalingInputs = scalingInputs.trim();
   }
 
   public List<Integer> baselineBatchSizeList() {

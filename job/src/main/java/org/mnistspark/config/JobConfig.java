@@ -34,6 +34,7 @@ public record JobConfig(
     int partitions,
     int batchSizePerWorker,
     int averagingFrequency,
+    int averagingGrowth,
     int prefetch,
     long seed,
     double learningRate,
@@ -72,6 +73,7 @@ public record JobConfig(
     atLeast("partitions", partitions, 0);
     atLeast("batch-size-per-worker", batchSizePerWorker, 0);
     atLeast("averaging-frequency", averagingFrequency, 0);
+    atLeast("averaging-growth", averagingGrowth, 1);
     atLeast("prefetch", prefetch, 0);
     positive("learning-rate", learningRate);
     Objects.requireNonNull(learningRateDecay, "learning-rate-decay");
@@ -86,6 +88,10 @@ public record JobConfig(
     storageLevel = storageLevel(storageLevel);
     atLeast("eval-batch-size", evalBatchSize, 1);
     trainer = oneOf("trainer", trainer, "resident", "dl4j", "single-jvm");
+    if (averagingGrowth > 1 && trainer.equals("dl4j")) {
+      throw new InvalidOptionException("averaging-growth", String.valueOf(averagingGrowth),
+          "only the resident trainer changes its averaging period; the dl4j trainer needs 1");
+    }
     atLeast("validations-per-epoch", validationsPerEpoch, 1);
     accuracyOrOff("stop-at-validation-accuracy", stopAtValidationAccuracy);
     nonNegative("max-train-seconds", maxTrainSeconds);
@@ -152,6 +158,10 @@ public record JobConfig(
 
   public JobConfig withAveragingFrequency(int averagingFrequency) {
     return SettingsRecords.with(this, "averagingFrequency", averagingFrequency);
+  }
+
+  public JobConfig withAveragingGrowth(int averagingGrowth) {
+    return SettingsRecords.with(this, "averagingGrowth", averagingGrowth);
   }
 
   public JobConfig withSeed(long seed) {

@@ -19,6 +19,19 @@ public record EpochPlan(int batchSize, int averagingFrequency, long seed) implem
     }
   }
 
+  /**
+   * This plan in {@code epoch} (1-based) when the averaging frequency grows by {@code growth} after
+   * every epoch, never beyond one round per epoch for a partition of {@code largestPartition}.
+   */
+  public EpochPlan inEpoch(int epoch, int growth, int largestPartition) {
+    long frequency = averagingFrequency;
+    int cap = Math.max(averagingFrequency, batches(largestPartition));
+    for (int e = 1; e < epoch && frequency < cap; e++) {
+      frequency *= growth;
+    }
+    return new EpochPlan(batchSize, (int) Math.min(frequency, cap), seed);
+  }
+
   /** Minibatches a partition of {@code images} images is cut into. */
   public int batches(int images) {
     return (images + batchSize - 1) / batchSize;

@@ -21,8 +21,8 @@ import org.slf4j.LoggerFactory;
  * stages with a repartition, which cost a third of each round; see docs/benchmark.md.
  *
  * <p>Each partition is one worker. Every epoch each worker shuffles its partition and fits all of
- * it, {@code averaging-frequency} minibatches per round ({@link EpochPlan}), so every training
- * image is fitted exactly once per epoch.
+ * it, {@code averaging-frequency} minibatches per round ({@link EpochPlan}; multiplied by
+ * {@code averaging-growth} after every epoch), so every training image is fitted exactly once per epoch.
  *
  * <p>After every epoch the averaged state is all there is: the workers' networks are overwritten
  * by the next round's broadcast, so resuming from a checkpoint of it, even in another driver,
@@ -52,7 +52,6 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
     EpochPlan plan = new EpochPlan(config.batchSizePerWorker(), config.averagingFrequency(), config.seed());
     int largest = train.mapPartitions(it -> List.of(FitRound.drain(it).size()).iterator()).collect().stream()
         .mapToInt(Integer::intValue).max().orElse(0);
-    int rounds = plan.rounds(largest);
     // the iteration count the schedule reads is the most steps any worker took
     MultiLayerNetwork net = LeNet.network(config, plan.batches(largest));
     String json = net.getLayerWiseConfigurations().toJson();
@@ -76,6 +75,8 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
         long epochImages = 0;
         double epochLoss = 0;
         ValidateRound.Scores last = null;
+        EpochPlan epochPlan = plan.inEpoch(e, config.averagingGrowth(), largest);
+        int rounds = epochPlan.rounds(largest);
         progress.epochStarted();
         for (int r = 0; r < rounds; r++) {
           String round = "epoch " + e + "/" + config.epochs() + ", averaging round " + (r + 1) + "/" + rounds;
@@ -83,7 +84,7 @@ final class ResidentAveragingTrainer implements DistributedTrainer {
           sc.setJobDescription(round);
           long start = System.nanoTime();
           RoundResult result = train.mapPartitionsWithIndex(
-              new FitRound(runId, json, current, plan, assembler, e, r, fitStandInNanos), true).treeReduce(RoundResult::add);
+              new FitRound(runId, json, current, epochPlan, assembler, e, r, fitStandInNanos), true).treeReduce(RoundResult::add);
           long reduced = System.nanoTime();
           state = result.model.average();
           current.destroy(false);

@@ -27,7 +27,9 @@ class BenchCommandTest {
   @Test
   void quickBenchComparesTheDefaultWithTheBestBaselineOverSeeds(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("bench");
-    CliRun.succeeding("bench", "--quick", "--master", "local[2]", "--data", MNIST, "--out", out.toString());
+    Path scalingInputs = Path.of(System.getProperty("project.root", ".."), "docs/scaling");
+    CliRun.succeeding("bench", "--quick", "--master", "local[2]", "--data", MNIST, "--out", out.toString(), "--scaling-inputs",
+        scalingInputs.toString());
 
     JsonNode r = ModelStore.JSON.readTree(out.resolve("results.json").toFile());
     assertThat(r.at("/machine/cores").asInt()).isPositive();
@@ -57,16 +59,20 @@ class BenchCommandTest {
         }
       }
     }
-    // quality: the default over 2 seeds and once unscheduled; the baseline tries 2 rates on seed 42,
-    // runs the chosen one on seed 43, then the seed's own setting
+    // quality: the default over 2 seeds, with its averaging period doubling every epoch over 2 seeds, and
+    // once unscheduled; the baseline tries 2 rates on seed 42, runs the chosen one on seed 43, then the
+    // seed's own setting
     assertThat(runs).containsExactly("throughput fit s42 constant", "throughput resident s42 constant",
         "throughput dl4j s42 constant", "quality resident s42 cosine", "quality resident s43 cosine",
-        "quality resident s42 constant", "quality fit s42 cosine", "quality fit s42 cosine", "quality fit s43 cosine",
-        "quality fit s42 constant");
+        "quality resident s42 cosine", "quality resident s43 cosine", "quality resident s42 constant",
+        "quality fit s42 cosine", "quality fit s42 cosine", "quality fit s43 cosine", "quality fit s42 constant");
     JsonNode trials = r.at("/runs");
-    double chosenRate = trials.get(8).get("learningRate").asDouble();
-    JsonNode better = trials.get(6).get("finalValidationAccuracy").asDouble() >= trials.get(7).get("finalValidationAccuracy").asDouble()
-        ? trials.get(6) : trials.get(7);
+    assertThat(trials.get(5).get("averagingGrowth").asInt()).isEqualTo(2);
+    assertThat(trials.get(5).at("/rounds/rounds").asInt()).as("800 images a worker: 50 minibatches, 1 round an epoch either way")
+        .isEqualTo(trials.get(3).at("/rounds/rounds").asInt());
+    double chosenRate = trials.get(10).get("learningRate").asDouble();
+    JsonNode better = trials.get(8).get("finalValidationAccuracy").asDouble() >= trials.get(9).get("finalValidationAccuracy").asDouble()
+        ? trials.get(8) : trials.get(9);
     assertThat(chosenRate).as("the rate that ended best on validation").isEqualTo(better.get("learningRate").asDouble());
 
     JsonNode summary = r.at("/summaries/0");
@@ -81,7 +87,14 @@ class BenchCommandTest {
 
     String report = Files.readString(out.resolve("report.md"));
     assertThat(report).contains("| fit b32 t1 lr 0.001 constant |", "| resident b32 f4 lr ", "| dl4j b",
-        "| resident b16 f64 lr 0.002 cosine | 2 |", "seconds to 85.0%", "time-to-accuracy.png");
+        "| resident b16 f64 lr 0.002 cosine | 2 |", "| resident b16 f64x2 lr 0.002 cosine | 2 |", "seconds to 85.0%",
+        "time-to-accuracy.png", "## Where it pays beyond two cores", "| executors |", "scaling.png");
+    // the scaling model takes its fit per round from this run's default runs
+    double fitA = trials.get(3).at("/rounds/fitMillis").asDouble();
+    double fitB = trials.get(4).at("/rounds/fitMillis").asDouble();
+    JsonNode scaling = ModelStore.JSON.readTree(out.resolve("scaling.json").toFile());
+    assertThat(scaling.at("/model/fitMillisPerRound").asDouble()).isCloseTo((fitA + fitB) / 2, within(1e-9));
+    assertThat(ImageIO.read(out.resolve("scaling.png").toFile()).getWidth()).isEqualTo(1400);
     BufferedImage throughput = ImageIO.read(out.resolve("throughput.png").toFile());
     assertThat(throughput.getWidth()).isEqualTo(1600);
     BufferedImage tta = ImageIO.read(out.resolve("time-to-accuracy.png").toFile());
@@ -164,7 +177,7 @@ class BenchCommandTest {
         new EpochStats(2, 2.0, 500, 0.1, 0.995, 1000, 0.04));
     var result = new DistributedTrainer.Result(null, epochs, curve, Map.of(), null, null, null, null);
 
-    BenchResults.Setting fit = new BenchResults.Setting("fit", 42, 64, 9, 1, 0.001, "cosine", 0.25);
+    BenchResults.Setting fit = new BenchResults.Setting("fit", 42, 64, 9, 1, 1, 0.001, "cosine", 0.25);
     BenchResults.Run q = BenchResults.Run.of(BenchResults.QUALITY, fit, 1000, result, List.of(0.99, 0.993, 0.999), 0.99, 0.98, 100);
     assertThat(q.secondsToThresholds()).containsExactly(4.0, 6.0, null);
     assertThat(q.epochsToThresholds()).containsExactly(1.0, 2.0, null);
@@ -174,10 +187,12 @@ class BenchCommandTest {
     assertThat(q.averagingFrequency()).as("plain fit does not average").isZero();
     assertThat(q.label()).isEqualTo("fit b64 t1 lr 0.001 cosine");
 
-    BenchResults.Setting resident = new BenchResults.Setting("resident", 42, 64, 8, 1, 0.002, "constant", 0);
+    BenchResults.Setting resident = new BenchResults.Setting("resident", 42, 64, 8, 1, 1, 0.002, "constant", 0);
     BenchResults.Run thr = BenchResults.Run.of(BenchResults.THROUGHPUT, resident, 1000, result, List.of(0.999), 0.99, 0.99, 100);
     assertThat(thr.samplesPerSecond()).as("after the first epoch").isEqualTo(500);
     assertThat(thr.label()).isEqualTo("resident b64 f8 lr 0.002 constant");
+    assertThat(new BenchResults.Setting("resident", 42, 16, 64, 2, 1, 0.002, "cosine", 0.25).label())
+        .isEqualTo("resident b16 f64x2 lr 0.002 cosine");
   }
 
   @Test

@@ -44,6 +44,18 @@ class EpochPlanTest {
   }
 
   @Test
+  void aGrowingPeriodMultipliesTheFrequencyEveryEpochUpToOneRoundPerEpoch() {
+    EpochPlan plan = new EpochPlan(16, 64, 7);
+    // 24,000 images: 1,500 minibatches; 64, 128, 256, 512, 1,024, then the whole partition in one round
+    assertThat(java.util.stream.IntStream.rangeClosed(1, 7).map(e -> plan.inEpoch(e, 2, 24_000).averagingFrequency()))
+        .containsExactly(64, 128, 256, 512, 1024, 1500, 1500);
+    assertThat(plan.inEpoch(4, 2, 24_000).rounds(24_000)).isEqualTo(3);
+    assertThat(plan.inEpoch(1_000, 3, 24_000).averagingFrequency()).as("no overflow").isEqualTo(1500);
+    assertThat(plan.inEpoch(3, 1, 24_000)).as("growth 1: the same plan").isEqualTo(plan);
+    assertThat(plan.inEpoch(3, 2, 800).averagingFrequency()).as("never below the given frequency").isEqualTo(64);
+  }
+
+  @Test
   void orderIsASeededShuffleThatChangesEachEpochAndPartition() {
     EpochPlan plan = new EpochPlan(8, 2, 42);
     int[] a = plan.order(1000, 1, 0);

@@ -82,6 +82,22 @@ class ResidentAveragingTrainerTest {
   }
 
   @Test
+  void aGrowingAveragingPeriodAveragesLessOftenFromTheSecondEpochOnAndStillFitsEveryImage() {
+    // 13 minibatches of 32 per worker: 5 rounds of 3 in epoch 1, 3 rounds of 6 in epoch 2
+    JobConfig c = config("train-limit", 1000, "epochs", 2, "batch-size-per-worker", 32, "averaging-frequency", 3);
+    DistributedTrainer.Result constant = train(c, PixelScaler.minmax());
+    DistributedTrainer.Result grown = train(c.withAveragingGrowth(2), PixelScaler.minmax());
+
+    assertThat(grown.rounds().rounds()).isEqualTo(8);
+    assertThat(grown.epochs()).extracting(EpochStats::imagesFitted).containsExactly(800L, 800L);
+    assertThat(grown.curve()).extracting(ValidationPoint::epoch).containsExactly(0.4, 0.6, 0.8, 1.0, 1 + 1 / 3.0, 1 + 2 / 3.0, 2.0);
+    assertThat(grown.curve().subList(0, 4)).as("epoch 1 is the constant period's")
+        .extracting(ValidationPoint::accuracy, ValidationPoint::loss)
+        .isEqualTo(constant.curve().subList(0, 4).stream().map(p -> org.assertj.core.groups.Tuple.tuple(p.accuracy(), p.loss())).toList());
+    assertThat(grown.network().params()).isNotEqualTo(constant.network().params());
+  }
+
+  @Test
   void averagesParametersAndAdamMomentsOfWorkersThatEachFitTheirOwnPartition() {
     // one round per epoch: each worker fits all of its 300 images, then the two states are averaged once
     JobConfig c = config("train-limit", 750, "epochs", 1, "batch-size-per-worker", 50, "averaging-frequency", 100,
