@@ -57,15 +57,21 @@ class ResumeFromStateTest {
 
   @Test
   void residentTrainerResumedAfterEpochOneEndsWithTheUninterruptedParameters() throws Exception {
-    resumedRunMatchesTheUninterruptedOne(config("resident"));
+    resumedRunMatchesTheUninterruptedOne(config("resident"), 12);
+  }
+
+  @Test
+  void residentTrainerWithAGrowingAveragingPeriodResumesOnThePeriodOfItsEpoch() throws Exception {
+    // averaging every 3, 6, then 12 minibatches: 5, 3 and 2 rounds, 4 + 3 + 2 checks
+    resumedRunMatchesTheUninterruptedOne(config("resident").withAveragingGrowth(2), 9);
   }
 
   @Test
   void singleJvmTrainerResumedAfterEpochOneEndsWithTheUninterruptedParameters() throws Exception {
-    resumedRunMatchesTheUninterruptedOne(config("single-jvm"));
+    resumedRunMatchesTheUninterruptedOne(config("single-jvm"), 12);
   }
 
-  private static void resumedRunMatchesTheUninterruptedOne(JobConfig c) throws Exception {
+  private static void resumedRunMatchesTheUninterruptedOne(JobConfig c, int checks) throws Exception {
     List<TrainingState> states = new ArrayList<>();
     DistributedTrainer.Result whole = train(c, new Checkpointing(null, states::add));
     assertThat(states).extracting(TrainingState::epoch).containsExactly(1, 2, 3);
@@ -82,7 +88,7 @@ class ResumeFromStateTest {
     assertThat(resumed.network().params()).as("the kept parameters, bit for bit").isEqualTo(whole.network().params());
     // the same check kept; its trainSeconds is a clock reading, not part of the result
     assertThat(resumed.kept()).usingRecursiveComparison().ignoringFields("trainSeconds").isEqualTo(whole.kept());
-    assertThat(resumed.curve()).hasSize(12).extracting(ValidationPoint::accuracy)
+    assertThat(resumed.curve()).hasSize(checks).extracting(ValidationPoint::accuracy)
         .containsExactlyElementsOf(whole.curve().stream().map(ValidationPoint::accuracy).toList());
     assertThat(resumed.curve()).extracting(ValidationPoint::imagesFitted)
         .containsExactlyElementsOf(whole.curve().stream().map(ValidationPoint::imagesFitted).toList());
