@@ -233,11 +233,12 @@ final class BenchReport {
       new java.awt.Color(0xe377c2), new java.awt.Color(0x7f7f7f)};
 
   private static CategoryChart category(String title, String yTitle, String numberPattern) {
-    CategoryChart c = new CategoryChartBuilder().width(800).height(500).title(title).xAxisTitle("configuration")
+    CategoryChart c = new CategoryChartBuilder().width(800).height(650).title(title).xAxisTitle("configuration")
         .yAxisTitle(yTitle).build();
     var style = c.getStyler();
     style.setLabelsVisible(true);
-    style.setXAxisLabelRotation(30);
+    // upright: at a slant, labels of 15 or more bars overlap and the chart drops some of them
+    style.setXAxisLabelRotation(90);
     style.setLegendVisible(false);
     style.setDecimalPattern(numberPattern);
     return c;

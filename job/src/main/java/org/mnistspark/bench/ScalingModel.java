@@ -87,8 +87,8 @@ record ScalingModel(double fitMillisPerRound, int imagesPerRound, List<Double> t
 
   /**
    * Two panels: predicted samples/s against executors with perfect scaling for reference, and
-   * predicted seconds to each threshold with {@code baselineSeconds} (one JVM on one core, per
-   * threshold) as flat lines of the same colour.
+   * predicted seconds to each threshold with {@code baselineSeconds} (the best single-JVM
+   * baseline, per threshold) as flat lines of the same colour.
    */
   byte[] png(List<Double> baselineSeconds) throws java.io.IOException {
     List<Double> executors = points.stream().map(p -> (double) p.executors()).toList();

@@ -83,18 +83,18 @@ final class ScalingReport {
     json.put("model", model);
     json.put("baselineSeconds", baselineSeconds);
     json.put("baselineFrom", source);
-    StringBuilder md = new StringBuilder(String.format(Locale.ROOT, "A worker's fit per round on its own core: %.0f ms for "
-        + "%d images. The best single-JVM baseline (one core, %s):", model.fitMillisPerRound(), model.imagesPerRound(),
-        source));
+    List<String> reached = new ArrayList<>();
     for (int i = 0; i < model.thresholds().size(); i++) {
       Double b = baselineSeconds.get(i);
-      md.append(String.format(Locale.ROOT, " %s to %.1f%%", b == null ? "not reached" : String.format(Locale.ROOT, "%.0f s", b),
+      reached.add(String.format(Locale.ROOT, "%s to %.1f%%", b == null ? "not reached" : String.format(Locale.ROOT, "%.0f s", b),
           model.thresholds().get(i) * 100));
     }
-    md.append(".\n\n").append(model.markdown());
+    String md = String.format(Locale.ROOT, "A worker's fit per round on its own core: %.0f ms for %d images. The best "
+        + "single-JVM baseline (medians in %s): %s.%n%n%s", model.fitMillisPerRound(), model.imagesPerRound(), source,
+        String.join(", ", reached), model.markdown());
     Map<String, byte[]> files = new LinkedHashMap<>();
     files.put("scaling.json", ModelStore.JSON.writeValueAsBytes(json));
-    files.put("scaling.md", md.toString().getBytes(StandardCharsets.UTF_8));
+    files.put("scaling.md", md.getBytes(StandardCharsets.UTF_8));
     files.put("scaling.png", model.png(baselineSeconds));
     return files;
   }
