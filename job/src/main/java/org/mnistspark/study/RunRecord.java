@@ -52,8 +52,9 @@ public record RunRecord(
 
   /**
    * The options that identify a run: all effective options but the output folder, its lock wait and
-   * the checkpoint settings, which study runs do not use, and the learning-rate schedule's when the rate is constant
-   * (results.json files written before they existed lack them, and their runs must still count as done).
+   * the checkpoint settings, which study runs do not use, the learning-rate schedule's when the rate is constant
+   * and the averaging growth when the period is (results.json files written before they existed lack them, and
+   * their runs must still count as done).
    */
   public static Map<String, Object> optionsOf(JobConfig config) {
     Map<String, Object> m = new LinkedHashMap<>(config.asMap());
@@ -66,6 +67,10 @@ public record RunRecord(
       m.remove("learning-rate-decay");
       m.remove("final-learning-rate-fraction");
       m.remove("warmup-epochs");
+    }
+    if (config.averagingGrowth() == 1) {
+      // a constant averaging period, as before the option existed
+      m.remove("averaging-growth");
     }
     return m;
   }

@@ -84,8 +84,10 @@ class LeNetClassifierTest {
           String[] f = line.split(",");
           Row r = transformed.get(Long.parseLong(f[1]));
           assertThat(Double.parseDouble(f[2])).as("image %s", f[1]).isEqualTo(r.getDouble(1));
+          // to float rounding: minibatches cut at other rows change the native kernels' summation order on some CPUs
           for (int c = 0; c < 10; c++) {
-            assertThat(Float.parseFloat(f[3 + c])).as("image %s p%d", f[1], c).isEqualTo((float) ((Vector) r.get(2)).apply(c));
+            assertThat(Float.parseFloat(f[3 + c])).as("image %s p%d", f[1], c)
+                .isCloseTo((float) ((Vector) r.get(2)).apply(c), org.assertj.core.data.Offset.offset(1e-6f));
           }
           lines++;
         }
