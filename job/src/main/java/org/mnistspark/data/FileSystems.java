@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.mnistspark.Messages;
 
 /**
  * Opens the file system of a path the user named, having first checked that an object store
@@ -65,7 +66,7 @@ public final class FileSystems {
     } catch (UnreachableStoreException e) {
       throw new InvalidInputException(location, "cannot be reached (" + e.getMessage() + ")");
     } catch (IOException e) {
-      throw new InvalidInputException(location, "is not a usable path (" + S3aFailure.firstLine(e) + ")");
+      throw new InvalidInputException(location, "is not a usable path (" + Messages.firstLine(e) + ")");
     }
   }
 

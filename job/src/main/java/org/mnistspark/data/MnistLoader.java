@@ -18,6 +18,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.AccessControlException;
+import org.mnistspark.Messages;
 
 /**
  * Reads the four MNIST IDX files from a folder on any Hadoop file system (file://, hdfs://,
@@ -187,7 +188,7 @@ public final class MnistLoader {
         return fs.open(file);
       } catch (FileNotFoundException | AccessControlException e) {
         // the local file system reports a denied read as "PATH (Permission denied)", HDFS as an AccessControlException
-        String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        String why = Messages.firstLine(e);
         String local = Path.getPathWithoutSchemeAndAuthority(file).toString();
         if (why.startsWith(local + " (")) {
           why = why.substring(local.length() + 2, why.length() - 1);

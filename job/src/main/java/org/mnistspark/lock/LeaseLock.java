@@ -1,7 +1,6 @@
 package org.mnistspark.lock;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseLock implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseLock.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(500);
 
   /** What the lock file holds; times are UTC, ISO-8601. */
@@ -412,7 +411,7 @@ public final class LeaseLock implements AutoCloseable {
   private static Holder parse(Path lock, String noun, String content) throws IOException {
     Holder h;
     try {
-      h = JSON.readValue(content, Holder.class);
+      h = Json.MAPPER.readValue(content, Holder.class);
     } catch (JsonProcessingException e) {
       throw notALock(lock, noun, e.getOriginalMessage(), e);
     }
@@ -428,7 +427,7 @@ public final class LeaseLock implements AutoCloseable {
   }
 
   private static String json(Holder h) throws JsonProcessingException {
-    return JSON.writeValueAsString(h) + "\n";
+    return Json.LINE.writeValueAsString(h) + "\n";
   }
 
   private static void sleep(LeaseClock clock, long nanos, String noun) throws IOException {

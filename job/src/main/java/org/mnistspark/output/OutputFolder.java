@@ -1,6 +1,5 @@
 package org.mnistspark.output;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -22,6 +21,8 @@ import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.mnistspark.Json;
+import org.mnistspark.Messages;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.FileSystems;
 import org.mnistspark.lock.Temporaries;
@@ -53,7 +54,6 @@ public final class OutputFolder {
    */
   public static final long MAX_VERIFIED_BYTES = 256L << 20;
   private static final Logger log = LoggerFactory.getLogger(OutputFolder.class);
-  private static final ObjectMapper JSON = ModelStore.JSON;
 
   private final Configuration hadoop;
   private final FileSystem fs;
@@ -142,9 +142,9 @@ public final class OutputFolder {
       FileSystem raw = f instanceof LocalFileSystem local ? local.getRawFileSystem() : f;
       return new OutputFolder(hadoop, raw, raw.makeQualified(p), option, kind, container);
     } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
-      throw new InvalidOptionException(option, location, "is not a usable path (" + firstLine(e) + ")");
+      throw new InvalidOptionException(option, location, "is not a usable path (" + Messages.firstLine(e) + ")");
     } catch (IOException e) {
-      throw new InvalidOptionException(option, location, "cannot be reached (" + firstLine(e) + ")");
+      throw new InvalidOptionException(option, location, "cannot be reached (" + Messages.firstLine(e) + ")");
     }
   }
 
@@ -198,7 +198,7 @@ public final class OutputFolder {
       recognise();
       probeWritable(parent);
     } catch (IOException e) {
-      throw refuse("cannot be checked (" + firstLine(e) + ")");
+      throw refuse("cannot be checked (" + Messages.firstLine(e) + ")");
     }
   }
 
@@ -252,7 +252,7 @@ public final class OutputFolder {
       checkLock();
     } catch (IOException | RuntimeException e) {
       fs.delete(tmp, true);
-      throw new IOException(dir + ": could not write the outputs (" + firstLine(e) + "); nothing was changed", e);
+      throw new IOException(dir + ": could not write the outputs (" + Messages.firstLine(e) + "); nothing was changed", e);
     }
     swapIn(tmp, previous);
   }
@@ -282,7 +282,7 @@ public final class OutputFolder {
       writeManifest(manifest.replacing(entry));
     } catch (IOException e) {
       fs.delete(tmp, false);
-      throw new IOException(target + ": could not write (" + firstLine(e) + ")", e);
+      throw new IOException(target + ": could not write (" + Messages.firstLine(e) + ")", e);
     }
   }
 
@@ -459,7 +459,7 @@ public final class OutputFolder {
       return Optional.empty();
     }
     try {
-      Manifest m = JSON.readValue(bytes.get(), Manifest.class);
+      Manifest m = Json.MAPPER.readValue(bytes.get(), Manifest.class);
       return m.files() == null || m.kind() == null ? Optional.empty() : Optional.of(m);
     } catch (IOException e) {
       return Optional.empty();
@@ -494,11 +494,11 @@ public final class OutputFolder {
       try {
         rename(old, dir, null);
       } catch (IOException back) {
-        throw new IOException(dir + ": could not put the new outputs in place (" + firstLine(e)
-            + ") nor move the previous ones back (" + firstLine(back) + "): the previous outputs are in " + old
+        throw new IOException(dir + ": could not put the new outputs in place (" + Messages.firstLine(e)
+            + ") nor move the previous ones back (" + Messages.firstLine(back) + "): the previous outputs are in " + old
             + ", the new ones in " + ready, e);
       }
-      throw new IOException(dir + ": could not put the new outputs in place (" + firstLine(e)
+      throw new IOException(dir + ": could not put the new outputs in place (" + Messages.firstLine(e)
           + "); the previous outputs are back in place and the new ones are in " + ready, e);
     }
     discard(old, previous.orElse(Manifest.of(kind, List.of())));
@@ -525,7 +525,7 @@ public final class OutputFolder {
     try {
       done = fs.rename(from, to);
     } catch (IOException e) {
-      throw new IOException("rename " + from + " -> " + to + " failed (" + firstLine(e) + ")"
+      throw new IOException("rename " + from + " -> " + to + " failed (" + Messages.firstLine(e) + ")"
           + (whereThingsAre == null ? "" : "; " + whereThingsAre), e);
     }
     if (!done) {
@@ -541,7 +541,7 @@ public final class OutputFolder {
 
   private void writeJson(Path file, Object value) throws IOException {
     try (OutputStream o = fs.create(file, false)) {
-      JSON.writeValue(o, value);
+      Json.MAPPER.writeValue(o, value);
     }
   }
 
@@ -561,7 +561,7 @@ public final class OutputFolder {
     try {
       fs.create(probe, false).close();
     } catch (IOException e) {
-      throw refuse("cannot be written: creating a file in " + parent + " failed (" + firstLine(e) + ")");
+      throw refuse("cannot be written: creating a file in " + parent + " failed (" + Messages.firstLine(e) + ")");
     }
     fs.delete(probe, false);
   }
@@ -591,11 +591,6 @@ public final class OutputFolder {
 
   InvalidOptionException refuse(String problem) {
     return new InvalidOptionException(option, dir.toString(), problem);
-  }
-
-  private static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.lines().findFirst().orElse(m);
   }
 
   /** What {@value #MANIFEST} holds. {@code files} may name a file twice while it is being replaced. */
