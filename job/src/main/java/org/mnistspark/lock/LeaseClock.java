@@ -29,7 +29,7 @@ public interface LeaseClock {
 
   /**
    * Runs {@code task} once, {@code delayNanos} from now, on a daemon thread named {@code name},
-   * unless the returned handle is cancelled first.
+   * unless the returned handle is cancelled first; cancel it when done, which also ends the thread.
    */
   default Repeating once(long delayNanos, String name, Runnable task) {
     AtomicBoolean ran = new AtomicBoolean();

@@ -162,7 +162,7 @@ final class RunGuard implements AutoCloseable {
 
   /** The main thread claimed the outcome before the deadline: it has a grace period to close the guard. */
   private synchronized void endAfterGrace(String reason) {
-    if (closed) {
+    if (closed || graceEnd != null) {
       return;
     }
     graceEnd = clock.once(grace.toNanos(), "retrain-grace", () -> {
