@@ -8,12 +8,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -175,10 +175,10 @@ public final class MnistLoader {
       Path file = source.file();
       String path = fs.makeQualified(file).toString();
       long length = fs.getFileStatus(file).getLen();
-      MessageDigest sha = sha256();
+      MessageDigest sha = DigestUtils.getSha256Digest();
       try (InputStream stored = new BufferedInputStream(new DigestInputStream(open(fs, file, path), sha))) {
         byte[] data = isGzip(stored) ? gunzip(path, stored, images) : idx(path, stored, length, images);
-        files.add(new MnistData.InputFile(path, length, HexFormat.of().formatHex(sha.digest())));
+        files.add(new MnistData.InputFile(path, length, Hex.encodeHexString(sha.digest())));
         return new Read(path, data);
       }
     }
@@ -234,13 +234,5 @@ public final class MnistLoader {
     int b1 = in.read();
     in.reset();
     return b0 == 0x1f && b1 == 0x8b;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 }

@@ -98,16 +98,16 @@ public final class LeaseLock implements AutoCloseable {
   private volatile Consumer<String> onLost = why -> {};
   private boolean released;
 
-  private LeaseLock(AtomicFiles files, Path file, String noun, LeaseClock clock, Holder mine, String written,
-      Stale takenOver, Optional<Path> tomb) {
-    this.files = files;
-    this.file = file;
-    this.noun = noun;
-    this.clock = clock;
+  /** The lock {@code contest} won: {@code written} is {@code mine} as created; {@code takenOver} the stale lock it replaced, if any. */
+  private LeaseLock(Contest contest, Holder mine, String written, Stale takenOver) {
+    this.files = contest.files;
+    this.file = contest.file;
+    this.noun = contest.noun;
+    this.clock = contest.clock;
+    this.tomb = contest.tomb;
     this.mine = mine;
     this.written = written;
     this.takenOver = takenOver;
-    this.tomb = tomb;
   }
 
   /**
@@ -135,7 +135,7 @@ public final class LeaseLock implements AutoCloseable {
       Holder me = Holder.fresh(run, lease, clock.now());
       String content = json(me);
       if (files.createExclusively(file, content)) {
-        return new LeaseLock(files, file, noun, clock, me, content, sweepTombs(contest), contest.tomb).startRenewing();
+        return new LeaseLock(contest, me, content, sweepTombs(contest)).startRenewing();
       }
       Optional<String> held = files.read(file);
       if (held.isPresent()) {

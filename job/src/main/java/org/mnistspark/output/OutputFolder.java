@@ -14,17 +14,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
 import org.mnistspark.Json;
 import org.mnistspark.Messages;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.FileSystems;
+import org.mnistspark.lock.AtomicFiles;
 import org.mnistspark.lock.Temporaries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +56,7 @@ public final class OutputFolder {
 
   private final Configuration hadoop;
   private final FileSystem fs;
+  private final AtomicFiles files;
   private final Path dir;
   private final String option;
   private final String kind;
@@ -68,6 +68,7 @@ public final class OutputFolder {
   private OutputFolder(Configuration hadoop, FileSystem fs, Path dir, String option, String kind, boolean container) {
     this.hadoop = hadoop;
     this.fs = fs;
+    this.files = new AtomicFiles(hadoop, fs);
     this.dir = dir;
     this.option = option;
     this.kind = kind;
@@ -265,23 +266,23 @@ public final class OutputFolder {
   public void update(String name, byte[] content) throws IOException {
     Manifest manifest = recognise().orElse(null);
     Path target = new Path(dir, checkedName(name));
-    Path tmp = sibling(name, "tmp");
+    Path tmp = null;
     try {
       if (manifest == null) {
         fs.mkdirs(dir);
         manifest = Manifest.of(kind, List.of());
         writeManifest(manifest);
       }
-      try (OutputStream o = fs.create(tmp, false)) {
-        o.write(content);
-      }
+      tmp = files.stage(target, content);
       Manifest.Entry entry = new Manifest.Entry(name, content.length, DigestUtils.sha256Hex(content));
       checkLock();
       writeManifest(manifest.adding(entry));
-      renameOver(tmp, target);
+      files.renameOver(tmp, target);
       writeManifest(manifest.replacing(entry));
     } catch (IOException e) {
-      fs.delete(tmp, false);
+      if (tmp != null) {
+        fs.delete(tmp, false);
+      }
       throw new IOException(target + ": could not write (" + Messages.firstLine(e) + ")", e);
     }
   }
@@ -534,24 +535,12 @@ public final class OutputFolder {
   }
 
   private void writeManifest(Manifest manifest) throws IOException {
-    Path tmp = sibling(MANIFEST, "tmp");
-    writeJson(tmp, manifest);
-    renameOver(tmp, new Path(dir, MANIFEST));
+    files.replace(new Path(dir, MANIFEST), Json.MAPPER.writeValueAsBytes(manifest));
   }
 
   private void writeJson(Path file, Object value) throws IOException {
     try (OutputStream o = fs.create(file, false)) {
       Json.MAPPER.writeValue(o, value);
-    }
-  }
-
-  /** Renames {@code tmp} over {@code target} atomically; Hadoop's FileSystem.rename never overwrites. */
-  private void renameOver(Path tmp, Path target) throws IOException {
-    if ("file".equals(dir.toUri().getScheme())) {
-      java.nio.file.Files.move(java.nio.file.Path.of(tmp.toUri()), java.nio.file.Path.of(target.toUri()),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      FileContext.getFileContext(dir.toUri(), hadoop).rename(tmp, target, Options.Rename.OVERWRITE);
     }
   }
 
@@ -568,12 +557,7 @@ public final class OutputFolder {
 
   /** A hidden sibling of the folder that no other writer uses. */
   private Path sibling(String what) {
-    return new Path(dir.getParent(), Temporaries.name(dir.getName(), what));
-  }
-
-  /** A hidden temporary file for {@code name} inside the folder. */
-  private Path sibling(String name, String what) {
-    return new Path(dir, Temporaries.name(name, what));
+    return files.temporary(dir, what);
   }
 
   private static String checkedName(String name) {
@@ -591,29 +575,5 @@ public final class OutputFolder {
 
   InvalidOptionException refuse(String problem) {
     return new InvalidOptionException(option, dir.toString(), problem);
-  }
-
-  /** What {@value #MANIFEST} holds. {@code files} may name a file twice while it is being replaced. */
-  public record Manifest(String writer, String kind, String written, List<Entry> files) {
-    static final String WRITER = "mnist-spark";
-
-    public record Entry(String name, long size, String sha256) {}
-
-    static Manifest of(String kind, List<Entry> files) {
-      return new Manifest(WRITER, kind, Instant.now().toString(), List.copyOf(files));
-    }
-
-    Manifest adding(Entry e) {
-      List<Entry> all = new ArrayList<>(files);
-      all.add(e);
-      return of(kind, all);
-    }
-
-    Manifest replacing(Entry e) {
-      List<Entry> all = new ArrayList<>(files.stream().filter(f -> !f.name().equals(e.name())).toList());
-      all.add(e);
-      all.sort(Comparator.comparing(Entry::name));
-      return of(kind, all);
-    }
   }
 }
