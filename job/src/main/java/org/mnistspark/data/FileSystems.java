@@ -18,7 +18,7 @@ import org.mnistspark.Messages;
  * probe runs that way: the job's own reads and writes keep the user's fs.s3a.* settings.
  */
 public final class FileSystems {
-  /** Schemes of the object store connectors this job ships (see the README, Object stores). */
+  /** Schemes of the object store connectors this job ships (see docs/deploying.md, S3). */
   private static final List<String> OBJECT_STORES = List.of("s3a");
   /** S3A's retry settings: the AWS SDK's own retries and S3A's retries around them. */
   private static final List<String> RETRIES = List.of("fs.s3a.attempts.maximum", "fs.s3a.retry.limit");
