@@ -10,15 +10,12 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
-executors="1 2 4 8" fit=2500 out=out/scaling
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --executors) executors="$2"; shift 2 ;;
-    --fit-millis) fit="$2"; shift 2 ;;
-    --out) out="$2"; shift 2 ;;
-    *) echo "usage: $(basename "$0") [--executors \"1 2 4 8\"] [--fit-millis MS] [--out DIR]" >&2; exit 2 ;;
-  esac
-done
+parse_args "--executors --fit-millis --out" "" "$@"
+if [ "${#rest[@]}" != 0 ]; then
+  echo "usage: $(basename "$0") [--executors \"1 2 4 8\"] [--fit-millis MS] [--out DIR]" >&2
+  exit 2
+fi
+executors="${opt[--executors]:-1 2 4 8}" fit="${opt[--fit-millis]:-2500}" out="${opt[--out]:-out/scaling}"
 ensure_built
 "$ROOT/submit/fetch-mnist.sh" >&2
 mkdir -p "$out"

@@ -10,8 +10,4 @@
 #                   [--averaging-frequencies 16,32] [job options]
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
-ensure_built
-fetch_data "$@"
-mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
-run_job bench "${args[@]}"
+launch_local bench "$@"

@@ -7,7 +7,8 @@
 # (bench --round-costs measures an averaging round on the cluster's executors, docs/benchmark.md). Spark settings: the site's spark-defaults.conf
 # ($SPARK_CONF_DIR, else $SPARK_HOME/conf) as spark-submit loads it, then
 # conf/spark-cluster.properties (or FILE), then with --secure conf/spark-secure.properties, then
-# each --spark-conf. A security setting the site makes (authentication, encryption, Kerberos, event
+# spark.task.cpus and the executors' OMP_NUM_THREADS from the job's threads-per-task (as
+# `mnist-job launch-settings` resolves it from conf/cluster.conf and the options), then each --spark-conf. A security setting the site makes (authentication, encryption, Kerberos, event
 # log, TLS, ACLs) is never replaced by our files; with --secure, a site that sets one of
 # conf/spark-secure.properties' settings to another value is refused (exit 2). On a standalone
 # master, --secure needs the cluster's secret in the file $MNIST_SPARK_SECRET_FILE names (docs/security.md).
@@ -18,19 +19,11 @@
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
-master="" props="$ROOT/conf/spark-cluster.properties" secure=false
-spark_confs=() job_args=()
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --master) master="${2:-}"; shift 2 ;;
-    --master=*) master="${1#*=}"; shift ;;
-    --properties-file) props="${2:-}"; shift 2 ;;
-    --properties-file=*) props="${1#*=}"; shift ;;
-    --secure) secure=true; shift ;;
-    --spark-conf) spark_confs+=(--conf "${2:-}"); shift 2 ;;
-    --spark-conf=*) spark_confs+=(--conf "${1#*=}"); shift ;;
-    *) job_args+=("$1"); shift ;;
-  esac
+parse_args "--master --properties-file --spark-conf" "--secure" "$@"
+master="${opt[--master]:-}" props="${opt[--properties-file]:-$ROOT/conf/spark-cluster.properties}"
+secure="${opt[--secure]:-false}" job_args=("${rest[@]}") spark_confs=()
+for o in "${own[@]}"; do
+  [[ "$o" != --spark-conf=* ]] || spark_confs+=(--conf "${o#--spark-conf=}")
 done
 command=train
 if [ "${job_args[0]:-}" = bench ]; then
@@ -60,19 +53,22 @@ merge_rc="${defaults[${#defaults[@]}-1]}"
 unset 'defaults[${#defaults[@]}-1]'
 [ "$merge_rc" = 0 ] || exit "$merge_rc"
 
-# One native thread per task core: a task claims --threads-per-task cores and runs that many.
-threads="$(option_value --threads-per-task "${job_args[@]}")"
-threads="${threads:-1}"
-spark_confs=(--conf "spark.task.cpus=$threads" --conf "spark.executorEnv.OMP_NUM_THREADS=$threads" "${spark_confs[@]}")
+mapfile -t train_args < <(with_conf "$ROOT/conf/cluster.conf" "${job_args[@]}")
+# One native thread per task core: the job turns its threads-per-task (its conf file, then the
+# command line) into Spark's settings (spark.task.cpus, the executors' OMP_NUM_THREADS) and the
+# driver's environment; a --spark-conf still overrides them.
+resolve_launch "$command" "${train_args[@]}"
+job_confs=()
+for s in "${launch_spark[@]}"; do job_confs+=(--conf "$s"); done
+spark_confs=("${job_confs[@]}" "${spark_confs[@]}")
 # A cluster on this machine: keep the driver's RPC and UI on loopback, where the workers are.
 case "$master" in
   spark://127.0.0.1:*|spark://localhost:*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
 esac
 # the driver logs as submit/local.sh does: job progress at INFO, the rest only when it warns
 export SPARK_SUBMIT_OPTS="-Dlog4j2.configurationFile=${LOG4J_CONF:-$ROOT/conf/log4j2.properties} ${SPARK_SUBMIT_OPTS:-}"
-export OMP_NUM_THREADS="${OMP_NUM_THREADS:-$threads}"
+for var in "${launch_env[@]}"; do export "${var?}"; done
 
-mapfile -t train_args < <(with_conf "$ROOT/conf/cluster.conf" "${job_args[@]}")
 submit_args=(--master "${master:-local[1]}" "${defaults[@]}" "${spark_confs[@]}"
   --class org.mnistspark.cli.MnistJob "$SUBMIT_JAR" "$command" "${train_args[@]}")
 

@@ -6,10 +6,4 @@
 #   submit/evaluate.sh --model out/latest --out out/evaluate [--data DIR | --images FILE --labels FILE] ... (--help lists all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
-ensure_built
-if [ -z "$(option_value --images "$@")" ]; then
-  fetch_data "$@"
-fi
-mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
-run_job evaluate "${args[@]}"
+launch_local evaluate "$@"

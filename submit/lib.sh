@@ -38,25 +38,67 @@ ensure_built() {
   touch "$JOB_JAR"
 }
 
-# Value of option $1 in the remaining arguments, or empty.
-option_value() {
-  local name="$1"; shift
+# Reads the script's own options out of the arguments, in one pass; every script parses with it.
+# $1: the names that take a value ("--name VALUE" or "--name=VALUE"), space-separated; $2: the
+# flags. Leaves opt[NAME] (the last value, "true" for a flag), own (each own option given, in
+# order, as NAME=VALUE: for options given more than once) and rest (the other arguments, in order:
+# the job's). A value missing at the end reads as empty.
+declare -A opt=()
+own=() rest=()
+parse_args() {
+  local valued=" $1 " flags=" $2 " name value
+  shift 2
+  opt=() own=() rest=()
   while [ $# -gt 0 ]; do
-    case "$1" in
-      "$name") echo "${2:-}"; return ;;
-      "$name="*) echo "${1#*=}"; return ;;
-    esac
-    shift
+    name="${1%%=*}"
+    if [[ "$valued" == *" $name "* ]]; then
+      if [ "$name" != "$1" ]; then
+        value="${1#*=}"; shift
+      else
+        value="${2-}"; shift $(($# >= 2 ? 2 : 1))
+      fi
+    elif [[ "$flags" == *" $1 "* ]]; then
+      name="$1" value=true; shift
+    else
+      rest+=("$1"); shift
+      continue
+    fi
+    opt[$name]="$value"
+    own+=("$name=$value")
   done
+}
+
+# The launch settings the job resolves for command $1 with the remaining arguments (mnist-job
+# launch-settings: its conf file, then its command line), so no script reads a job option:
+# launch_env (VAR=VALUE for the driver's JVM), launch_spark (settings for spark-submit) and
+# launch_fetch (the dataset to fetch into data/, or empty).
+launch_env=() launch_spark=() launch_fetch=""
+resolve_launch() {
+  local settings kind value
+  settings="$(java -Xmx128m -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" \
+    -cp "$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.cli.MnistJob launch-settings "$@")" || exit $?
+  launch_env=() launch_spark=() launch_fetch=""
+  while read -r kind value; do
+    case "$kind" in
+      env) launch_env+=("$value") ;;
+      spark-conf) launch_spark+=("$value") ;;
+      fetch) launch_fetch="$value" ;;
+    esac
+  done <<<"$settings"
+}
+
+# Fetches dataset $1 (as resolve_launch names it) into data/ with its submit/fetch-*.sh; nothing if empty.
+fetch() {
+  [ -z "$1" ] || "$ROOT/submit/fetch-$1.sh" >&2
 }
 
 # Runs the job's main class in this JVM with the full runtime classpath (Spark included), and
 # $HADOOP_CONF_DIR when set, as spark-submit adds it: its core-site.xml (fs.defaultFS, fs.s3a.*)
-# then reaches the checks made before Spark starts as well.
+# then reaches the checks made before Spark starts as well. Call resolve_launch first: its
+# launch_env (the native threads) is this JVM's environment.
 run_job() {
-  local threads
-  threads="$(option_value --threads-per-task "$@")"
-  export OMP_NUM_THREADS="${threads:-${OMP_NUM_THREADS:-1}}"
+  local var
+  for var in "${launch_env[@]}"; do export "${var?}"; done
   export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
   # the default outputs (conf/local.conf: out/latest, out/study, ...) live in out/; the job itself
   # only writes into folders whose parent exists, so a fresh clone needs it created
@@ -67,23 +109,25 @@ run_job() {
     -cp "${HADOOP_CONF_DIR:+$HADOOP_CONF_DIR:}$JOB_JAR:$(cat "$CLASSPATH_FILE")" org.mnistspark.cli.MnistJob "$@"
 }
 
-# Fetches the dataset the arguments name (--dataset, default mnist) into data/<dataset>/, unless
-# they give --data or ask for --help.
-fetch_data() {
-  if [ -n "$(option_value --data "$@")" ] || [[ " $* " == *" --help "* ]]; then
-    return
-  fi
-  case "$(option_value --dataset "$@")" in
-    ""|mnist) "$ROOT/submit/fetch-mnist.sh" >&2 ;;
-    fashion-mnist) "$ROOT/submit/fetch-fashion-mnist.sh" >&2 ;;
-    *) ;; # the job rejects an unknown dataset with exit code 2
-  esac
-}
-
-# Prepends "--conf FILE" unless the arguments already name one.
+# Prints the arguments one a line, with "--conf FILE" in front unless they already name one.
 with_conf() {
   local default="$1"; shift
-  if [ -n "$(option_value --conf "$@")" ]; then printf '%s\n' "$@"; else printf '%s\n' --conf "$default" "$@"; fi
+  parse_args "--conf" "" "$@"
+  if [ -n "${opt[--conf]:-}" ]; then printf '%s\n' "$@"; else printf '%s\n' --conf "$default" "$@"; fi
+}
+
+# The body of the scripts that run command $1 on Spark local[*] (local.sh, bench.sh, study.sh,
+# retrain.sh, evaluate.sh, predict.sh, convert.sh): builds the job if needed, lays the arguments
+# over conf/local.conf, fetches the dataset the command will read from data/, and runs it here.
+launch_local() {
+  local command="$1" args
+  shift
+  cd "$ROOT"
+  ensure_built
+  mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
+  resolve_launch "$command" "${args[@]}"
+  fetch "$launch_fetch"
+  run_job "$command" "${args[@]}"
 }
 
 # Prints the path of a stand-in Spark distribution: a folder whose jars/ links the Spark and Hadoop

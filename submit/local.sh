@@ -1,11 +1,7 @@
 #!/usr/bin/env bash
 # Trains, evaluates and saves the LeNet on Spark local[*] with conf/local.conf; options override it.
-# Builds the job if needed and fetches the dataset into data/<dataset>/ unless --data is given.
+# Builds the job if needed and fetches the dataset into data/<dataset>/ unless --data names other data.
 #   submit/local.sh [--epochs N] [--scaling none|minmax|standardize] [--out DIR] ... (--help lists all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
-ensure_built
-fetch_data "$@"
-mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
-run_job train "${args[@]}"
+launch_local train "$@"

@@ -6,7 +6,4 @@
 #   submit/predict.sh --model out/latest --images data/mnist/t10k-images-idx3-ubyte --out out/predictions [--format csv|jsonl] ... (--help lists all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
-ensure_built
-mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
-run_job predict "${args[@]}"
+launch_local predict "$@"

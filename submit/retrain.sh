@@ -4,15 +4,9 @@
 # and appends one line to DIR/history.jsonl. DIR is a local path or hdfs://.
 #   submit/retrain.sh --root DIR [--tolerance ACC] [--floor ACC] [--keep-runs K] [--lock-wait S]
 #                     [--lock-lease S] [--timeout S] [job options]
-# Uses conf/local.conf unless --conf is given; builds the job if needed and fetches MNIST into
-# data/mnist/ unless --data is given.
+# Uses conf/local.conf unless --conf is given; builds the job if needed and fetches the dataset
+# (--dataset, default mnist) into data/<dataset>/ unless --data names other data.
 # Exit codes: 0 promoted, 3 kept the old model, 4 another retrain holds the lock, 2 bad input, 1 failed.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
-ensure_built
-if [ -z "$(option_value --data "$@")" ] && [[ " $* " != *" --help "* ]]; then
-  "$ROOT/submit/fetch-mnist.sh" >&2
-fi
-mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
-run_job retrain "${args[@]}"
+launch_local retrain "$@"

@@ -12,7 +12,8 @@
 #       with cluster.sh --secure and the same variable. Master and Workers read their settings
 #       from a mode-600 copy in $STANDALONE_DIR that stop removes.
 #   submit/standalone.sh status
-#       Prints the master URL and which recorded processes are alive. Exits 0 when the master and
+#       Prints the master URL and which recorded processes are alive, and (with curl and jq) what the
+#       master reports: its alive workers, cores and running applications. Exits 0 when the master and
 #       every worker are alive, 1 when only some are, 3 when none is.
 #   submit/standalone.sh stop
 #       Ends exactly the processes start recorded (workers first; a worker ends its executors) and
@@ -55,18 +56,10 @@ launch() {
 }
 
 start() {
-  local workers=2 cores=1 memory=2g port=7077 webui=8080 secure=false
-  while [ $# -gt 0 ]; do
-    case "$1" in
-      --secure) secure=true; shift ;;
-      --workers) workers="$2"; shift 2 ;;
-      --cores) cores="$2"; shift 2 ;;
-      --memory) memory="$2"; shift 2 ;;
-      --port) port="$2"; shift 2 ;;
-      --webui-port) webui="$2"; shift 2 ;;
-      *) usage ;;
-    esac
-  done
+  parse_args "--workers --cores --memory --port --webui-port" "--secure" "$@"
+  [ "${#rest[@]}" = 0 ] || usage
+  local workers="${opt[--workers]:-2}" cores="${opt[--cores]:-1}" memory="${opt[--memory]:-2g}" port="${opt[--port]:-7077}"
+  local webui="${opt[--webui-port]:-8080}" secure="${opt[--secure]:-false}"
   [[ "$workers" =~ ^[1-9][0-9]*$ ]] || { log "--workers must be a positive whole number, got '$workers'"; exit 2; }
   if alive_as "$(pid_of "$RUN/master.pid")" "$MASTER_CLASS"; then
     log "already running: $(cat "$RUN/master-url" 2>/dev/null) (pid $(pid_of "$RUN/master.pid")); stop it first"
@@ -164,13 +157,14 @@ status() {
       echo "$(basename "$f" .pid): not running (pid $pid)"
     fi
   done
-  if [ "$master_up" = 1 ] && command -v curl >/dev/null; then
+  if [ "$master_up" = 1 ] && command -v curl >/dev/null && command -v jq >/dev/null; then
     local json
     if json="$(curl -fsS --max-time 5 "$(cat "$RUN/master-webui")/json/" 2>/dev/null)"; then
-      # top-level fields of the master's JSON (two-space indent), not the per-worker ones
-      echo "registered with the master: $(grep -E '^  "aliveworkers"' <<<"$json" | grep -oE '[0-9]+') alive worker(s)," \
-        "$(grep -E '^  "cores"' <<<"$json" | grep -oE '[0-9]+') core(s), $(grep -cE '"state" : "RUNNING"' <<<"$json") running application(s)"
+      jq -r '"registered with the master: \(.aliveworkers) alive worker(s), \(.cores) core(s), "
+        + "\([.activeapps[]? | select(.state == "RUNNING")] | length) running application(s)"' <<<"$json"
     fi
+  elif [ "$master_up" = 1 ]; then
+    log "install curl and jq to see what the master reports"
   fi
   echo "workers alive: $alive of $total"
   if [ "$master_up" = 1 ] && [ "$alive" = "$total" ] && [ "$total" -gt 0 ]; then

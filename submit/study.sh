@@ -7,8 +7,4 @@
 #                   [--dataset mnist|fashion-mnist] [--data DIR] [--out DIR] [job options] (--help lists all)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
-cd "$ROOT"
-ensure_built
-fetch_data "$@"
-mapfile -t args < <(with_conf "$ROOT/conf/local.conf" "$@")
-run_job study "${args[@]}"
+launch_local study "$@"

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +51,23 @@ class StandaloneClusterIT {
   static final SubmitScripts SCRIPTS = new SubmitScripts(RUN_DIR, WORK);
   /** The phase in which the fault tests kill an executor: the third of 8 averaging rounds. */
   static final String MID_TRAINING = "epoch 1/1, averaging round 3/8";
+  /**
+   * The executors log as Spark's defaults have them (INFO to stderr), and also write their task
+   * starts and ends straight to {@value #TASKS_LOG} in their working folder: stderr reaches its
+   * file through a pipe the Worker copies, so it can lag; a file the executor writes itself holds,
+   * once the executor is stopped, everything it logged.
+   */
+  static final Path EXECUTOR_LOG4J = WORK.resolve("executor-log4j2.properties");
+  static final String TASKS_LOG = "tasks.log";
+  private static final List<String> EXECUTOR_LOGGING = List.of(
+      "rootLogger.level = info", "rootLogger.appenderRef.stderr.ref = stderr",
+      "appender.stderr.type = Console", "appender.stderr.name = stderr", "appender.stderr.target = SYSTEM_ERR",
+      "appender.stderr.layout.type = PatternLayout", "appender.stderr.layout.pattern = %d{yy/MM/dd HH:mm:ss} %p %c{1}: %m%n",
+      "appender.tasks.type = File", "appender.tasks.name = tasks", "appender.tasks.fileName = " + TASKS_LOG,
+      "appender.tasks.immediateFlush = true", "appender.tasks.bufferedIO = false",
+      "appender.tasks.layout.type = PatternLayout", "appender.tasks.layout.pattern = %m%n",
+      "logger.executor.name = org.apache.spark.executor.Executor", "logger.executor.level = info",
+      "logger.executor.appenderRef.tasks.ref = tasks");
 
   static String master;
   static double normalAccuracy = Double.NaN;
@@ -63,6 +79,7 @@ class StandaloneClusterIT {
     // the driver logs each averaging round at DEBUG, so a test can act in the middle of training
     Files.writeString(WORK.resolve("log4j2.properties"), Files.readString(ROOT.resolve("conf/log4j2.properties"))
         + "logger.rounds.name = org.mnistspark.train.ResidentAveragingTrainer\nlogger.rounds.level = debug\n");
+    Files.writeString(EXECUTOR_LOG4J, String.join("\n", EXECUTOR_LOGGING) + "\n");
     startCluster();
   }
 
@@ -272,15 +289,16 @@ class StandaloneClusterIT {
   }
 
   private static Process startSubmit(Path out, List<String> extra) throws IOException {
-    List<String> args = new ArrayList<>(List.of("--master", master));
+    List<String> args = new ArrayList<>(List.of("--master", master, "--spark-conf",
+        "spark.executor.defaultJavaOptions=-Dlog4j2.configurationFile=" + EXECUTOR_LOG4J.toUri()));
     args.addAll(SMALL_RUN);
     args.addAll(extra);
     return SCRIPTS.env("LOG4J_CONF", WORK.resolve("log4j2.properties").toString()).startSubmit(out, args);
   }
 
   /**
-   * Submits the small run, and once DL4J starts its third averaging round kills (SIGKILL) one of
-   * the application's executors while it is running a task.
+   * Submits the small run, and once it starts its third averaging round kills (SIGKILL) one of the
+   * application's executors while it is running a task whose result it has not sent.
    */
   private static Killed submitAndKillAnExecutor(Path out, List<String> extra) throws Exception {
     Process driver = startSubmit(out, extra);
@@ -298,15 +316,7 @@ class StandaloneClusterIT {
       String executorId = argAfter(victim, "--executor-id");
       assertThat(environment(victim)).as("executor environment").contains("OMP_NUM_THREADS=1");
 
-      // kill it while it runs a task: its log shows a task started and not yet finished
-      Path executorLog = findExecutorLog(app, executorId);
-      // a task seen running for a while is a training round's (seconds long), not one about to end:
-      // killing in the last milliseconds of a task lost nothing when the machine was loaded
-      Map<String, Long> runningSince = new HashMap<>();
-      while (!runningFor(runningSince, runningTasks(Files.readString(executorLog)), TimeUnit.MILLISECONDS.toNanos(500))) {
-        assertThat(System.nanoTime()).as("executor %s ran a task for 0.5 s", executorId).isLessThan(deadline);
-        Thread.sleep(20);
-      }
+      stopWhileRunningATask(victim, findExecutorFolder(app, executorId).resolve(TASKS_LOG), deadline);
       ProcessHandle.of(victim).ifPresent(ProcessHandle::destroyForcibly);
       return new Killed(finish(driver, out, 400), executorId);
     } finally {
@@ -320,16 +330,47 @@ class StandaloneClusterIT {
     return out;
   }
 
-  /** Whether the executor log shows a task that started and has not finished. */
   /**
-   * Keeps {@code since} (task id to when it was first seen running) to the tasks running now, and
-   * says whether one of them has been running for {@code nanos}.
+   * Stops (SIGSTOP) executor {@code pid} at a moment when {@code tasksLog}, which it writes itself,
+   * shows a task started and not finished. Spark logs a task's end before it sends the result, so
+   * such a task's result never reached the driver, and killing the stopped executor loses it. A
+   * task that ended while the executor was being stopped lets it go on (SIGCONT) to the next one.
    */
-  private static boolean runningFor(Map<String, Long> since, Set<String> running, long nanos) {
-    long now = System.nanoTime();
-    since.keySet().retainAll(running);
-    running.forEach(tid -> since.putIfAbsent(tid, now));
-    return since.values().stream().anyMatch(start -> now - start >= nanos);
+  private static void stopWhileRunningATask(long pid, Path tasksLog, long deadline) throws Exception {
+    while (true) {
+      while (!Files.exists(tasksLog) || runningTasks(Files.readString(tasksLog)).isEmpty()) {
+        assertThat(System.nanoTime()).as("executor %d ran a task", pid).isLessThan(deadline);
+        Thread.sleep(20);
+      }
+      signal("STOP", pid);
+      while (!stopped(pid)) {
+        assertThat(System.nanoTime()).as("executor %d stopped", pid).isLessThan(deadline);
+        Thread.sleep(5);
+      }
+      if (!runningTasks(Files.readString(tasksLog)).isEmpty()) {
+        return;
+      }
+      signal("CONT", pid);
+    }
+  }
+
+  private static void signal(String name, long pid) throws Exception {
+    Process kill = new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -%s %d", name, pid).isZero();
+  }
+
+  /** Whether every thread of process {@code pid} is stopped (state T in /proc/PID/task/TID/stat). */
+  private static boolean stopped(long pid) throws IOException {
+    try (Stream<Path> threads = Files.list(Paths.get("/proc", String.valueOf(pid), "task"))) {
+      return threads.allMatch(t -> {
+        try {
+          String stat = Files.readString(t.resolve("stat"));
+          return stat.charAt(stat.lastIndexOf(')') + 2) == 'T';
+        } catch (IOException e) {
+          return true; // a thread that ended
+        }
+      });
+    }
   }
 
   /** The ids of the tasks the executor log shows started and not finished. */
@@ -358,10 +399,11 @@ class StandaloneClusterIT {
     return out;
   }
 
-  private static Path findExecutorLog(String appId, String executorId) throws IOException {
+  /** The working folder of executor {@code executorId} of {@code appId}: its stderr and tasks log are there. */
+  private static Path findExecutorFolder(String appId, String executorId) throws IOException {
     for (int w = 1; w <= 2; w++) {
-      Path p = RUN_DIR.resolve("worker-" + w).resolve(appId).resolve(executorId).resolve("stderr");
-      if (Files.exists(p)) {
+      Path p = RUN_DIR.resolve("worker-" + w).resolve(appId).resolve(executorId);
+      if (Files.exists(p.resolve("stderr"))) {
         return p;
       }
     }

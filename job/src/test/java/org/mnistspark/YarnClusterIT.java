@@ -39,7 +39,7 @@ import org.mnistspark.SubmitScripts.Result;
 import org.mnistspark.output.ModelStore;
 
 /**
- * The job on YARN as the README's YARN commands run it: submit/cluster.sh --master yarn (client
+ * The job on YARN as docs/deploying.md's YARN commands run it: submit/cluster.sh --master yarn (client
  * mode) with HADOOP_CONF_DIR naming the client configuration of a MiniYARNCluster (a
  * ResourceManager and a NodeManager in this JVM, launching real container JVMs) and of a
  * MiniDFSCluster that holds --data and --out. No Spark distribution: cluster.sh's stand-in
@@ -146,7 +146,7 @@ class YarnClusterIT {
 
   @Test
   void aRunSubmittedToYarnTrainsInItsContainersAndSavesToHdfs() throws Exception {
-    // hdfs:/// as in the README: the default file system of HADOOP_CONF_DIR's core-site.xml
+    // hdfs:/// as in docs/deploying.md: the default file system of HADOOP_CONF_DIR's core-site.xml
     String out = "hdfs:///models/lenet";
     Path logs = WORK.resolve("run");
     List<String> args = new ArrayList<>(List.of("--master", "yarn", "--spark-conf", "spark.executor.instances=2",

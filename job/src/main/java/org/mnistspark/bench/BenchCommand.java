@@ -20,6 +20,7 @@ import org.mnistspark.config.Configurable;
 import org.mnistspark.config.Decay;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
+import org.mnistspark.config.Trainer;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.data.Sharder;
@@ -160,7 +161,7 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
               thresholds));
         }
       }
-      runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withTrainer("dl4j"), data, thresholds));
+      runs.add(spark(BenchResults.THROUGHPUT, sc, throughput.withTrainer(Trainer.DL4J), data, thresholds));
 
       // Phase 2, quality: the default over seeds, with a growing averaging period over seeds, then
       // once without its learning-rate schedule.
@@ -277,7 +278,7 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
   }
 
   private BenchResults.Run spark(String phase, JavaSparkContext sc, JobConfig c, MnistData data, List<Double> thresholds) {
-    announce(phase, setting(c, c.trainer(), c.threadsPerTask()), c);
+    announce(phase, setting(c, c.trainer().label(), c.threadsPerTask()), c);
     // local mode: every task shares this process, so its thread setting is the tasks' setting
     Nd4j.getEnvironment().setMaxThreads(c.threadsPerTask());
     PeakMemory.reset();
@@ -285,7 +286,7 @@ public final class BenchCommand implements Callable<Integer>, Configurable {
     // labelled with the sizes the run chose where they were automatic
     Map<String, Object> ran = o.metrics().config();
     BenchResults.Setting setting = setting(c.withBatchSizePerWorker((Integer) ran.get("batch-size-per-worker"))
-        .withAveragingFrequency((Integer) ran.get("averaging-frequency")), c.trainer(), c.threadsPerTask());
+        .withAveragingFrequency((Integer) ran.get("averaging-frequency")), c.trainer().label(), c.threadsPerTask());
     double accuracy = o.metrics().test().accuracy();
     List<DataSet> test = new MinibatchAssembler(o.scaler(), c.evalBatchSize()).assemble(data.test());
     return logged(BenchResults.Run.of(phase, setting, o.metrics().data().trainImages(), o.training(), thresholds, accuracy,

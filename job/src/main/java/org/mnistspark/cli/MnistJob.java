@@ -22,7 +22,7 @@ import picocli.CommandLine;
 @Command(name = "mnist-job", mixinStandardHelpOptions = true,
     description = "Distributed LeNet training on MNIST with Spark and DL4J.",
     subcommands = {TrainCommand.class, EvaluateCommand.class, PredictCommand.class, BenchCommand.class, RetrainCommand.class,
-        StudyCommand.class, ConvertCommand.class})
+        StudyCommand.class, ConvertCommand.class, LaunchSettingsCommand.class})
 public final class MnistJob {
   /** Exit code for bad options or bad input data. */
   public static final int BAD_INPUT = 2;
@@ -42,6 +42,8 @@ public final class MnistJob {
         c.settings().addTo(sub.getCommandSpec());
       }
     }
+    // everything after launch-settings' COMMAND is that command's, options included
+    cl.getSubcommands().get(LaunchSettingsCommand.NAME).setStopAtPositional(true);
     cl.setParameterExceptionHandler((e, args) -> {
       PrintWriter err = e.getCommandLine().getErr();
       err.println("mnist-job: " + e.getMessage() + " (try --help)");

@@ -44,12 +44,12 @@ public record JobConfig(
     int threadsPerTask,
     String storageLevel,
     int evalBatchSize,
-    String trainer,
+    Trainer trainer,
     int validationsPerEpoch,
     double stopAtValidationAccuracy,
     double maxTrainSeconds,
     boolean keepBestValidation,
-    String optimizer,
+    Optimizer optimizer,
     int earlyStopPatience,
     int checkpointEveryEpochs,
     int keepCheckpoints,
@@ -60,8 +60,7 @@ public record JobConfig(
   public JobConfig {
     master = master.trim().isEmpty() ? "" : MasterUrl.check(master.trim());
     dataset = oneOf("dataset", dataset, "mnist", "fashion-mnist");
-    // empty means data/DATASET, where the submit/fetch-*.sh scripts put it
-    data = data.trim().isEmpty() ? "data/" + dataset : data.trim();
+    data = data.trim().isEmpty() ? fetchedData(dataset) : data.trim();
     out = nonEmpty("out", out);
     atLeast("epochs", epochs, 1);
     Objects.requireNonNull(scaling, "scaling");
@@ -87,19 +86,29 @@ public record JobConfig(
     atLeast("threads-per-task", threadsPerTask, 1);
     storageLevel = storageLevel(storageLevel);
     atLeast("eval-batch-size", evalBatchSize, 1);
-    trainer = oneOf("trainer", trainer, "resident", "dl4j", "single-jvm");
-    if (averagingGrowth > 1 && trainer.equals("dl4j")) {
+    Objects.requireNonNull(trainer, "trainer");
+    if (averagingGrowth > 1 && trainer == Trainer.DL4J) {
       throw new InvalidOptionException("averaging-growth", String.valueOf(averagingGrowth),
           "only the resident trainer changes its averaging period; the dl4j trainer needs 1");
     }
     atLeast("validations-per-epoch", validationsPerEpoch, 1);
     accuracyOrOff("stop-at-validation-accuracy", stopAtValidationAccuracy);
     nonNegative("max-train-seconds", maxTrainSeconds);
-    optimizer = oneOf("optimizer", optimizer, "adam", "sgd");
+    Objects.requireNonNull(optimizer, "optimizer");
     atLeast("early-stop-patience", earlyStopPatience, 0);
     atLeast("checkpoint-every-epochs", checkpointEveryEpochs, 0);
     atLeast("keep-checkpoints", keepCheckpoints, 1);
     atLeast("out-lock-wait", outLockWait, 0);
+  }
+
+  /** Where the submit/fetch-*.sh scripts put {@code dataset}, and the default data. */
+  private static String fetchedData(String dataset) {
+    return "data/" + dataset;
+  }
+
+  /** Whether the data are the dataset where the submit/fetch-*.sh scripts put it. */
+  public boolean readsFetchedData() {
+    return data.equals(fetchedData(dataset));
   }
 
   /** The automatic minibatch's largest and smallest size, examples. */
@@ -180,7 +189,7 @@ public record JobConfig(
     return SettingsRecords.with(this, "warmupEpochs", warmupEpochs);
   }
 
-  public JobConfig withTrainer(String trainer) {
+  public JobConfig withTrainer(Trainer trainer) {
     return SettingsRecords.with(this, "trainer", trainer);
   }
 
@@ -196,7 +205,7 @@ public record JobConfig(
     return SettingsRecords.with(this, "maxTrainSeconds", seconds);
   }
 
-  public JobConfig withOptimizer(String optimizer) {
+  public JobConfig withOptimizer(Optimizer optimizer) {
     return SettingsRecords.with(this, "optimizer", optimizer);
   }
 

@@ -63,8 +63,27 @@ final class SettingsRecords {
     return m;
   }
 
+  /** An enum constant's name in settings and outputs: {@code SINGLE_JVM} is {@code single-jvm}. */
   static String label(Enum<?> e) {
-    return e.name().toLowerCase(Locale.ROOT);
+    return e.name().toLowerCase(Locale.ROOT).replace('_', '-');
+  }
+
+  /**
+   * The constant of {@code type} labelled {@code name}, in any case.
+   *
+   * @throws IllegalArgumentException naming the labels if none is
+   */
+  static <E extends Enum<E>> E parse(Class<E> type, String name) {
+    for (E e : type.getEnumConstants()) {
+      if (label(e).equals(name.trim().toLowerCase(Locale.ROOT))) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException("'" + name + "' is not one of " + String.join(", ", labels(type)));
+  }
+
+  private static String[] labels(Class<?> type) {
+    return Arrays.stream(type.getEnumConstants()).map(e -> label((Enum<?>) e)).toArray(String[]::new);
   }
 
   private static Object value(Config c, String key, Class<?> type) {
@@ -90,7 +109,7 @@ final class SettingsRecords {
 
   private static Object enumValue(String key, String v, Class<?> type) {
     Object[] constants = type.getEnumConstants();
-    String[] labels = Arrays.stream(constants).map(e -> label((Enum<?>) e)).toArray(String[]::new);
+    String[] labels = labels(type);
     return constants[Arrays.asList(labels).indexOf(Validators.oneOf(key, v, labels))];
   }
 

@@ -4,7 +4,6 @@ import static org.mnistspark.config.Validators.atLeast;
 import static org.mnistspark.config.Validators.commaList;
 
 import java.util.List;
-import java.util.Locale;
 import org.mnistspark.scale.Scaling;
 
 /**
@@ -43,7 +42,7 @@ public record StudyConfig(int seeds, String scalings, String thresholds, String 
   }
 
   /** The configured optimizers, or just {@code jobOptimizer} when none are. */
-  public List<String> optimizerList(String jobOptimizer) {
+  public List<Optimizer> optimizerList(Optimizer jobOptimizer) {
     return optimizers.isEmpty() ? List.of(jobOptimizer) : parseOptimizers(optimizers);
   }
 
@@ -57,13 +56,7 @@ public record StudyConfig(int seeds, String scalings, String thresholds, String 
     });
   }
 
-  private static List<String> parseOptimizers(String list) {
-    return commaList("optimizers", list, part -> {
-      String name = part.toLowerCase(Locale.ROOT);
-      if (!name.equals("adam") && !name.equals("sgd")) {
-        throw new IllegalArgumentException("'" + part + "' is not one of adam, sgd");
-      }
-      return name;
-    });
+  private static List<Optimizer> parseOptimizers(String list) {
+    return commaList("optimizers", list, Optimizer::parse);
   }
 }

@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.mnistspark.Messages;
 
 /**
  * Opens the file system of a path the user named, having first checked that an object store
@@ -17,7 +18,7 @@ import org.apache.hadoop.fs.UnsupportedFileSystemException;
  * probe runs that way: the job's own reads and writes keep the user's fs.s3a.* settings.
  */
 public final class FileSystems {
-  /** Schemes of the object store connectors this job ships (see the README, Object stores). */
+  /** Schemes of the object store connectors this job ships (see docs/deploying.md, S3). */
   private static final List<String> OBJECT_STORES = List.of("s3a");
   /** S3A's retry settings: the AWS SDK's own retries and S3A's retries around them. */
   private static final List<String> RETRIES = List.of("fs.s3a.attempts.maximum", "fs.s3a.retry.limit");
@@ -65,7 +66,7 @@ public final class FileSystems {
     } catch (UnreachableStoreException e) {
       throw new InvalidInputException(location, "cannot be reached (" + e.getMessage() + ")");
     } catch (IOException e) {
-      throw new InvalidInputException(location, "is not a usable path (" + S3aFailure.firstLine(e) + ")");
+      throw new InvalidInputException(location, "is not a usable path (" + Messages.firstLine(e) + ")");
     }
   }
 

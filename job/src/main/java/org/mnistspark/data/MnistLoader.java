@@ -8,16 +8,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
+import org.apache.commons.codec.binary.Hex;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.security.AccessControlException;
+import org.mnistspark.Messages;
 
 /**
  * Reads the four MNIST IDX files from a folder on any Hadoop file system (file://, hdfs://,
@@ -174,10 +175,10 @@ public final class MnistLoader {
       Path file = source.file();
       String path = fs.makeQualified(file).toString();
       long length = fs.getFileStatus(file).getLen();
-      MessageDigest sha = sha256();
+      MessageDigest sha = DigestUtils.getSha256Digest();
       try (InputStream stored = new BufferedInputStream(new DigestInputStream(open(fs, file, path), sha))) {
         byte[] data = isGzip(stored) ? gunzip(path, stored, images) : idx(path, stored, length, images);
-        files.add(new MnistData.InputFile(path, length, HexFormat.of().formatHex(sha.digest())));
+        files.add(new MnistData.InputFile(path, length, Hex.encodeHexString(sha.digest())));
         return new Read(path, data);
       }
     }
@@ -187,7 +188,7 @@ public final class MnistLoader {
         return fs.open(file);
       } catch (FileNotFoundException | AccessControlException e) {
         // the local file system reports a denied read as "PATH (Permission denied)", HDFS as an AccessControlException
-        String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+        String why = Messages.firstLine(e);
         String local = Path.getPathWithoutSchemeAndAuthority(file).toString();
         if (why.startsWith(local + " (")) {
           why = why.substring(local.length() + 2, why.length() - 1);
@@ -233,13 +234,5 @@ public final class MnistLoader {
     int b1 = in.read();
     in.reset();
     return b0 == 0x1f && b1 == 0x8b;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java runtime has SHA-256", e);
-    }
   }
 }

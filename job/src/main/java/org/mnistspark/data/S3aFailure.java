@@ -5,6 +5,7 @@ import com.amazonaws.SdkClientException;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.s3a.auth.NoAuthWithAWSException;
+import org.mnistspark.Messages;
 
 /**
  * Why a request to S3 failed, in one line. S3A's own messages repeat the path, the exception
@@ -29,9 +30,9 @@ final class S3aFailure {
     if (find(e, SdkClientException.class).isPresent()) {
       String endpoint = hadoop.getTrimmed("fs.s3a.endpoint", "");
       return "no answer from " + (endpoint.isEmpty() ? "AWS S3 (no fs.s3a.endpoint set)" : endpoint) + ": "
-          + firstLine(rootCause(e));
+          + Messages.firstLine(rootCause(e));
     }
-    return firstLine(e);
+    return Messages.firstLine(e);
   }
 
   private static <T extends Throwable> Optional<T> find(Throwable e, Class<T> type) {
@@ -49,10 +50,5 @@ final class S3aFailure {
       t = t.getCause();
     }
     return t;
-  }
-
-  static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.lines().findFirst().orElse(m);
   }
 }

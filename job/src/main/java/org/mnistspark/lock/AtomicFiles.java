@@ -11,13 +11,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataOutputStream;
 import org.apache.hadoop.fs.FileAlreadyExistsException;
@@ -81,7 +79,7 @@ public final class AtomicFiles {
    */
   public boolean createExclusively(Path target, String content) throws IOException {
     Path tmp = temporary(target, "new");
-    write(tmp, content);
+    write(tmp, content.getBytes(StandardCharsets.UTF_8));
     try {
       if (local) {
         // link(2) fails if the target exists, where rename(2) would replace it
@@ -100,19 +98,42 @@ public final class AtomicFiles {
 
   /** Replaces (or creates) {@code target} with {@code content}, atomically. */
   public void replace(Path target, String content) throws IOException {
-    Path tmp = temporary(target, "tmp");
-    write(tmp, content);
+    replace(target, content.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Replaces (or creates) {@code target} with {@code content}, atomically. */
+  public void replace(Path target, byte[] content) throws IOException {
+    Path tmp = stage(target, content);
     try {
-      if (local) {
-        Files.move(localPath(tmp), localPath(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } else {
-        fileContext().rename(tmp, target, Options.Rename.OVERWRITE);
-      }
-      syncFolder(target.getParent());
+      renameOver(tmp, target);
     } catch (IOException e) {
       fs.delete(tmp, false);
       throw new IOException(target + ": could not replace (" + e.getMessage() + ")", e);
     }
+  }
+
+  /**
+   * Writes {@code content}, flushed to disk, to a new hidden temporary sibling of {@code target}
+   * ({@link #temporary}) and returns it, for {@link #renameOver} to publish; the first half of
+   * {@link #replace}, for a caller with work to do in between.
+   */
+  public Path stage(Path target, byte[] content) throws IOException {
+    Path tmp = temporary(target, "tmp");
+    write(tmp, content);
+    return tmp;
+  }
+
+  /**
+   * Renames {@code from} over {@code target}, atomically: a reader sees the old file or the new one.
+   * Hadoop's {@code FileSystem.rename} never overwrites, hence java.nio locally and FileContext elsewhere.
+   */
+  public void renameOver(Path from, Path target) throws IOException {
+    if (local) {
+      Files.move(localPath(from), localPath(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } else {
+      fileContext().rename(from, target, Options.Rename.OVERWRITE);
+    }
+    syncFolder(target.getParent());
   }
 
   /**
@@ -228,7 +249,7 @@ public final class AtomicFiles {
 
   /** The tombstone {@link #removeIfUnchanged} uses for {@code file} holding {@code content}. */
   public Path tombstone(Path file, String content) {
-    return new Path(file.getParent(), "." + file.getName() + ".stale-" + sha256(content).substring(0, 16));
+    return new Path(file.getParent(), "." + file.getName() + ".stale-" + DigestUtils.sha256Hex(content).substring(0, 16));
   }
 
   /** Returns the entries beside {@code target} named {@code .NAME.KIND-...}, as {@link #temporary} names them. */
@@ -268,14 +289,6 @@ public final class AtomicFiles {
     }
   }
 
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
-  }
-
   /**
    * Creates {@code file} holding {@code content} and has it reach the disk before returning, so
    * that a rename publishing it after a power loss never shows an empty or partial file (ext4's
@@ -283,8 +296,7 @@ public final class AtomicFiles {
    * is written through a channel and forced (fsync); on HDFS hsync has the DataNodes write the
    * block to disk; a store with neither (S3A, where only close publishes) gets what it offers.
    */
-  private void write(Path file, String content) throws IOException {
-    byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+  private void write(Path file, byte[] bytes) throws IOException {
     if (local) {
       try (FileChannel ch = FileChannel.open(localPath(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         ByteBuffer b = ByteBuffer.wrap(bytes);

@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The clocks that {@link LeaseLock} and the retrain history's mutex read, how they wait, and how they
@@ -26,7 +27,20 @@ public interface LeaseClock {
    */
   Repeating every(long periodNanos, String name, Runnable task);
 
-  /** A task started by {@link #every}. */
+  /**
+   * Runs {@code task} once, {@code delayNanos} from now, on a daemon thread named {@code name},
+   * unless the returned handle is cancelled first; cancel it when done, which also ends the thread.
+   */
+  default Repeating once(long delayNanos, String name, Runnable task) {
+    AtomicBoolean ran = new AtomicBoolean();
+    return every(delayNanos, name, () -> {
+      if (!ran.getAndSet(true)) {
+        task.run();
+      }
+    });
+  }
+
+  /** A task started by {@link #every} or {@link #once}. */
   interface Repeating {
     /** Stops it; a run in progress finishes. */
     void cancel();

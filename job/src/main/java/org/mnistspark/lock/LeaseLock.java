@@ -1,7 +1,6 @@
 package org.mnistspark.lock;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +8,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class LeaseLock implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(LeaseLock.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration POLL = Duration.ofMillis(500);
 
   /** What the lock file holds; times are UTC, ISO-8601. */
@@ -99,16 +98,16 @@ public final class LeaseLock implements AutoCloseable {
   private volatile Consumer<String> onLost = why -> {};
   private boolean released;
 
-  private LeaseLock(AtomicFiles files, Path file, String noun, LeaseClock clock, Holder mine, String written,
-      Stale takenOver, Optional<Path> tomb) {
-    this.files = files;
-    this.file = file;
-    this.noun = noun;
-    this.clock = clock;
+  /** The lock {@code contest} won: {@code written} is {@code mine} as created; {@code takenOver} the stale lock it replaced, if any. */
+  private LeaseLock(Contest contest, Holder mine, String written, Stale takenOver) {
+    this.files = contest.files;
+    this.file = contest.file;
+    this.noun = contest.noun;
+    this.clock = contest.clock;
+    this.tomb = contest.tomb;
     this.mine = mine;
     this.written = written;
     this.takenOver = takenOver;
-    this.tomb = tomb;
   }
 
   /**
@@ -136,7 +135,7 @@ public final class LeaseLock implements AutoCloseable {
       Holder me = Holder.fresh(run, lease, clock.now());
       String content = json(me);
       if (files.createExclusively(file, content)) {
-        return new LeaseLock(files, file, noun, clock, me, content, sweepTombs(contest), contest.tomb).startRenewing();
+        return new LeaseLock(contest, me, content, sweepTombs(contest)).startRenewing();
       }
       Optional<String> held = files.read(file);
       if (held.isPresent()) {
@@ -412,7 +411,7 @@ public final class LeaseLock implements AutoCloseable {
   private static Holder parse(Path lock, String noun, String content) throws IOException {
     Holder h;
     try {
-      h = JSON.readValue(content, Holder.class);
+      h = Json.MAPPER.readValue(content, Holder.class);
     } catch (JsonProcessingException e) {
       throw notALock(lock, noun, e.getOriginalMessage(), e);
     }
@@ -428,7 +427,7 @@ public final class LeaseLock implements AutoCloseable {
   }
 
   private static String json(Holder h) throws JsonProcessingException {
-    return JSON.writeValueAsString(h) + "\n";
+    return Json.LINE.writeValueAsString(h) + "\n";
   }
 
   private static void sleep(LeaseClock clock, long nanos, String noun) throws IOException {

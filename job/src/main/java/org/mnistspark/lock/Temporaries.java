@@ -1,15 +1,12 @@
 package org.mnistspark.lock;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.commons.codec.digest.DigestUtils;
 
 /**
  * The names of the hidden temporary files and folders this job writes beside or inside what it
@@ -38,12 +35,7 @@ public final class Temporaries {
   public static String tokenOf(ProcessIdentity process) {
     String id = process.host() + "|" + process.bootId() + "|" + process.pidNamespace() + "|" + process.pid() + "|"
         + process.start();
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8)))
-          .substring(0, 16);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
-    }
+    return DigestUtils.sha256Hex(id).substring(0, 16);
   }
 
   /** Whether {@code name} is a temporary of this job, of any process or version; a folder's content check skips them. */

@@ -14,6 +14,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.Json;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.lock.Temporaries;
@@ -100,7 +101,7 @@ public final class Checkpoints {
     // the best check is often this epoch's last, whose parameters are the model's: stored once
     byte[] best = t.best() == null || t.best().sameAs(t.model()) ? null : t.best().toBytes();
     String bestFile = t.best() == null ? null : best == null ? MODEL : BEST;
-    byte[] description = ModelStore.JSON.writeValueAsBytes(new Description(FORMAT, c.epoch(), c.config(), c.data(),
+    byte[] description = Json.MAPPER.writeValueAsBytes(new Description(FORMAT, c.epoch(), c.config(), c.data(),
         c.scaler(), c.partitions(), t.progress(), bestFile, c.mechanism(), java.time.Instant.now().toString()));
     OutputFolder folder = checkpoint(c.epoch());
     folder.replace(staging -> {
@@ -193,7 +194,7 @@ public final class Checkpoints {
   }
 
   private Checkpoint read(OutputFolder folder) throws IOException {
-    Description d = ModelStore.JSON.readValue(folder.readVerified(DESCRIPTION), Description.class);
+    Description d = Json.MAPPER.readValue(folder.readVerified(DESCRIPTION), Description.class);
     if (d.format() != FORMAT) {
       throw new IOException("checkpoint format " + d.format() + ", this job reads " + FORMAT);
     }

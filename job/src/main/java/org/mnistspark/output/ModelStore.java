@@ -1,7 +1,6 @@
 package org.mnistspark.output;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -11,6 +10,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.mnistspark.Json;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.dataset.api.preprocessor.Normalizer;
@@ -25,10 +25,8 @@ public final class ModelStore {
   public static final String EVALUATION = "evaluation.txt";
   /** The kind of output folder a training run writes, as its manifest records it. */
   public static final String KIND = "train";
-  public static final ObjectMapper JSON = new ObjectMapper()
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      // the caller closes the streams it opens
-      .disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+  /** {@link Json#MAPPER}, by the name the bench and the tests use. */
+  public static final ObjectMapper JSON = Json.MAPPER;
 
   private final Configuration hadoop;
 
@@ -56,7 +54,7 @@ public final class ModelStore {
     out.replace(staging -> {
       writeModel(staging, net, normalizer);
       try (OutputStream o = staging.create(METRICS)) {
-        JSON.writeValue(o, metrics);
+        Json.MAPPER.writeValue(o, metrics);
       }
       staging.write(EVALUATION, evaluation.getBytes(StandardCharsets.UTF_8));
       for (Map.Entry<String, byte[]> file : report.entrySet()) {
@@ -148,7 +146,7 @@ public final class ModelStore {
   public RunMetrics readMetrics(String runFolder) throws IOException {
     Path p = new Path(runFolder, METRICS);
     try {
-      return JSON.readValue(OutputFolder.at("run", runFolder, KIND, hadoop).readVerified(METRICS), RunMetrics.class);
+      return Json.MAPPER.readValue(OutputFolder.at("run", runFolder, KIND, hadoop).readVerified(METRICS), RunMetrics.class);
     } catch (IOException e) {
       throw new IOException(p + ": cannot read run metrics (" + e.getMessage() + ")", e);
     }

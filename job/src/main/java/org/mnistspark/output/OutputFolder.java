@@ -1,6 +1,5 @@
 package org.mnistspark.output;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -15,15 +14,16 @@ import java.util.Set;
 import java.util.TreeSet;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
-import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.UnsupportedFileSystemException;
+import org.mnistspark.Json;
+import org.mnistspark.Messages;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.data.FileSystems;
+import org.mnistspark.lock.AtomicFiles;
 import org.mnistspark.lock.Temporaries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +53,10 @@ public final class OutputFolder {
    */
   public static final long MAX_VERIFIED_BYTES = 256L << 20;
   private static final Logger log = LoggerFactory.getLogger(OutputFolder.class);
-  private static final ObjectMapper JSON = ModelStore.JSON;
 
   private final Configuration hadoop;
   private final FileSystem fs;
+  private final AtomicFiles files;
   private final Path dir;
   private final String option;
   private final String kind;
@@ -68,6 +68,7 @@ public final class OutputFolder {
   private OutputFolder(Configuration hadoop, FileSystem fs, Path dir, String option, String kind, boolean container) {
     this.hadoop = hadoop;
     this.fs = fs;
+    this.files = new AtomicFiles(hadoop, fs);
     this.dir = dir;
     this.option = option;
     this.kind = kind;
@@ -142,9 +143,9 @@ public final class OutputFolder {
       FileSystem raw = f instanceof LocalFileSystem local ? local.getRawFileSystem() : f;
       return new OutputFolder(hadoop, raw, raw.makeQualified(p), option, kind, container);
     } catch (IllegalArgumentException | UnsupportedFileSystemException e) {
-      throw new InvalidOptionException(option, location, "is not a usable path (" + firstLine(e) + ")");
+      throw new InvalidOptionException(option, location, "is not a usable path (" + Messages.firstLine(e) + ")");
     } catch (IOException e) {
-      throw new InvalidOptionException(option, location, "cannot be reached (" + firstLine(e) + ")");
+      throw new InvalidOptionException(option, location, "cannot be reached (" + Messages.firstLine(e) + ")");
     }
   }
 
@@ -198,7 +199,7 @@ public final class OutputFolder {
       recognise();
       probeWritable(parent);
     } catch (IOException e) {
-      throw refuse("cannot be checked (" + firstLine(e) + ")");
+      throw refuse("cannot be checked (" + Messages.firstLine(e) + ")");
     }
   }
 
@@ -252,7 +253,7 @@ public final class OutputFolder {
       checkLock();
     } catch (IOException | RuntimeException e) {
       fs.delete(tmp, true);
-      throw new IOException(dir + ": could not write the outputs (" + firstLine(e) + "); nothing was changed", e);
+      throw new IOException(dir + ": could not write the outputs (" + Messages.firstLine(e) + "); nothing was changed", e);
     }
     swapIn(tmp, previous);
   }
@@ -265,24 +266,24 @@ public final class OutputFolder {
   public void update(String name, byte[] content) throws IOException {
     Manifest manifest = recognise().orElse(null);
     Path target = new Path(dir, checkedName(name));
-    Path tmp = sibling(name, "tmp");
+    Path tmp = null;
     try {
       if (manifest == null) {
         fs.mkdirs(dir);
         manifest = Manifest.of(kind, List.of());
         writeManifest(manifest);
       }
-      try (OutputStream o = fs.create(tmp, false)) {
-        o.write(content);
-      }
+      tmp = files.stage(target, content);
       Manifest.Entry entry = new Manifest.Entry(name, content.length, DigestUtils.sha256Hex(content));
       checkLock();
       writeManifest(manifest.adding(entry));
-      renameOver(tmp, target);
+      files.renameOver(tmp, target);
       writeManifest(manifest.replacing(entry));
     } catch (IOException e) {
-      fs.delete(tmp, false);
-      throw new IOException(target + ": could not write (" + firstLine(e) + ")", e);
+      if (tmp != null) {
+        fs.delete(tmp, false);
+      }
+      throw new IOException(target + ": could not write (" + Messages.firstLine(e) + ")", e);
     }
   }
 
@@ -459,7 +460,7 @@ public final class OutputFolder {
       return Optional.empty();
     }
     try {
-      Manifest m = JSON.readValue(bytes.get(), Manifest.class);
+      Manifest m = Json.MAPPER.readValue(bytes.get(), Manifest.class);
       return m.files() == null || m.kind() == null ? Optional.empty() : Optional.of(m);
     } catch (IOException e) {
       return Optional.empty();
@@ -494,11 +495,11 @@ public final class OutputFolder {
       try {
         rename(old, dir, null);
       } catch (IOException back) {
-        throw new IOException(dir + ": could not put the new outputs in place (" + firstLine(e)
-            + ") nor move the previous ones back (" + firstLine(back) + "): the previous outputs are in " + old
+        throw new IOException(dir + ": could not put the new outputs in place (" + Messages.firstLine(e)
+            + ") nor move the previous ones back (" + Messages.firstLine(back) + "): the previous outputs are in " + old
             + ", the new ones in " + ready, e);
       }
-      throw new IOException(dir + ": could not put the new outputs in place (" + firstLine(e)
+      throw new IOException(dir + ": could not put the new outputs in place (" + Messages.firstLine(e)
           + "); the previous outputs are back in place and the new ones are in " + ready, e);
     }
     discard(old, previous.orElse(Manifest.of(kind, List.of())));
@@ -525,7 +526,7 @@ public final class OutputFolder {
     try {
       done = fs.rename(from, to);
     } catch (IOException e) {
-      throw new IOException("rename " + from + " -> " + to + " failed (" + firstLine(e) + ")"
+      throw new IOException("rename " + from + " -> " + to + " failed (" + Messages.firstLine(e) + ")"
           + (whereThingsAre == null ? "" : "; " + whereThingsAre), e);
     }
     if (!done) {
@@ -534,24 +535,12 @@ public final class OutputFolder {
   }
 
   private void writeManifest(Manifest manifest) throws IOException {
-    Path tmp = sibling(MANIFEST, "tmp");
-    writeJson(tmp, manifest);
-    renameOver(tmp, new Path(dir, MANIFEST));
+    files.replace(new Path(dir, MANIFEST), Json.MAPPER.writeValueAsBytes(manifest));
   }
 
   private void writeJson(Path file, Object value) throws IOException {
     try (OutputStream o = fs.create(file, false)) {
-      JSON.writeValue(o, value);
-    }
-  }
-
-  /** Renames {@code tmp} over {@code target} atomically; Hadoop's FileSystem.rename never overwrites. */
-  private void renameOver(Path tmp, Path target) throws IOException {
-    if ("file".equals(dir.toUri().getScheme())) {
-      java.nio.file.Files.move(java.nio.file.Path.of(tmp.toUri()), java.nio.file.Path.of(target.toUri()),
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    } else {
-      FileContext.getFileContext(dir.toUri(), hadoop).rename(tmp, target, Options.Rename.OVERWRITE);
+      Json.MAPPER.writeValue(o, value);
     }
   }
 
@@ -561,19 +550,14 @@ public final class OutputFolder {
     try {
       fs.create(probe, false).close();
     } catch (IOException e) {
-      throw refuse("cannot be written: creating a file in " + parent + " failed (" + firstLine(e) + ")");
+      throw refuse("cannot be written: creating a file in " + parent + " failed (" + Messages.firstLine(e) + ")");
     }
     fs.delete(probe, false);
   }
 
   /** A hidden sibling of the folder that no other writer uses. */
   private Path sibling(String what) {
-    return new Path(dir.getParent(), Temporaries.name(dir.getName(), what));
-  }
-
-  /** A hidden temporary file for {@code name} inside the folder. */
-  private Path sibling(String name, String what) {
-    return new Path(dir, Temporaries.name(name, what));
+    return files.temporary(dir, what);
   }
 
   private static String checkedName(String name) {
@@ -591,34 +575,5 @@ public final class OutputFolder {
 
   InvalidOptionException refuse(String problem) {
     return new InvalidOptionException(option, dir.toString(), problem);
-  }
-
-  private static String firstLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-    return m.lines().findFirst().orElse(m);
-  }
-
-  /** What {@value #MANIFEST} holds. {@code files} may name a file twice while it is being replaced. */
-  public record Manifest(String writer, String kind, String written, List<Entry> files) {
-    static final String WRITER = "mnist-spark";
-
-    public record Entry(String name, long size, String sha256) {}
-
-    static Manifest of(String kind, List<Entry> files) {
-      return new Manifest(WRITER, kind, Instant.now().toString(), List.copyOf(files));
-    }
-
-    Manifest adding(Entry e) {
-      List<Entry> all = new ArrayList<>(files);
-      all.add(e);
-      return of(kind, all);
-    }
-
-    Manifest replacing(Entry e) {
-      List<Entry> all = new ArrayList<>(files.stream().filter(f -> !f.name().equals(e.name())).toList());
-      all.add(e);
-      all.sort(Comparator.comparing(Entry::name));
-      return of(kind, all);
-    }
   }
 }

@@ -8,12 +8,12 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
+import org.mnistspark.Json;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.MnistData;
 import org.mnistspark.output.Checkpoint;
 import org.mnistspark.output.Checkpoints;
-import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.RunMetrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -171,7 +171,7 @@ public final class Resumption {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> asJson(Map<String, Object> config) {
     try {
-      return ModelStore.JSON.readValue(ModelStore.JSON.writeValueAsBytes(config), Map.class);
+      return Json.MAPPER.readValue(Json.MAPPER.writeValueAsBytes(config), Map.class);
     } catch (IOException e) {
       throw new IllegalStateException("a configuration map always converts to JSON", e);
     }

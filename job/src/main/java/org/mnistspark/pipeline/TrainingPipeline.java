@@ -286,7 +286,7 @@ public final class TrainingPipeline {
    * images each worker holds (the single-JVM trainer is one worker with all of them).
    */
   private static JobConfig sized(JobConfig config, Sharder.Shards shards) {
-    int workers = config.trainer().equals("single-jvm") ? 1 : shards.train().getNumPartitions();
+    int workers = config.trainer().workers(shards.train().getNumPartitions());
     int perWorker = (shards.trainCount() + workers - 1) / workers;
     JobConfig sized = config.sizedFor(perWorker);
     if (!sized.equals(config)) {

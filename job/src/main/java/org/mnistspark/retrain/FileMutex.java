@@ -1,13 +1,13 @@
 package org.mnistspark.retrain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.Json;
 import org.mnistspark.lock.ContentWatch;
 import org.mnistspark.lock.LeaseClock;
 import org.mnistspark.lock.LeaseLock;
@@ -32,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 final class FileMutex implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(FileMutex.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the file holds; times are UTC, ISO-8601. */
   record Holder(String token, ProcessIdentity process, String acquired, String renewed) {
@@ -170,7 +169,7 @@ final class FileMutex implements AutoCloseable {
 
   private static Optional<Holder> parse(String content) {
     try {
-      Holder h = JSON.readValue(content, Holder.class);
+      Holder h = Json.MAPPER.readValue(content, Holder.class);
       return h.token() == null || h.process() == null ? Optional.empty() : Optional.of(h);
     } catch (JsonProcessingException e) {
       return Optional.empty(); // an earlier version's one line: "TOKEN process PID on HOST at TIME"
@@ -178,7 +177,7 @@ final class FileMutex implements AutoCloseable {
   }
 
   private static String json(Holder h) throws JsonProcessingException {
-    return JSON.writeValueAsString(h) + "\n";
+    return Json.LINE.writeValueAsString(h) + "\n";
   }
 
   private static void deleteTomb(RetrainRoot root, Optional<Path> tomb) throws IOException {

@@ -1,13 +1,13 @@
 package org.mnistspark.retrain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.Json;
 import org.mnistspark.lock.LeaseClock;
 import org.mnistspark.lock.ProcessView;
 import org.slf4j.Logger;
@@ -23,7 +23,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class History {
   private static final Logger log = LoggerFactory.getLogger(History.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The candidate became production. */
   public static final String PROMOTED = "promoted";
@@ -92,7 +91,7 @@ public final class History {
         continue;
       }
       try {
-        HistoryEntry e = JSON.readValue(line, HistoryEntry.class);
+        HistoryEntry e = Json.MAPPER.readValue(line, HistoryEntry.class);
         if (!DECISIONS.contains(e.decision())) {
           throw new IllegalArgumentException("decision " + e.decision() + " is none of " + DECISIONS);
         }
@@ -108,7 +107,7 @@ public final class History {
 
   /** Appends {@code entry} as one line; concurrent appends all keep their lines. */
   public void append(HistoryEntry entry) throws IOException {
-    String line = JSON.writeValueAsString(entry) + "\n";
+    String line = Json.LINE.writeValueAsString(entry) + "\n";
     try (FileMutex m = mutex()) {
       String text = root.read(root.history()).orElse("");
       if (!text.isEmpty() && !text.endsWith("\n")) {

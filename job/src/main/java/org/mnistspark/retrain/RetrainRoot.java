@@ -1,7 +1,6 @@
 package org.mnistspark.retrain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +13,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.mnistspark.Json;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.lock.AtomicFiles;
 import org.mnistspark.lock.LeaseLock;
@@ -45,7 +45,6 @@ public final class RetrainRoot {
   public static final String HISTORY_LOCK = "history.jsonl.lock";
   /** The kind of output folder a retraining root is, as its manifest records it. */
   static final String KIND = "retrain-root";
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Configuration hadoop;
   private final FileSystem fs;
@@ -243,7 +242,7 @@ public final class RetrainRoot {
     String holder;
     try {
       holder = content.isEmpty() ? null
-          : Temporaries.tokenOf(JSON.readValue(content.get(), LeaseLock.Holder.class).process());
+          : Temporaries.tokenOf(Json.MAPPER.readValue(content.get(), LeaseLock.Holder.class).process());
     } catch (JsonProcessingException e) {
       return false;
     }

@@ -3,11 +3,9 @@ package org.mnistspark.retrain;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.mnistspark.lock.LeaseClock;
 import org.mnistspark.lock.LeaseLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,11 +17,14 @@ import org.slf4j.LoggerFactory;
  * promoting, which fails once the deadline has passed or the lock is not held, so production never
  * changes after the deadline or without the lock. Should the deadline pass while the main thread is
  * finishing a claimed outcome, it gets a grace period, then the JVM exits without a history line;
- * the next retrain's recovery records what happened.
+ * the next retrain's recovery records what happened. Every deadline and wait is on a
+ * {@link LeaseClock}, so tests run them on one they advance.
  */
 final class RunGuard implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RunGuard.class);
   private static final Duration GRACE = Duration.ofSeconds(30);
+  /** How often a wait for the other side looks again: well under the grace, and cheap. */
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
   /** How the guard ends the process. */
   interface Exit {
@@ -47,12 +48,9 @@ final class RunGuard implements AutoCloseable {
   private final PrintWriter err;
   private final Exit exit;
   private final Duration grace;
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "retrain-timeout");
-    t.setDaemon(true);
-    return t;
-  });
-  private ScheduledFuture<?> timeout;
+  private final LeaseClock clock;
+  private LeaseClock.Repeating timeout;
+  private LeaseClock.Repeating graceEnd;
   /** Who decided the outcome: null while open, {@link #MAIN}, or the guard's reason. */
   private String endedBy;
   /** The guard has written what it had to write (its history line), so the JVM may exit. */
@@ -60,26 +58,27 @@ final class RunGuard implements AutoCloseable {
   private boolean closed;
 
   RunGuard(RetrainRoot root, History history, LeaseLock lock, long timeoutSeconds, PrintWriter err, Exit exit,
-      Duration grace) {
+      Duration grace, LeaseClock clock) {
     this.root = root;
     this.history = history;
     this.lock = lock;
     this.timeoutSeconds = timeoutSeconds;
-    this.deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+    this.deadline = clock.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
     this.err = err;
     this.exit = exit;
     this.grace = grace;
+    this.clock = clock;
   }
 
   /** Guards the run that holds {@code lock}: a timeout of 0 means none; losing the lock ends it whatever. */
   static RunGuard start(RetrainRoot root, History history, LeaseLock lock, long timeoutSeconds, PrintWriter err) {
-    return new RunGuard(root, history, lock, timeoutSeconds, err, RunGuard::exitJvm, GRACE).started();
+    return new RunGuard(root, history, lock, timeoutSeconds, err, RunGuard::exitJvm, GRACE, LeaseClock.SYSTEM).started();
   }
 
   RunGuard started() {
     if (timeoutSeconds > 0) {
-      timeout = timer.schedule(() -> end("timed out after " + timeoutSeconds + " s", true), timeoutSeconds,
-          TimeUnit.SECONDS);
+      timeout = clock.once(TimeUnit.SECONDS.toNanos(timeoutSeconds), "retrain-timeout",
+          () -> end("timed out after " + timeoutSeconds + " s", true));
     }
     lock.onLost(why -> end("lost the retrain lock: " + why, false));
     return this;
@@ -95,7 +94,7 @@ final class RunGuard implements AutoCloseable {
     if (endedBy != null && !endedBy.equals(MAIN)) {
       throw new EndedException(endedBy);
     }
-    if (timeoutSeconds > 0 && System.nanoTime() >= deadline) {
+    if (timeoutSeconds > 0 && clock.nanoTime() >= deadline) {
       throw new EndedException("timed out after " + timeoutSeconds + " s");
     }
     lock.checkHeld();
@@ -113,32 +112,34 @@ final class RunGuard implements AutoCloseable {
 
   /** Waits a grace period at most, while the guard that ended the run exits the JVM. */
   void awaitExit() {
-    try {
-      Thread.sleep(grace.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    awaitWithinGrace(() -> false);
   }
 
   /** Stops the watchdog; if the guard is ending the run, waits (a grace period at most) until its line is written. */
   @Override
   public void close() {
-    if (timeout != null) {
-      timeout.cancel(false);
-    }
-    timer.shutdown();
     synchronized (this) {
       closed = true;
-      notifyAll();
-      awaitWithinGrace(() -> endedBy == null || endedBy.equals(MAIN) || recorded);
+      cancel(timeout);
+      cancel(graceEnd);
     }
+    awaitWithinGrace(this::decidedByMainOrRecorded);
+  }
+
+  private static void cancel(LeaseClock.Repeating task) {
+    if (task != null) {
+      task.cancel();
+    }
+  }
+
+  private synchronized boolean decidedByMainOrRecorded() {
+    return endedBy == null || endedBy.equals(MAIN) || recorded;
   }
 
   private void end(String reason, boolean release) {
     if (!claimFor(reason)) {
-      if (mainEnding() && !awaitWithinGrace(() -> closed)) {
-        log.error("{} while finishing; exiting without a history line (the next retrain records the outcome)", reason);
-        exit.exit(1);
+      if (mainEnding()) {
+        endAfterGrace(reason);
       }
       return;
     }
@@ -159,9 +160,24 @@ final class RunGuard implements AutoCloseable {
     return MAIN.equals(endedBy);
   }
 
+  /** The main thread claimed the outcome before the deadline: it has a grace period to close the guard. */
+  private synchronized void endAfterGrace(String reason) {
+    if (closed || graceEnd != null) {
+      return;
+    }
+    graceEnd = clock.once(grace.toNanos(), "retrain-grace", () -> {
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+      }
+      log.error("{} while finishing; exiting without a history line (the next retrain records the outcome)", reason);
+      exit.exit(1);
+    });
+  }
+
   private synchronized void markRecorded() {
     recorded = true;
-    notifyAll();
   }
 
   private synchronized boolean claimFor(String reason) {
@@ -172,18 +188,17 @@ final class RunGuard implements AutoCloseable {
     return true;
   }
 
-  /** Waits on this guard's monitor until {@code done} holds or the grace period has passed; returns {@code done}. */
-  private synchronized boolean awaitWithinGrace(BooleanSupplier done) {
-    long until = System.nanoTime() + grace.toNanos();
-    while (!done.getAsBoolean() && System.nanoTime() < until) {
+  /** Waits until {@code done} holds or the grace period has passed on the clock. */
+  private void awaitWithinGrace(BooleanSupplier done) {
+    long until = clock.nanoTime() + grace.toNanos();
+    while (!done.getAsBoolean() && clock.nanoTime() < until) {
       try {
-        TimeUnit.NANOSECONDS.timedWait(this, until - System.nanoTime());
+        clock.sleep(Math.min(POLL_NANOS, until - clock.nanoTime()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        break;
+        return;
       }
     }
-    return done.getAsBoolean();
   }
 
   private void record(String reason) {

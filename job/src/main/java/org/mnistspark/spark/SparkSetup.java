@@ -18,6 +18,7 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.deeplearning4j.spark.time.SystemClockTimeSource;
 import org.deeplearning4j.spark.time.TimeSourceProvider;
 import org.mnistspark.DetachedNd4jRegistrator;
+import org.mnistspark.Messages;
 import org.mnistspark.TrainingFailedException;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.submit.SparkSecret;
@@ -157,7 +158,7 @@ public final class SparkSetup {
     List<String> lost = tasks.lostExecutors();
     String executors = lost.isEmpty() ? "" : " after losing executor(s) " + String.join(", ", lost);
     String cause = e instanceof SparkException
-        ? "Spark: " + String.valueOf(e.getMessage()).lines().findFirst().orElse("")
+        ? "Spark: " + Messages.firstLine(e)
         : e.toString();
     return new TrainingFailedException("Spark aborted the training" + executors + "; nothing was written to " + out
         + ". " + cause, e);

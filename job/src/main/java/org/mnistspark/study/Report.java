@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.mnistspark.config.Optimizer;
+import org.mnistspark.config.Trainer;
 import org.mnistspark.report.Format;
 import org.mnistspark.report.Html;
 import org.mnistspark.report.Html.Table;
@@ -152,8 +154,8 @@ public final class Report {
 
   /** How the runs trained: the trainer, minibatches, the optimizer and early stopping. */
   private static String training(StudySummary.Data d, Map<String, Object> o) {
-    String optimizer = "sgd".equals(o.get("optimizer")) ? "plain SGD" : "Adam";
-    String how = "single-jvm".equals(o.get("trainer"))
+    String optimizer = Optimizer.SGD.label().equals(o.get("optimizer")) ? "plain SGD" : "Adam";
+    String how = Trainer.SINGLE_JVM.label().equals(o.get("trainer"))
         ? "one JVM, plain fit without Spark or averaging (the Keras script's setting), minibatches of "
             + o.get("batch-size-per-worker")
         : "master " + d.master() + ", " + d.partitions() + " partitions, minibatches of " + o.get("batch-size-per-worker")

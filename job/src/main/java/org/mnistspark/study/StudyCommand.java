@@ -9,6 +9,7 @@ import org.apache.spark.SparkConf;
 import org.mnistspark.config.Configurable;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.Optimizer;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.config.StudyConfig;
@@ -43,7 +44,7 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
     List<StudyFolder> folders = new ArrayList<>();
     for (StudyPlan plan : plans) {
       SparkConf sparkConf = SparkSetup.sparkConf(plan.base());
-      String name = plans.size() == 1 ? folder(plan.base()) : folder(plan.base()) + "-" + plan.base().optimizer();
+      String name = plans.size() == 1 ? folder(plan.base()) : folder(plan.base()) + "-" + plan.base().optimizer().label();
       folders.add(new StudyFolder(SparkSetup.hadoopConf(sparkConf), name));
     }
     // and every one is this command's until it ends
@@ -80,10 +81,10 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
     Settings all = settings.resolve();
     StudyConfig study = all.study();
     List<StudyPlan> out = new ArrayList<>();
-    for (String o : study.optimizerList(all.job().optimizer())) {
+    for (Optimizer o : study.optimizerList(all.job().optimizer())) {
       JobConfig base = all.job().withOptimizer(o);
       // the study's own optimizer list compares each at its usual rate; a lone configured one keeps its rate
-      if (o.equals("sgd") && !study.optimizers().isEmpty()) {
+      if (o == Optimizer.SGD && !study.optimizers().isEmpty()) {
         base = base.withLearningRate(SGD_LEARNING_RATE);
       }
       out.add(new StudyPlan(base, study.scalingList(), study.seeds(),

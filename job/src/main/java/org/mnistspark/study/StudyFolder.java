@@ -6,8 +6,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
+import org.mnistspark.Json;
+import org.mnistspark.Messages;
 import org.mnistspark.data.InvalidInputException;
-import org.mnistspark.output.ModelStore;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.OutputLock;
 
@@ -59,14 +60,14 @@ public final class StudyFolder {
     }
     String p = path(RESULTS);
     try {
-      StudyResults r = ModelStore.JSON.readValue(content.get(), StudyResults.class);
+      StudyResults r = Json.MAPPER.readValue(content.get(), StudyResults.class);
       if (r.runs() == null) {
         throw new InvalidInputException(p, "has no \"runs\" list");
       }
       return Optional.of(r);
     } catch (JsonProcessingException | NullPointerException e) {
-      throw new InvalidInputException(p, "is not a study's results file (" + e.getMessage().lines().findFirst()
-          .orElse("") + "); move it away or choose another --out");
+      throw new InvalidInputException(p, "is not a study's results file (" + Messages.firstLine(e)
+          + "); move it away or choose another --out");
     }
   }
 
@@ -80,11 +81,11 @@ public final class StudyFolder {
   }
 
   static byte[] resultsJson(StudyResults results, StudySummary summary) throws IOException {
-    ObjectNode tree = ModelStore.JSON.valueToTree(results);
+    ObjectNode tree = Json.MAPPER.valueToTree(results);
     if (summary != null) {
-      tree.set(SUMMARY, ModelStore.JSON.valueToTree(summary));
+      tree.set(SUMMARY, Json.MAPPER.valueToTree(summary));
     }
-    return ModelStore.JSON.writeValueAsBytes(tree);
+    return Json.MAPPER.writeValueAsBytes(tree);
   }
 
   /** Writes {@code content} as {@code name}, replacing what was there atomically. */

@@ -87,10 +87,10 @@ public interface DistributedTrainer {
   /** The trainer the configuration names. */
   static DistributedTrainer of(JavaSparkContext sc, JobConfig config) {
     return switch (config.trainer()) {
-      case "dl4j" -> new Dl4jAveragingTrainer(sc, config);
-      case "single-jvm" -> (train, validation, trainCount, scaler, listener, checkpointing) ->
+      case RESIDENT -> new ResidentAveragingTrainer(sc, config);
+      case DL4J -> new Dl4jAveragingTrainer(sc, config);
+      case SINGLE_JVM -> (train, validation, trainCount, scaler, listener, checkpointing) ->
           new SingleJvmTrainer(config).train(train.collect(), validation.collect(), scaler, listener, checkpointing);
-      default -> new ResidentAveragingTrainer(sc, config);
     };
   }
 }

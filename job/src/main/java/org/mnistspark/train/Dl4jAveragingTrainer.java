@@ -19,7 +19,6 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.data.LabeledImage;
 import org.mnistspark.scale.MinibatchAssembler;
 import org.mnistspark.scale.PixelScaler;
-import org.mnistspark.spark.SparkSetup;
 import org.nd4j.evaluation.classification.Evaluation;
 import org.nd4j.linalg.dataset.DataSet;
 

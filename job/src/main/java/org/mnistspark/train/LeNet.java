@@ -16,7 +16,6 @@ import org.mnistspark.scale.MinibatchAssembler;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** The LeNet of the original Keras script, layer for layer. */
@@ -48,12 +47,7 @@ public final class LeNet {
    */
   public static MultiLayerNetwork network(JobConfig config, int stepsPerEpoch) {
     LearningRateSchedule schedule = LearningRateSchedule.of(config, stepsPerEpoch);
-    IUpdater updater = switch (config.optimizer()) {
-      case "adam" -> new Adam(schedule);
-      case "sgd" -> new Sgd(schedule);
-      default -> throw new IllegalArgumentException("unknown optimizer " + config.optimizer());
-    };
-    MultiLayerNetwork net = new MultiLayerNetwork(configuration(config.seed(), updater));
+    MultiLayerNetwork net = new MultiLayerNetwork(configuration(config.seed(), config.optimizer().updater(schedule)));
     net.init();
     return net;
   }

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.mnistspark.Json;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.Configurable;
 import org.mnistspark.config.JobConfig;
@@ -112,7 +113,7 @@ public final class EvaluateCommand implements Callable<Integer>, Configurable {
     byte[] chart = ConfusionMatrixChart.png(metrics.test());
     out.replace(staging -> {
       try (OutputStream o = staging.create(ModelStore.METRICS)) {
-        ModelStore.JSON.writeValue(o, metrics);
+        Json.MAPPER.writeValue(o, metrics);
       }
       staging.write(ModelStore.EVALUATION, eval.stats().getBytes(StandardCharsets.UTF_8));
       staging.write(CONFUSION_MATRIX, chart);

@@ -1,7 +1,6 @@
 package org.mnistspark.use;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.File;
@@ -19,6 +18,7 @@ import org.apache.parquet.hadoop.example.ExampleParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
+import org.mnistspark.Json;
 import org.mnistspark.output.OutputFolder;
 
 /**
@@ -29,7 +29,6 @@ import org.mnistspark.output.OutputFolder;
  * all-or-nothing output folder.
  */
 final class ParquetParts implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final OutputFolder.Staging staging;
   private final MessageType schema;
   private final SimpleGroupFactory rows;
@@ -63,7 +62,7 @@ final class ParquetParts implements AutoCloseable {
     try (BufferedReader lines = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(jsonLines),
         StandardCharsets.UTF_8))) {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-        JsonNode r = JSON.readTree(line);
+        JsonNode r = Json.MAPPER.readTree(line);
         Group g = rows.newGroup().append("source", r.get("source").asText());
         if (r.has("index")) {
           g.append("index", r.get("index").asLong());

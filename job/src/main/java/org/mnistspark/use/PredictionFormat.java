@@ -1,11 +1,11 @@
 package org.mnistspark.use;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import org.mnistspark.Json;
 import org.mnistspark.config.InvalidOptionException;
 
 /**
@@ -56,14 +56,13 @@ enum PredictionFormat {
     record.put("predicted", predicted);
     record.put("probabilities", probabilities);
     try {
-      return JSON.writeValueAsString(record) + "\n";
+      return Json.LINE.writeValueAsString(record) + "\n";
     } catch (JsonProcessingException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private static final int CLASSES = 10;
-  private static final ObjectMapper JSON = new ObjectMapper();
   final String extension;
 
   PredictionFormat(String extension) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mnistspark.config.Decay;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.Optimizer;
+import org.mnistspark.config.Trainer;
 import org.mnistspark.scale.Scaling;
 import picocli.CommandLine;
 
@@ -129,7 +131,7 @@ class JobOptionsTest {
   void referenceDefaults() {
     JobConfig c = resolve("train");
     assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 0, 0,
-        1, 2, 42, 0.002, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY_SER", 500, "resident", 4, 0.0, 0.0, false, "adam", 0, 1, 2, 0));
+        1, 2, 42, 0.002, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY_SER", 500, Trainer.RESIDENT, 4, 0.0, 0.0, false, Optimizer.ADAM, 0, 1, 2, 0));
   }
 
   @Test
@@ -167,7 +169,7 @@ class JobOptionsTest {
     assertThat(c.dataset()).isEqualTo("mnist");
 
     assertThat(c).isEqualTo(new JobConfig("local[3]", "mnist", "file:///d", "out/latest", 3, Scaling.STANDARDIZE, 600,
-        0.2, 0, 16, 0, 1, 2, 9, 0.005, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY", 500, "resident", 4, 0.0, 0.0, false, "adam", 0, 1, 2, 0));
+        0.2, 0, 16, 0, 1, 2, 9, 0.005, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY", 500, Trainer.RESIDENT, 4, 0.0, 0.0, false, Optimizer.ADAM, 0, 1, 2, 0));
   }
 
   @Test

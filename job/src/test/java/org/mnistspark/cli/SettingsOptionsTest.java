@@ -20,7 +20,9 @@ import org.mnistspark.config.BenchConfig;
 import org.mnistspark.config.Configurable;
 import org.mnistspark.config.InvalidOptionException;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.Optimizer;
 import org.mnistspark.config.Settings;
+import org.mnistspark.config.Trainer;
 import picocli.CommandLine;
 
 /** The options made from the settings tree: which command takes which, their help, and their checks. */
@@ -109,8 +111,21 @@ class SettingsOptionsTest {
     JobConfig defaults = JobConfig.load(null, Map.of());
     assertThatThrownBy(() -> defaults.withEpochs(0)).isInstanceOf(InvalidOptionException.class)
         .hasMessage("Invalid value '0' for option '--epochs': must be at least 1");
-    assertThatThrownBy(() -> defaults.withTrainer("spark")).isInstanceOf(InvalidOptionException.class)
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("trainer", "spark"))).isInstanceOf(InvalidOptionException.class)
         .hasMessage("Invalid value 'spark' for option '--trainer': must be one of resident, dl4j, single-jvm");
     assertThat(defaults.withEpochs(7)).isEqualTo(JobConfig.load(null, Map.of("epochs", 7)));
+  }
+
+  @Test
+  void choicesAreEnumsThatReadAndListAsTheirSettingsNames() {
+    JobConfig c = JobConfig.load(null, Map.of("trainer", "Single-JVM", "optimizer", "sgd"));
+    assertThat(c.trainer()).isEqualTo(Trainer.SINGLE_JVM);
+    assertThat(c.optimizer()).isEqualTo(Optimizer.SGD);
+    // as metrics.json and checkpoints record them
+    assertThat(c.asMap()).containsEntry("trainer", "single-jvm").containsEntry("optimizer", "sgd");
+    assertThat(c.optimizer().updater(new org.nd4j.linalg.schedule.FixedSchedule(0.01)))
+        .isInstanceOf(org.nd4j.linalg.learning.config.Sgd.class);
+    assertBadInput(execute("study", "--optimizers", "adam,rmsprop"),
+        "mnist-job: Invalid value 'adam,rmsprop' for option '--optimizers': 'rmsprop' is not one of adam, sgd");
   }
 }

@@ -61,7 +61,7 @@ class ConfigKeysTest {
   /** A conf file's top level holds only mnist: anything else would be read by nothing. */
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
-      // README's own example, written without the mnist block around it
+      // docs/operating.md's own example, written without the mnist block around it
       "retrain { floor = 0.99 }| retrain| (did you mean mnist.retrain?)",
       "retrain.floor = 0.99| retrain| (did you mean mnist.retrain?)",
       "epochs = 3| epochs| (did you mean mnist.epochs?)",

@@ -22,7 +22,7 @@ import org.mnistspark.train.LeNet;
  * local[2]; its local file system ({@link StallingLocalFileSystem}) stops inside model.zip after
  * 64 KiB, so the kill lands mid-write every time rather than by luck of timing. What is tested:
  * ModelStore's temp-folder-then-rename against a crash while the temp folder is being written. Not
- * tested: a crash between the two renames that replace an existing output (see README, Faults).
+ * tested: a crash between the two renames that replace an existing output (see docs/operating.md, Faults).
  */
 class DriverKilledMidWriteTest {
   static final String MNIST = RealMnist.DIR;

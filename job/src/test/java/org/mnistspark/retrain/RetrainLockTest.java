@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -156,22 +155,16 @@ class RetrainLockTest {
 
   @Test
   void waitsForALiveLockToBeReleased() throws Exception {
-    LeaseLock first = RetrainLock.acquire(root, "20261125T093000Z", NO_WAIT, LEASE);
-    CompletableFuture<Void> release = CompletableFuture.runAsync(() -> {
-      try {
-        Thread.sleep(1500);
-        first.close();
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
-    long start = System.nanoTime();
-    try (LeaseLock second = RetrainLock.acquire(root, "20261125T093001Z", Duration.ofSeconds(30), LEASE)) {
-      assertThat(secondsSince(start)).as("seconds waited").isBetween(1.4, 10.0);
+    FakeClock clock = new FakeClock();
+    LeaseLock first = acquire("20261125T093000Z", NO_WAIT, LEASE, clock, SEES_ALL);
+    // the first holder finishes 1.5 s into the second's wait (run by the waiting thread's sleep)
+    clock.once(Duration.ofMillis(1500).toNanos(), "first-holder", first::close);
+    long start = clock.nanoTime();
+    try (LeaseLock second = acquire("20261125T093001Z", Duration.ofSeconds(30), LEASE, clock, SEES_ALL)) {
+      assertThat(secondsSince(clock, start)).as("seconds waited").isBetween(1.5, 3.0);
       assertThat(second.run()).isEqualTo("20261125T093001Z");
       assertThat(second.takenOver()).isEmpty();
     }
-    release.get();
   }
 
   @Test

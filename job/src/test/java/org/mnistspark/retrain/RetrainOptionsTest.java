@@ -46,7 +46,7 @@ class RetrainOptionsTest {
     assertThat(root).doesNotExist();
   }
 
-  /** README's retrain block written at the top of the file, where nothing reads it: refused, not ignored. */
+  /** docs/operating.md's retrain block written at the top of the file, where nothing reads it: refused, not ignored. */
   @Test
   void theRetrainBlockOutsideMnistIsRefusedBeforeTheRootIsTouched() throws Exception {
     Path conf = Files.writeString(tmp.resolve("top.conf"), "retrain {\n  floor = 0.99\n  keep-runs = 3\n}\n");

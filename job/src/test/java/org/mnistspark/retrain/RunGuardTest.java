@@ -11,19 +11,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.lock.FakeClock;
 import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.lock.LockHooks;
 
 /**
  * The watchdog and the lost-lock stop on a real lock and history, with the JVM exit replaced by a
- * recorder (the CLI test in RetrainIntegrationTest exits for real).
+ * recorder (the CLI test in RetrainIntegrationTest exits for real). The guard's deadlines run on a
+ * clock the tests advance: what it does when time has passed shows at once, no test sleeps.
  */
 class RunGuardTest {
   private static final String RUN = "20261125T093000Z";
@@ -35,6 +35,7 @@ class RunGuardTest {
   private LeaseLock lock;
   private final StringWriter err = new StringWriter();
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  private final FakeClock clock = new FakeClock();
 
   @BeforeEach
   void open() throws Exception {
@@ -50,13 +51,18 @@ class RunGuardTest {
   }
 
   private RunGuard guard(long timeoutSeconds, Duration grace) {
-    return new RunGuard(root, history, lock, timeoutSeconds, new PrintWriter(err, true), exit::complete, grace).started();
+    return new RunGuard(root, history, lock, timeoutSeconds, new PrintWriter(err, true), exit::complete, grace, clock)
+        .started();
   }
 
   @Test
   void deadlineRecordsAFailedLineReleasesTheLockAndExits() throws Exception {
     try (RunGuard guard = guard(1, Duration.ofSeconds(5))) {
-      assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      clock.advance(Duration.ofMillis(999));
+      assertThat(exit).isNotDone();
+      assertThat(history.read()).isEmpty();
+      clock.advance(Duration.ofMillis(1));
+      assertThat(exit).isCompletedWithValue(1);
       HistoryEntry line = history.read().get(0);
       assertThat(line.run()).isEqualTo(RUN);
       assertThat(line.decision()).isEqualTo(History.FAILED);
@@ -75,7 +81,8 @@ class RunGuardTest {
   @Test
   void noTimeoutMeansNoDeadline() throws Exception {
     try (RunGuard guard = guard(0, Duration.ofSeconds(5))) {
-      assertThatThrownBy(() -> exit.get(1500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+      clock.advance(Duration.ofDays(365));
+      assertThat(exit).isNotDone();
       guard.claim();
     }
     assertThat(history.read()).isEmpty();
@@ -88,7 +95,7 @@ class RunGuardTest {
           "20261125T100000Z", Duration.ofSeconds(60)));
       Files.writeString(tmp.resolve(RetrainRoot.LOCK), other);
       LockHooks.renewNow(lock);
-      assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(exit).isCompletedWithValue(1);
       HistoryEntry line = history.read().get(0);
       assertThat(line.decision()).isEqualTo(History.FAILED);
       assertThat(line.reason()).startsWith("lost the retrain lock: taken over by run 20261125T100000Z, process 1 on ");
@@ -112,9 +119,10 @@ class RunGuardTest {
   void runThatClaimedItsOutcomeBeforeTheDeadlineMayFinish() throws Exception {
     try (RunGuard guard = guard(1, Duration.ofSeconds(10))) {
       guard.claim();
-      Thread.sleep(2000); // past the deadline, finishing (promoting, recording)
+      clock.advance(Duration.ofSeconds(2)); // past the deadline, finishing (promoting, recording) within the grace
     }
-    assertThatThrownBy(() -> exit.get(500, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+    clock.advance(Duration.ofSeconds(60));
+    assertThat(exit).isNotDone();
     assertThat(history.read()).isEmpty();
   }
 
@@ -122,7 +130,10 @@ class RunGuardTest {
   void runThatHangsAfterClaimingIsEndedAfterTheGrace() throws Exception {
     try (RunGuard guard = guard(1, Duration.ofSeconds(1))) {
       guard.claim();
-      assertThat(exit.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      clock.advance(Duration.ofMillis(1999));
+      assertThat(exit).isNotDone();
+      clock.advance(Duration.ofMillis(1));
+      assertThat(exit).isCompletedWithValue(1);
     }
     // no line: the outcome is unknown to the guard; the next run's recovery records it
     assertThat(history.read()).isEmpty();
