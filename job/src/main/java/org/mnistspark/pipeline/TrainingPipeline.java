@@ -255,7 +255,7 @@ public final class TrainingPipeline {
    * @throws org.mnistspark.config.InvalidOptionException if the split leaves a part empty
    */
   public static Fitted fit(JavaSparkContext sc, JobConfig config, ImageTable table) throws IOException {
-    int rows = TrainingInput.rows(table);
+    int rows = table.checkedRows();
     TrainingInput.checkSplit(config, rows, table.path());
     try (Sharder.Shards shards = new Sharder(sc, config.partitions()).shard(table.records(), rows, config.trainLimit(),
         config.validationFraction())) {
