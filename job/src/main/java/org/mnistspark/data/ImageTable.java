@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -179,7 +180,8 @@ public final class ImageTable {
   }
 
   /**
-   * Whether {@code path} is a folder of Parquet, ORC or CSV files (rather than, say, IDX files); false
+   * Whether {@code path} is a folder of Parquet, ORC or CSV files, or of PNGs in label folders
+   * (rather than, say, IDX files or a plain folder of PNGs to score); false
    * for a path that cannot be looked at (an unknown scheme, an object store that does not answer),
    * whose one-line refusal is the IDX loader's to give.
    */
@@ -188,6 +190,19 @@ public final class ImageTable {
       return format(hadoop, path) != null;
     } catch (IOException | IllegalArgumentException e) {
       return false;
+    }
+  }
+
+  /**
+   * Checks what the file system alone tells about the table at {@code path} (a PNG folder's label
+   * folders and files), so that such a problem is refused before Spark starts.
+   *
+   * @throws InvalidInputException naming what breaks a rule
+   */
+  public static void checkListing(Configuration hadoop, String path) throws IOException {
+    if (PngClassFolder.FORMAT.equals(format(hadoop, path))) {
+      Path root = new Path(path);
+      PngClassFolder.pngs(root.getFileSystem(hadoop), root);
     }
   }
 
@@ -291,7 +306,7 @@ public final class ImageTable {
     Path root = new Path(path);
     FileSystem fs = root.getFileSystem(hadoop);
     if (format.equals(PngClassFolder.FORMAT)) {
-      return List.of(PngClassFolder.identity(fs, root, dataFiles(fs, root)));
+      return List.of(PngClassFolder.identity(fs, root));
     }
     List<MnistData.InputFile> files = new ArrayList<>();
     for (LocatedFileStatus f : dataFiles(fs, root)) {
@@ -310,16 +325,25 @@ public final class ImageTable {
     if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
       return null;
     }
-    Path qualified = fs.makeQualified(root);
-    for (LocatedFileStatus f : dataFiles(fs, root)) {
-      String name = f.getPath().getName().toLowerCase(Locale.ROOT);
-      for (String format : FORMATS) {
-        if (name.endsWith("." + format)) {
-          return format;
-        }
+    return firstFormat(fs, root, false);
+  }
+
+  /**
+   * The format of the first data file found under {@code dir}, depth first, or null; a PNG counts
+   * only inside a sub-folder. Listed a folder at a time and stopping at the first: listing a folder
+   * of thousands of PNGs recursively costs a process per file on a local file system.
+   */
+  private static String firstFormat(FileSystem fs, Path dir, boolean nested) throws IOException {
+    for (FileStatus entry : fs.listStatus(dir)) {
+      String name = entry.getPath().getName().toLowerCase(Locale.ROOT);
+      if (PngClassFolder.hidden(name)) {
+        continue;
       }
-      if (PngClassFolder.isClassPng(qualified.toUri().relativize(f.getPath().toUri()).getPath())) {
-        return PngClassFolder.FORMAT;
+      String format = entry.isDirectory() ? firstFormat(fs, entry.getPath(), true)
+          : Arrays.stream(FORMATS).filter(f -> name.endsWith("." + f)).findFirst()
+              .orElse(nested && name.endsWith("." + PngClassFolder.FORMAT) ? PngClassFolder.FORMAT : null);
+      if (format != null) {
+        return format;
       }
     }
     return null;
@@ -332,7 +356,7 @@ public final class ImageTable {
     while (it.hasNext()) {
       LocatedFileStatus f = it.next();
       String relative = root.toUri().relativize(f.getPath().toUri()).getPath();
-      if (Arrays.stream(relative.split("/")).noneMatch(part -> part.startsWith("_") || part.startsWith("."))) {
+      if (Arrays.stream(relative.split("/")).noneMatch(PngClassFolder::hidden)) {
         files.add(f);
       }
     }

@@ -39,11 +39,6 @@ final class PngClassFolder {
 
   private PngClassFolder() {}
 
-  /** Whether {@code file}, found under {@code root}, is a PNG in a sub-folder (a plain folder of PNGs is predict's). */
-  static boolean isClassPng(String relative) {
-    return relative.toLowerCase(Locale.ROOT).endsWith("." + FORMAT) && relative.contains("/");
-  }
-
   static Dataset<Row> read(SparkSession spark, Configuration hadoop, String path, String labelColumn, String imageColumn)
       throws IOException {
     List<Row> files = list(hadoop, path);
@@ -60,16 +55,31 @@ final class PngClassFolder {
     return rows.drop(FILE, PROBLEM);
   }
 
-  /**
-   * (id, label, file) of every PNG, numbered as the class says.
-   *
-   * @throws InvalidInputException naming an entry that is not a class folder 0-9, a class folder
-   *     without PNGs, or a file in one that is not a .png
-   */
+  /** (id, label, file) of every PNG, numbered in the order of the file names, then of the labels. */
   private static List<Row> list(Configuration hadoop, String path) throws IOException {
     Path root = new Path(path);
-    FileSystem fs = root.getFileSystem(hadoop);
-    List<String[]> found = new ArrayList<>();
+    List<FileStatus> pngs = pngs(root.getFileSystem(hadoop), root);
+    pngs.sort(Comparator.<FileStatus, String>comparing(f -> f.getPath().getName()).thenComparing(f -> label(f)));
+    List<Row> rows = new ArrayList<>(pngs.size());
+    for (FileStatus f : pngs) {
+      rows.add(RowFactory.create((long) rows.size(), Integer.parseInt(label(f)), f.getPath().toString()));
+    }
+    return rows;
+  }
+
+  private static String label(FileStatus png) {
+    return png.getPath().getParent().getName();
+  }
+
+  /**
+   * Every PNG in the label folders, each folder listed once (not recursively: on a local file
+   * system that costs a process per file).
+   *
+   * @throws InvalidInputException naming an entry that is not a label folder 0-9, a label folder
+   *     without PNGs, or a file in one that is not a .png
+   */
+  static List<FileStatus> pngs(FileSystem fs, Path root) throws IOException {
+    List<FileStatus> found = new ArrayList<>();
     for (FileStatus folder : fs.listStatus(root)) {
       String label = folder.getPath().getName();
       if (hidden(label)) {
@@ -88,18 +98,13 @@ final class PngClassFolder {
         if (f.isDirectory() || !name.toLowerCase(Locale.ROOT).endsWith("." + FORMAT)) {
           throw new InvalidInputException(f.getPath().toString(), "is not a .png file; a class folder holds only PNGs");
         }
-        found.add(new String[] {name, label, f.getPath().toString()});
+        found.add(f);
       }
       if (found.size() == before) {
         throw new InvalidInputException(folder.getPath().toString(), "holds no PNG files; a class folder needs at least one");
       }
     }
-    found.sort(Comparator.<String[], String>comparing(f -> f[0]).thenComparing(f -> f[1]));
-    List<Row> rows = new ArrayList<>(found.size());
-    for (String[] f : found) {
-      rows.add(RowFactory.create((long) rows.size(), Integer.parseInt(f[1]), f[2]));
-    }
-    return rows;
+    return found;
   }
 
   /**
@@ -107,13 +112,14 @@ final class PngClassFolder {
    * list of their paths (relative to the folder) with the SHA-256 of each, in path order; one entry
    * per file would make metrics.json as long as the data set.
    */
-  static MnistData.InputFile identity(FileSystem fs, Path root, List<? extends FileStatus> files) throws IOException {
+  static MnistData.InputFile identity(FileSystem fs, Path root) throws IOException {
     Path qualified = fs.makeQualified(root);
     List<String> lines = new ArrayList<>();
     long bytes = 0;
-    for (FileStatus f : files) {
+    for (FileStatus f : pngs(fs, root)) {
       try (InputStream in = fs.open(f.getPath())) {
-        lines.add(qualified.toUri().relativize(f.getPath().toUri()).getPath() + " " + DigestUtils.sha256Hex(in) + "\n");
+        lines.add(qualified.toUri().relativize(fs.makeQualified(f.getPath()).toUri()).getPath() + " "
+            + DigestUtils.sha256Hex(in) + "\n");
       }
       bytes += f.getLen();
     }
@@ -121,7 +127,8 @@ final class PngClassFolder {
     return new MnistData.InputFile(qualified.toString(), bytes, DigestUtils.sha256Hex(String.join("", lines)));
   }
 
-  private static boolean hidden(String name) {
+  /** Hadoop's and Spark's bookkeeping (checksums, _SUCCESS), which they skip too. */
+  static boolean hidden(String name) {
     return name.startsWith(".") || name.startsWith("_");
   }
 

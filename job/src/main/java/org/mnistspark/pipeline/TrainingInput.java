@@ -107,16 +107,17 @@ public final class TrainingInput {
 
   /**
    * Checks that {@code folder} holds both tables, with the file system alone, so that a missing one
-   * is refused before Spark starts.
+   * (or a PNG folder's stray sub-folder or empty label folder) is refused before Spark starts.
    *
-   * @throws InvalidInputException naming the missing table
+   * @throws InvalidInputException naming the missing table or what breaks a rule
    */
   static void checkTableFolders(Configuration hadoop, String folder) throws IOException {
     for (String part : new String[] {"/train", "/test"}) {
       if (!ImageTable.isTable(hadoop, folder + part)) {
-        throw new InvalidInputException(folder + part, "no Parquet, ORC or CSV table (nor class folders of PNGs) here; a table folder for --data holds train/ "
-            + "and test/");
+        throw new InvalidInputException(folder + part, "no Parquet, ORC or CSV table (nor class folders of PNGs) here; "
+            + "a table folder for --data holds train/ and test/");
       }
+      ImageTable.checkListing(hadoop, folder + part);
     }
   }
 

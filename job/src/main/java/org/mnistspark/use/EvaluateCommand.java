@@ -55,7 +55,8 @@ public final class EvaluateCommand implements Callable<Integer>, Configurable {
   @Spec CommandSpec spec;
 
   @Option(names = "--images", paramLabel = "PATH", description = "An IDX image file (any Hadoop path, raw or .gz) "
-      + "with --labels, or a table folder (Parquet, ORC or CSV; its label column holds the labels); instead of --data.")
+      + "with --labels, or a table (Parquet, ORC, CSV or PNGs in label folders 0/ to 9/, docs/tables.md), whose label "
+      + "column holds the labels; instead of --data.")
   String images;
 
   @Option(names = "--labels", paramLabel = "FILE", description = "The IDX label file that goes with --images.")

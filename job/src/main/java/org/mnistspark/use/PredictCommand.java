@@ -45,7 +45,7 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
   @Spec CommandSpec spec;
 
   @Option(names = "--images", required = true, paramLabel = "PATH", description = "An IDX image file (raw or .gz), "
-      + "a table folder (Parquet, ORC or CSV; id: its id column, else the row's position), or a folder of 28x28 8-bit "
+      + "a table (Parquet, ORC or CSV, docs/tables.md; id: its id column, else the row's position), or a folder of 28x28 8-bit "
       + "grayscale PNG files, any Hadoop path. Other PNGs are refused, naming the file.")
   String images;
 
