@@ -48,7 +48,7 @@ class TableTrainingTest {
     org.apache.commons.io.FileUtils.deleteDirectory(tables.resolve("test").toFile());
     CliRun.assertBadInput(CliRun.execute("train", "--master", "local[2]", "--data", tables.toString(), "--out",
             tmp.resolve("o").toString()),
-        "mnist-job: " + tables.resolve("test") + ": no Parquet or ORC table here; a table folder for --data holds train/ and test/");
+        "mnist-job: " + tables.resolve("test") + ": no Parquet, ORC or CSV table (nor class folders of PNGs) here; a table folder for --data holds train/ and test/");
     assertThat(tmp.resolve("o")).doesNotExist();
   }
 
@@ -58,13 +58,13 @@ class TableTrainingTest {
         "mnist-job: Invalid value '" + tmp + "' for option '--out': already exists; the conversion writes a new folder");
   }
 
-  private static byte[] bytes(Path zip, String entry) throws Exception {
+  static byte[] bytes(Path zip, String entry) throws Exception {
     try (ZipFile z = new ZipFile(zip.toFile())) {
       return z.getInputStream(z.getEntry(entry)).readAllBytes();
     }
   }
 
-  private static String[] concat(String[] a, String[] b) {
+  static String[] concat(String[] a, String[] b) {
     String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, all, a.length, b.length);
     return all;

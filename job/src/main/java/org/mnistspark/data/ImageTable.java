@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import org.apache.commons.codec.digest.DigestUtils;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
@@ -34,9 +35,11 @@ import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import scala.Tuple2;
 
 /**
- * One table of labelled 28x28 grey images (Parquet or ORC, from any Hadoop path), read by the
+ * One table of labelled 28x28 grey images (Parquet, ORC, CSV ({@link CsvTable}) or PNGs in class
+ * folders ({@link PngClassFolder}), from any Hadoop path), read by the
  * executors: the driver sees its schema and a few counts, never its rows. A label column of
  * whole numbers 0-9 and an image column that is one of
  * <ul>
@@ -50,7 +53,7 @@ import org.apache.spark.sql.types.StructType;
 public final class ImageTable {
   /** The column that orders the rows when present. */
   public static final String ID = "id";
-  private static final String[] FORMATS = {"parquet", "orc"};
+  private static final String[] FORMATS = {"parquet", "orc", "csv"};
 
   private final String path;
   private final String format;
@@ -116,16 +119,43 @@ public final class ImageTable {
   /**
    * The table in the folder {@code path}, its columns checked against the rules above.
    *
-   * @throws InvalidInputException if the folder holds no Parquet or ORC files, or a column is
-   *     missing or has a type this job cannot read
+   * @throws InvalidInputException if the folder holds no Parquet, ORC or CSV files (nor PNGs in label
+   *     folders, which break no rule of {@link PngClassFolder}), or a column is missing or has a type
+   *     this job cannot read
    */
   public static ImageTable open(SparkSession spark, Configuration hadoop, String path, String labelColumn, String imageColumn)
       throws IOException {
     String format = format(hadoop, path);
+    return checked(path, format, read(spark, hadoop, path, format, labelColumn, imageColumn), labelColumn, imageColumn);
+  }
+
+  private static Dataset<Row> read(SparkSession spark, Configuration hadoop, String path, String format, String labelColumn,
+      String imageColumn) throws IOException {
     if (format == null) {
-      throw new InvalidInputException(path, "no Parquet or ORC files in this folder");
+      throw new InvalidInputException(path, "no Parquet, ORC or CSV files in this folder");
     }
-    return checked(path, format, spark.read().format(format).load(path), labelColumn, imageColumn);
+    return switch (format) {
+      case "csv" -> CsvTable.read(spark, path, labelColumn, imageColumn);
+      case PngClassFolder.FORMAT -> PngClassFolder.read(spark, hadoop, path, labelColumn, imageColumn);
+      default -> spark.read().format(format).load(path);
+    };
+  }
+
+  /**
+   * As {@link #open}, for images to score: only the image column is needed (a label column is
+   * ignored, and not taken for a pixel column of a CSV table), and an {@code id} column, when there
+   * is one, must hold whole numbers (it names each image in the scores).
+   */
+  public static ImageTable openImages(SparkSession spark, Configuration hadoop, String path, String labelColumn,
+      String imageColumn) throws IOException {
+    String format = format(hadoop, path);
+    ImageTable table = checked(path, format, read(spark, hadoop, path, format, labelColumn, imageColumn), null, imageColumn);
+    DataType id = table.hasId() ? type(path, table.rows.schema(), ID, "id") : null;
+    if (id != null && !(id instanceof IntegralType)) {
+      throw new InvalidInputException(path, "column '" + ID + "' is " + id.simpleString()
+          + "; an id must be a whole number (tinyint, smallint, int or bigint)");
+    }
+    return table;
   }
 
   /**
@@ -140,8 +170,8 @@ public final class ImageTable {
   private static ImageTable checked(String path, String format, Dataset<Row> rows, String labelColumn, String imageColumn)
       throws InvalidInputException {
     StructType schema = rows.schema();
-    DataType label = type(path, schema, labelColumn, "label-column");
-    if (!(label instanceof IntegralType)) {
+    DataType label = labelColumn == null ? null : type(path, schema, labelColumn, "label-column");
+    if (label != null && !(label instanceof IntegralType)) {
       throw new InvalidInputException(path, "column '" + labelColumn + "' is " + label.simpleString()
           + "; the label must be a whole number 0-9 (tinyint, smallint, int or bigint)");
     }
@@ -150,7 +180,8 @@ public final class ImageTable {
   }
 
   /**
-   * Whether {@code path} is a folder of Parquet or ORC files (rather than, say, IDX files); false
+   * Whether {@code path} is a folder of Parquet, ORC or CSV files, or of PNGs in label folders
+   * (rather than, say, IDX files or a plain folder of PNGs to score); false
    * for a path that cannot be looked at (an unknown scheme, an object store that does not answer),
    * whose one-line refusal is the IDX loader's to give.
    */
@@ -162,11 +193,24 @@ public final class ImageTable {
     }
   }
 
+  /**
+   * Checks what the file system alone tells about the table at {@code path} (a PNG folder's label
+   * folders and files), so that such a problem is refused before Spark starts.
+   *
+   * @throws InvalidInputException naming what breaks a rule
+   */
+  public static void checkListing(Configuration hadoop, String path) throws IOException {
+    if (PngClassFolder.FORMAT.equals(format(hadoop, path))) {
+      Path root = new Path(path);
+      PngClassFolder.pngs(root.getFileSystem(hadoop), root);
+    }
+  }
+
   public String path() {
     return path;
   }
 
-  /** parquet or orc. */
+  /** parquet, orc, csv or png (a folder of PNGs in class folders, {@link PngClassFolder}). */
   public String format() {
     return format;
   }
@@ -178,14 +222,19 @@ public final class ImageTable {
    * @throws InvalidInputException naming how many rows break which rule, with an example, or if the table is empty
    */
   public long checkedCount() throws InvalidInputException {
-    Column l = col(quoted(labelColumn));
+    Column l = labelColumn == null ? lit(0) : col(quoted(labelColumn));
     Column badLabel = l.isNull().or(l.lt(0)).or(l.gt(9));
     Column badImage = expr(kind.badImage(quoted(imageColumn)));
+    Column noId = hasId() ? col(ID).isNull() : lit(false);
     Row r = rows.agg(count(lit(1)), sum(when(badLabel, 1).otherwise(0)), first(when(badLabel, l), true),
-        sum(when(badImage, 1).otherwise(0))).first();
+        sum(when(badImage, 1).otherwise(0)), sum(when(noId, 1).otherwise(0))).first();
     long total = r.getLong(0);
     if (total == 0) {
       throw new InvalidInputException(path, "the table has no rows");
+    }
+    if (r.getLong(4) > 0) {
+      throw new InvalidInputException(path, r.getLong(4) + " of " + total + " rows have no '" + ID
+          + "'; the rows are taken in id order, so every row needs one");
     }
     if (r.getLong(1) > 0) {
       throw new InvalidInputException(path, r.getLong(1) + " of " + total + " rows have a label ('" + labelColumn
@@ -198,10 +247,44 @@ public final class ImageTable {
     return total;
   }
 
+  /**
+   * {@link #checkedCount}, for a table this job can index with an int.
+   *
+   * @throws InvalidInputException also if it has more than {@link Integer#MAX_VALUE} rows
+   */
+  public int checkedRows() throws InvalidInputException {
+    long rows = checkedCount();
+    if (rows > Integer.MAX_VALUE) {
+      throw new InvalidInputException(path, rows + " rows; this job reads at most " + Integer.MAX_VALUE);
+    }
+    return (int) rows;
+  }
+
   /** The rows as records in table order (by {@code id} when present), read on the executors. */
   public JavaRDD<LabeledImage> records() {
-    Dataset<Row> ordered = Arrays.asList(rows.columns()).contains(ID) ? rows.orderBy(ID) : rows;
-    return ordered.select(col(quoted(labelColumn)), col(quoted(imageColumn))).javaRDD().map(new ToRecord(kind));
+    return ordered().select(col(quoted(labelColumn)), col(quoted(imageColumn))).javaRDD().map(new ToRecord(kind));
+  }
+
+  /**
+   * Each row's id and pixels in table order, read on the executors: the id column's value, or the
+   * row's position (from 0) in a table without one.
+   */
+  public JavaRDD<Tuple2<Long, byte[]>> identifiedImages() {
+    ImageKind k = kind;
+    if (hasId()) {
+      return ordered().select(col(ID).cast("long"), col(quoted(imageColumn))).javaRDD()
+          .map(row -> new Tuple2<>(row.getLong(0), k.pixels(row, 1)));
+    }
+    return rows.select(col(quoted(imageColumn))).javaRDD().zipWithIndex()
+        .map(t -> new Tuple2<>(t._2(), k.pixels(t._1(), 0)));
+  }
+
+  private boolean hasId() {
+    return Arrays.asList(rows.columns()).contains(ID);
+  }
+
+  private Dataset<Row> ordered() {
+    return hasId() ? rows.orderBy(ID) : rows;
   }
 
   /** The pixels of the image in column {@code column} of a row, whatever layout {@code kind} says it has. */
@@ -222,6 +305,9 @@ public final class ImageTable {
   public List<MnistData.InputFile> files(Configuration hadoop) throws IOException {
     Path root = new Path(path);
     FileSystem fs = root.getFileSystem(hadoop);
+    if (format.equals(PngClassFolder.FORMAT)) {
+      return List.of(PngClassFolder.identity(fs, root));
+    }
     List<MnistData.InputFile> files = new ArrayList<>();
     for (LocatedFileStatus f : dataFiles(fs, root)) {
       try (InputStream in = fs.open(f.getPath())) {
@@ -239,12 +325,25 @@ public final class ImageTable {
     if (!fs.exists(root) || !fs.getFileStatus(root).isDirectory()) {
       return null;
     }
-    for (LocatedFileStatus f : dataFiles(fs, root)) {
-      String name = f.getPath().getName().toLowerCase(Locale.ROOT);
-      for (String format : FORMATS) {
-        if (name.endsWith("." + format)) {
-          return format;
-        }
+    return firstFormat(fs, root, false);
+  }
+
+  /**
+   * The format of the first data file found under {@code dir}, depth first, or null; a PNG counts
+   * only inside a sub-folder. Listed a folder at a time and stopping at the first: listing a folder
+   * of thousands of PNGs recursively costs a process per file on a local file system.
+   */
+  private static String firstFormat(FileSystem fs, Path dir, boolean nested) throws IOException {
+    for (FileStatus entry : fs.listStatus(dir)) {
+      String name = entry.getPath().getName().toLowerCase(Locale.ROOT);
+      if (PngClassFolder.hidden(name)) {
+        continue;
+      }
+      String format = entry.isDirectory() ? firstFormat(fs, entry.getPath(), true)
+          : Arrays.stream(FORMATS).filter(f -> name.endsWith("." + f)).findFirst()
+              .orElse(nested && name.endsWith("." + PngClassFolder.FORMAT) ? PngClassFolder.FORMAT : null);
+      if (format != null) {
+        return format;
       }
     }
     return null;
@@ -257,7 +356,7 @@ public final class ImageTable {
     while (it.hasNext()) {
       LocatedFileStatus f = it.next();
       String relative = root.toUri().relativize(f.getPath().toUri()).getPath();
-      if (Arrays.stream(relative.split("/")).noneMatch(part -> part.startsWith("_") || part.startsWith("."))) {
+      if (Arrays.stream(relative.split("/")).noneMatch(PngClassFolder::hidden)) {
         files.add(f);
       }
     }
@@ -288,7 +387,7 @@ public final class ImageTable {
         + "(784 bytes), an array of 784 numbers 0..255, or Spark's image struct");
   }
 
-  private static String quoted(String column) {
+  static String quoted(String column) {
     return "`" + column.replace("`", "``") + "`";
   }
 

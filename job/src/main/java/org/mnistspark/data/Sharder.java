@@ -83,15 +83,27 @@ public final class Sharder {
       throw new IllegalArgumentException("cannot split " + split.used() + " images into training and validation parts at "
           + validationFraction);
     }
-    JavaPairRDD<Long, LabeledImage> indexed = ordered.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+    JavaPairRDD<Long, LabeledImage> indexed = indexed(ordered);
     JavaRDD<LabeledImage> train = slices(indexed, 0, split.train()).setName("train records").persist(StorageLevel.MEMORY_ONLY());
     JavaRDD<LabeledImage> validation = slices(indexed, split.train(), split.used()).setName("validation records")
         .persist(StorageLevel.MEMORY_ONLY());
     return new Shards(train, validation, split.train(), split.validation(), null);
   }
 
-  /** Records {@code from} to {@code to} of {@code indexed}, in index order, cut as {@link #slices(Broadcast, int, int)} cuts them. */
-  private JavaRDD<LabeledImage> slices(JavaPairRDD<Long, LabeledImage> indexed, int from, int to) {
+  /**
+   * The {@code size} items of {@code ordered} (already on the executors: a table's rows) in its
+   * order, cut into contiguous slices as {@link #spread(LabeledImages)} cuts images of a file.
+   */
+  public <T> JavaRDD<T> spread(JavaRDD<T> ordered, int size) {
+    return slices(indexed(ordered), 0, size);
+  }
+
+  private static <T> JavaPairRDD<Long, T> indexed(JavaRDD<T> ordered) {
+    return ordered.zipWithIndex().mapToPair(t -> new Tuple2<>(t._2(), t._1()));
+  }
+
+  /** Items {@code from} to {@code to} of {@code indexed}, in index order, cut as {@link #slices(Broadcast, int, int)} cuts them. */
+  private <T> JavaRDD<T> slices(JavaPairRDD<Long, T> indexed, int from, int to) {
     return indexed.filter(t -> t._1() >= from && t._1() < to)
         .repartitionAndSortWithinPartitions(new SlicePartitioner(from, to, partitions)).values();
   }

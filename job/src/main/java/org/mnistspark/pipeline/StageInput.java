@@ -17,7 +17,7 @@ import org.nd4j.evaluation.classification.Evaluation;
  * What the stages after load need from the data, wherever it is: IDX files parsed into the
  * driver's memory, or tables that only the executors read.
  */
-interface StageInput {
+public interface StageInput {
   /** The inputs' identity for metrics.json and checkpoints. */
   List<MnistData.InputFile> files();
 

@@ -91,9 +91,9 @@ public final class TrainingInput {
       throws IOException {
     ImageTable train = ImageTable.open(spark, hadoop, config.data() + "/train", columns.labelColumn(), columns.imageColumn());
     ImageTable test = ImageTable.open(spark, hadoop, config.data() + "/test", columns.labelColumn(), columns.imageColumn());
-    int trainRows = rows(train);
+    int trainRows = train.checkedRows();
     checkSplit(config, trainRows, train.path());
-    int testRows = rows(test);
+    int testRows = test.checkedRows();
     List<MnistData.InputFile> files = new ArrayList<>(train.files(hadoop));
     files.addAll(test.files(hadoop));
     log.info("checked {} tables in {}: {} training and {} test images", train.format(), config.data(), trainRows, testRows);
@@ -107,25 +107,18 @@ public final class TrainingInput {
 
   /**
    * Checks that {@code folder} holds both tables, with the file system alone, so that a missing one
-   * is refused before Spark starts.
+   * (or a PNG folder's stray sub-folder or empty label folder) is refused before Spark starts.
    *
-   * @throws InvalidInputException naming the missing table
+   * @throws InvalidInputException naming the missing table or what breaks a rule
    */
   static void checkTableFolders(Configuration hadoop, String folder) throws IOException {
     for (String part : new String[] {"/train", "/test"}) {
       if (!ImageTable.isTable(hadoop, folder + part)) {
-        throw new InvalidInputException(folder + part, "no Parquet or ORC table here; a table folder for --data holds train/ "
-            + "and test/");
+        throw new InvalidInputException(folder + part, "no Parquet, ORC or CSV table (nor class folders of PNGs) here; "
+            + "a table folder for --data holds train/ and test/");
       }
+      ImageTable.checkListing(hadoop, folder + part);
     }
-  }
-
-  static int rows(ImageTable table) throws InvalidInputException {
-    long rows = table.checkedCount();
-    if (rows > Integer.MAX_VALUE) {
-      throw new InvalidInputException(table.path(), rows + " rows; this job trains on at most " + Integer.MAX_VALUE);
-    }
-    return (int) rows;
   }
 
   private static String images(int n) {

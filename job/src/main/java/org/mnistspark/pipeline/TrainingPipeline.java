@@ -153,7 +153,7 @@ public final class TrainingPipeline {
     // the run can use them, before Spark starts, so bad input fails fast.
     OutputFolder out = sink.folder(config.out());
     try (OutputLock lock = OutputLock.acquire(out, Duration.ofSeconds(config.outLockWait()))) {
-      if (columns != null && TrainingInput.isTables(hadoop, config.data())) {
+      if (readsTables(config.data(), columns)) {
         return runOnTables(config, out, lock, columns, resume);
       }
       return run(config, out, lock, load(List.of(config)), resume);
@@ -173,12 +173,9 @@ public final class TrainingPipeline {
   /** As {@link #run(JobConfig, OutputFolder, OutputLock, MnistData, Resumption.Request)} on tables only the executors read. */
   private Trained runOnTables(JobConfig config, OutputFolder out, OutputLock lock, TableConfig columns,
       Resumption.Request resume) throws IOException {
-    TrainingInput.checkTableFolders(hadoop, config.data());
     SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
     try (JavaSparkContext sc = startSpark(tasks)) {
-      // Load: the tables' schemas and every row checked on the executors, before training.
-      StageInput.Tables input = TrainingInput.tables(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), hadoop,
-          config, columns);
+      StageInput input = loadTables(sc, List.of(config), columns);
       Resumption.Plan plan = Resumption.plan(config, input.files(), hadoop, resume);
       return new Trained(null, trainAndSave(sc, tasks, config, input, plan, out, lock));
     }
@@ -211,6 +208,38 @@ public final class TrainingPipeline {
     return TrainingInput.load(source, runs);
   }
 
+  /**
+   * Whether {@code folder} holds train/ and test/ tables to read with {@code columns} (null: IDX
+   * files only); if so, checks with the file system alone, before Spark starts, that both are there.
+   *
+   * @throws org.mnistspark.data.InvalidInputException naming a missing table, or what the listing
+   *     of a PNG folder shows is wrong
+   */
+  public boolean readsTables(String folder, TableConfig columns) throws IOException {
+    if (columns == null || !TrainingInput.isTables(hadoop, folder)) {
+      return false;
+    }
+    TrainingInput.checkTableFolders(hadoop, folder);
+    return true;
+  }
+
+  /**
+   * Stage 1 on tables ({@link #readsTables}): the tables in the first run's data folder, their
+   * schemas and every row checked on {@code sc}'s executors, and every run's split checked against
+   * them, before training.
+   *
+   * @throws org.mnistspark.data.InvalidInputException if a table is empty or has a bad column or row
+   * @throws org.mnistspark.config.InvalidOptionException if a run's split leaves a part empty
+   */
+  public StageInput loadTables(JavaSparkContext sc, List<JobConfig> runs, TableConfig columns) throws IOException {
+    StageInput.Tables tables = TrainingInput.tables(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), hadoop,
+        runs.get(0), columns);
+    for (JobConfig run : runs) {
+      TrainingInput.checkSplit(run, tables.trainRows(), tables.train().path());
+    }
+    return tables;
+  }
+
   /** Starts Spark for the stages between load and save. */
   public JavaSparkContext startSpark(SparkSetup.TaskCounter tasks) {
     return spark.start(tasks);
@@ -220,6 +249,12 @@ public final class TrainingPipeline {
   public Outcome trainOn(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, MnistData data,
       DistributedTrainer.EpochListener listener) {
     return trainOn(sc, tasks, config, data, listener, Resumption.Plan.NONE);
+  }
+
+  /** As the other {@code trainOn}, on IDX data or tables ({@link #loadTables}). */
+  public Outcome trainOn(JavaSparkContext sc, SparkSetup.TaskCounter tasks, JobConfig config, StageInput input,
+      DistributedTrainer.EpochListener listener) {
+    return trainOn(sc, tasks, config, input, listener, Resumption.Plan.NONE);
   }
 
   /**
@@ -255,7 +290,7 @@ public final class TrainingPipeline {
    * @throws org.mnistspark.config.InvalidOptionException if the split leaves a part empty
    */
   public static Fitted fit(JavaSparkContext sc, JobConfig config, ImageTable table) throws IOException {
-    int rows = TrainingInput.rows(table);
+    int rows = table.checkedRows();
     TrainingInput.checkSplit(config, rows, table.path());
     try (Sharder.Shards shards = new Sharder(sc, config.partitions()).shard(table.records(), rows, config.trainLimit(),
         config.validationFraction())) {

@@ -14,6 +14,7 @@ import org.mnistspark.config.Configurable;
 import org.mnistspark.config.RetrainConfig;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
+import org.mnistspark.config.TableConfig;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.lock.LeaseLock;
 import org.mnistspark.lock.Temporaries;
@@ -51,7 +52,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   /** The run failed (MnistJob.FAILED, which this package does not depend on). */
   private static final int FAILED = 1;
 
-  private final SettingsOptions options = SettingsOptions.jobAnd("retrain");
+  private final SettingsOptions options = SettingsOptions.jobAnd("retrain", "table");
   @Spec CommandSpec spec;
 
   @Override
@@ -79,7 +80,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
     }
     History history = new History(root);
     try (lock; RunGuard guard = RunGuard.start(root, history, lock, settings.timeout(), err)) {
-      return retrainLocked(root, lock, guard, history, job, settings);
+      return retrainLocked(root, lock, guard, history, job, settings, all.table());
     } catch (RetrainRoot.ProductionPointerException e) {
       // recorded in history already; one line that says what to repair, not a stack trace
       log.error("retrain {} failed: {}", root.root(), e.getMessage());
@@ -90,7 +91,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
   }
 
   private int retrainLocked(RetrainRoot root, LeaseLock lock, RunGuard guard, History history, JobConfig job,
-      RetrainConfig settings) throws IOException {
+      RetrainConfig settings, TableConfig columns) throws IOException {
     String run = lock.run();
     Optional<String> production = Optional.empty();
     HistoryEntry entry;
@@ -106,7 +107,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
       // Train the candidate into runs/<run> with the train command's own flow, continuing an
       // interrupted candidate's training if its options and data are this run's.
       JobConfig candidateConfig = job.withOut(root.run(run).toString());
-      TrainingPipeline.Trained candidate = TrainingPipeline.of(candidateConfig).run(candidateConfig,
+      TrainingPipeline.Trained candidate = TrainingPipeline.of(candidateConfig).run(candidateConfig, columns,
           interruptedCandidate(root, lock));
       double accuracy = candidate.outcome().metrics().test().accuracy();
 
@@ -114,7 +115,7 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
       Optional<ProductionBaseline> baseline = production.isEmpty()
           ? Optional.empty()
           : Optional.of(ProductionBaseline.measure(root, production.get(), candidate.outcome().metrics(),
-              candidate.data().test(), job.evalBatchSize()));
+              testSet(candidate, job, columns, root), job.evalBatchSize()));
 
       // Decide; promoting is one atomic replacement of the production file.
       OptionalDouble productionAccuracy = baseline.map(b -> OptionalDouble.of(b.accuracy())).orElse(OptionalDouble.empty());
@@ -157,6 +158,13 @@ public final class RetrainCommand implements Callable<Integer>, Configurable {
     out.flush();
     log.info("{} {}: {}", entry.decision(), run, entry.reason());
     return decision.promote() ? PROMOTED : KEPT;
+  }
+
+  /** The candidate's test set: the IDX images it loaded, or (null: it read tables) its test table. */
+  private static ProductionBaseline.TestSet testSet(TrainingPipeline.Trained candidate, JobConfig job, TableConfig columns,
+      RetrainRoot root) {
+    return candidate.data() != null ? ProductionBaseline.of(candidate.data().test())
+        : new TableTestSet(job, columns, root.hadoop());
   }
 
   /**

@@ -4,34 +4,43 @@ import java.util.List;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.config.JobConfig;
-import org.mnistspark.data.MnistData;
+import org.mnistspark.config.TableConfig;
+import org.mnistspark.pipeline.StageInput;
 import org.mnistspark.pipeline.TrainingPipeline;
 import org.mnistspark.spark.SparkSetup;
 import org.mnistspark.train.DistributedTrainer;
 
-/** Trains a study's runs with the training pipeline, all on one Spark context and one loaded dataset. */
+/** Trains a study's runs with the training pipeline, all on one Spark context and one loaded dataset (IDX files or tables). */
 final class SparkStudyExecutor implements StudyRunner.Executor {
   private final List<JobConfig> runs;
+  private final TableConfig columns;
   private final TrainingPipeline pipeline;
   private final SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
-  private MnistData data;
+  private StageInput input;
   private JavaSparkContext sc;
 
-  SparkStudyExecutor(StudyPlan plan, SparkConf sparkConf) {
+  SparkStudyExecutor(StudyPlan plan, SparkConf sparkConf, TableConfig columns) {
     this.runs = plan.runs().stream().map(StudyPlan.Run::config).toList();
+    this.columns = columns;
     this.pipeline = TrainingPipeline.of(sparkConf);
   }
 
   @Override
   public void prepare() throws Exception {
-    // Load and validate the IDX files, and check every run can use them, before Spark starts, so bad input fails fast.
-    data = pipeline.load(runs);
-    sc = pipeline.startSpark(tasks);
+    // Bad input fails fast: IDX files are loaded and checked against every run before Spark starts;
+    // tables are checked by the executors, before the first run trains.
+    if (pipeline.readsTables(runs.get(0).data(), columns)) {
+      sc = pipeline.startSpark(tasks);
+      input = pipeline.loadTables(sc, runs, columns);
+    } else {
+      input = StageInput.of(pipeline.load(runs));
+      sc = pipeline.startSpark(tasks);
+    }
   }
 
   @Override
   public RunRecord run(StudyPlan.Run run, DistributedTrainer.EpochListener listener) {
-    TrainingPipeline.Outcome outcome = pipeline.trainOn(sc, tasks, run.config(), data, listener);
+    TrainingPipeline.Outcome outcome = pipeline.trainOn(sc, tasks, run.config(), input, listener);
     return RunRecord.of(run, outcome.metrics());
   }
 

@@ -13,6 +13,7 @@ import org.mnistspark.config.Optimizer;
 import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
 import org.mnistspark.config.StudyConfig;
+import org.mnistspark.config.TableConfig;
 import org.mnistspark.output.OutputLock;
 import org.mnistspark.spark.SparkSetup;
 import org.slf4j.Logger;
@@ -32,7 +33,7 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
 
   @Spec CommandSpec spec;
 
-  private final SettingsOptions settings = SettingsOptions.jobAnd("study");
+  private final SettingsOptions settings = SettingsOptions.jobAnd("study", "table");
 
   /** Keras' default learning rate for plain SGD. */
   static final double SGD_LEARNING_RATE = 0.01;
@@ -53,8 +54,9 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
       for (int i = 0; i < plans.size(); i++) {
         locks.add(folders.get(i).lock(Duration.ofSeconds(plans.get(i).base().outLockWait())));
       }
+      TableConfig columns = settings.resolve().table();
       for (int i = 0; i < plans.size(); i++) {
-        study(plans.get(i), folders.get(i));
+        study(plans.get(i), folders.get(i), columns);
       }
     } finally {
       locks.forEach(OutputLock::close);
@@ -62,10 +64,10 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
     return 0;
   }
 
-  private void study(StudyPlan plan, StudyFolder folder) throws Exception {
+  private void study(StudyPlan plan, StudyFolder folder, TableConfig columns) throws Exception {
     SparkConf sparkConf = SparkSetup.sparkConf(plan.base()).setAppName("mnist-normalization-study");
     StudyRunner.Outcome outcome = new StudyRunner(folder, log::info)
-        .run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
+        .run(plan, () -> new SparkStudyExecutor(plan, sparkConf, columns));
     var out = spec.commandLine().getOut();
     out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),
         outcome.reused(), StudyFolder.RESULTS, folder.path(StudyFolder.REPORT_MD));

@@ -37,8 +37,8 @@ final class DistributedPrediction {
     void check(List<PartitionOutput> summaries) throws IOException;
   }
 
-  /** How long scoring took (not writing), and how many part files were written. */
-  record Scored(double seconds, int partFiles) {}
+  /** How many images were scored, how long scoring took (not writing), and how many part files were written. */
+  record Scored(int images, double seconds, int partFiles) {}
 
   /**
    * Scores every image, hands {@code check} one summary per partition in partition order, then, if
@@ -48,7 +48,7 @@ final class DistributedPrediction {
       PredictionFormat format, Check check, PartWriter writer) throws IOException {
     Broadcast<byte[]> zip = sc.broadcast(model.zip());
     try (PredictionInput.Spread spread = input.spread(sc, partitions)) {
-      sc.setJobDescription("predict " + input.count() + " images of " + input.location() + " with " + model.path());
+      sc.setJobDescription("predict " + spread.count() + " images of " + input.location() + " with " + model.path());
       JavaRDD<PartitionOutput> slices = spread.images()
           .mapPartitionsWithIndex(new ScorePartition(model.sha256(), zip, batchSize, format, input.idColumn()), true)
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -59,7 +59,7 @@ final class DistributedPrediction {
         check.check(summaries);
         sc.setJobDescription("predict: fetching the part files of " + input.location());
         writer.write(slices.toLocalIterator());
-        return new Scored(seconds, summaries.size());
+        return new Scored(spread.count(), seconds, summaries.size());
       } finally {
         slices.unpersist(false);
       }
@@ -143,7 +143,7 @@ final class DistributedPrediction {
         float[][] p = ExecutorModels.with(sha256, zip, m -> ModelScores.probabilities(m, batch.stream().map(i -> i.pixels).toList()));
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < batch.size(); i++) {
-          text.append(format.line(batch.get(i), ModelScores.argmax(p[i]), p[i]));
+          text.append(format.line(batch.get(i), idColumn, ModelScores.argmax(p[i]), p[i]));
         }
         return PartitionOutput.scored(partition, batch.size(), bytes(text.toString()));
       }

@@ -23,13 +23,16 @@ import org.mnistspark.output.OutputFolder;
 
 /**
  * Writes predict's part files as Parquet: the executors score into JSON lines as for jsonl, and
- * the driver, which streams one partition at a time anyway, turns them into rows (source, index
- * or file, predicted, p0..p9) of a local Parquet file that is then copied into the staged output.
+ * the driver, which streams one partition at a time anyway, turns them into rows (source, index,
+ * file or id, predicted, p0..p9) of a local Parquet file that is then copied into the staged output.
  * Parquet's own writer rather than Spark's: Spark would write a folder of its own, outside the
  * all-or-nothing output folder.
  */
 final class ParquetParts implements AutoCloseable {
+  /** The id column of a PNG's record, its file name; the others are whole numbers. */
+  private static final String FILE = "file";
   private final OutputFolder.Staging staging;
+  private final String idColumn;
   private final MessageType schema;
   private final SimpleGroupFactory rows;
   private ParquetWriter<Group> writer;
@@ -38,8 +41,9 @@ final class ParquetParts implements AutoCloseable {
 
   ParquetParts(OutputFolder.Staging staging, String idColumn) {
     this.staging = staging;
+    this.idColumn = idColumn;
     StringBuilder s = new StringBuilder("message prediction { required binary source (STRING); ")
-        .append(idColumn.equals("index") ? "required int64 index; " : "required binary " + idColumn + " (STRING); ")
+        .append(idColumn.equals(FILE) ? "required binary " + FILE + " (STRING); " : "required int64 " + idColumn + "; ")
         .append("required int32 predicted; ");
     for (int c = 0; c < 10; c++) {
       s.append("required float p").append(c).append("; ");
@@ -64,10 +68,10 @@ final class ParquetParts implements AutoCloseable {
       for (String line = lines.readLine(); line != null; line = lines.readLine()) {
         JsonNode r = Json.MAPPER.readTree(line);
         Group g = rows.newGroup().append("source", r.get("source").asText());
-        if (r.has("index")) {
-          g.append("index", r.get("index").asLong());
+        if (idColumn.equals(FILE)) {
+          g.append(FILE, r.get(FILE).asText());
         } else {
-          g.append("file", r.get("file").asText());
+          g.append(idColumn, r.get(idColumn).asLong());
         }
         g.append("predicted", r.get("predicted").asInt());
         for (int c = 0; c < 10; c++) {

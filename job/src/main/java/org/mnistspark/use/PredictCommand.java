@@ -12,7 +12,9 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.mnistspark.config.Configurable;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.config.Settings;
 import org.mnistspark.config.SettingsOptions;
+import org.mnistspark.config.TableConfig;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.output.OutputFolder;
 import org.mnistspark.output.OutputLock;
@@ -28,8 +30,8 @@ import picocli.CommandLine.Spec;
 /** Batch scoring of unlabelled images with a saved model, distributed over Spark executors. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
     description = {"Score unlabelled images with a saved model.zip and the scaler stored in it, distributed over "
-        + "Spark executors: an IDX image file, or a folder of 28x28 8-bit grayscale PNGs.",
-        "Writes one record per image (source, index or file, predicted class, p0..p9) to --out as part-00000.csv, "
+        + "Spark executors: an IDX image file, a table (docs/tables.md), or a folder of 28x28 8-bit grayscale PNGs.",
+        "Writes one record per image (source, index, file or id, predicted class, p0..p9) to --out as part-00000.csv, "
             + "part-00001.csv, ... (one per partition) or .jsonl, plus _SUCCESS and manifest.json, all or nothing."})
 public final class PredictCommand implements Callable<Integer>, Configurable {
   private static final Logger log = LoggerFactory.getLogger(PredictCommand.class);
@@ -39,11 +41,12 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
   public static final String SUCCESS = "_SUCCESS";
 
   @Mixin UseOptions use;
-  private final SettingsOptions settings = UseOptions.settings();
+  private final SettingsOptions settings = UseOptions.settings("table.label-column", "table.image-column");
   @Spec CommandSpec spec;
 
-  @Option(names = "--images", required = true, paramLabel = "PATH", description = "An IDX image file (raw or .gz) or "
-      + "a folder of 28x28 8-bit grayscale PNG files, any Hadoop path. Other PNGs are refused, naming the file.")
+  @Option(names = "--images", required = true, paramLabel = "PATH", description = "An IDX image file (raw or .gz), "
+      + "a table (Parquet, ORC or CSV, docs/tables.md; id: its id column, else the row's position), or a folder of 28x28 8-bit "
+      + "grayscale PNG files, any Hadoop path. Other PNGs are refused, naming the file.")
   String images;
 
   @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "csv",
@@ -54,24 +57,25 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
   @Override
   public Integer call() throws Exception {
     PredictionFormat output = PredictionFormat.parse(format);
-    JobConfig config = settings.resolve().job();
+    Settings all = settings.resolve();
+    JobConfig config = all.job();
     SparkConf sparkConf = SparkSetup.sparkConf(config).setAppName("mnist-predict");
     Configuration hadoop = SparkSetup.hadoopConf(sparkConf);
 
-    // The options, the model and an IDX file are checked here, before Spark starts; PNGs are checked where they are read.
+    // The options, the model and an IDX file are checked here, before Spark starts; a table and PNGs
+    // are checked where they are read, before anything is written.
     OutputFolder out = OutputFolder.open("--out", use.out, KIND, hadoop);
     try (OutputLock lock = OutputLock.acquire(out, Duration.ofSeconds(config.outLockWait()))) {
-      predict(config, sparkConf, hadoop, out, output);
+      predict(config, all.table(), sparkConf, hadoop, out, output);
     }
     return 0;
   }
 
-  private void predict(JobConfig config, SparkConf sparkConf, Configuration hadoop, OutputFolder out,
+  private void predict(JobConfig config, TableConfig columns, SparkConf sparkConf, Configuration hadoop, OutputFolder out,
       PredictionFormat output) throws Exception {
     StoredModel model = StoredModel.read(use.model, hadoop);
-    PredictionInput input = PredictionInput.open(images, hadoop);
-    log.info("predicting {} images of {} with {} (scaling {})", input.count(), input.location(), model.path(),
-        model.scaling());
+    PredictionInput input = PredictionInput.open(images, columns, hadoop);
+    log.info("predicting the images of {} with {} (scaling {})", input.location(), model.path(), model.scaling());
 
     DistributedPrediction.Scored scored;
     try (JavaSparkContext sc = SparkSetup.start(sparkConf, new SparkSetup.TaskCounter())) {
@@ -80,7 +84,7 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
           : sc.defaultParallelism(), config.evalBatchSize(), output, PredictCommand::refuseBadFiles,
           slices -> write(out, slices, output, input.idColumn()));
     }
-    report(input, scored.partFiles(), scored.seconds(), out);
+    report(input, scored, out);
   }
 
   /** @throws InvalidInputException naming the first file (in name order) that could not be scored */
@@ -140,10 +144,10 @@ public final class PredictCommand implements Callable<Integer>, Configurable {
     });
   }
 
-  private void report(PredictionInput input, int partFiles, double seconds, OutputFolder out) {
+  private void report(PredictionInput input, DistributedPrediction.Scored scored, OutputFolder out) {
     var stdout = spec.commandLine().getOut();
     stdout.printf(Locale.ROOT, "predict: scored %d images of %s in %.1f s (%.0f images/s); wrote %d part file(s) to %s%n",
-        input.count(), input.location(), seconds, input.count() / seconds, partFiles, out);
+        scored.images(), input.location(), scored.seconds(), scored.images() / scored.seconds(), scored.partFiles(), out);
     stdout.flush();
   }
 

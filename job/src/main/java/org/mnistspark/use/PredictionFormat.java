@@ -25,7 +25,7 @@ enum PredictionFormat {
     }
 
     @Override
-    String line(ImageToScore image, int predicted, float[] probabilities) {
+    String line(ImageToScore image, String idColumn, int predicted, float[] probabilities) {
       StringBuilder b = new StringBuilder(quoted(image.source)).append(',')
           .append(image.file == null ? String.valueOf(image.index) : quoted(image.file)).append(',').append(predicted);
       for (float p : probabilities) {
@@ -34,9 +34,9 @@ enum PredictionFormat {
       return b.append('\n').toString();
     }
   },
-  /** One JSON object per line: source, index or file, predicted, probabilities (p0..p9 as an array). */
+  /** One JSON object per line: source, index, file or id, predicted, probabilities (p0..p9 as an array). */
   JSONL("jsonl"),
-  /** Parquet rows: source, index or file, predicted, p0..p9; scored as JSON lines, written by {@link ParquetParts}. */
+  /** Parquet rows: source, index, file or id, predicted, p0..p9; scored as JSON lines, written by {@link ParquetParts}. */
   PARQUET("parquet");
 
   /** What a part file starts with: nothing, but for CSV. */
@@ -44,15 +44,11 @@ enum PredictionFormat {
     return "";
   }
 
-  /** One image's record: a JSON object, but for CSV. */
-  String line(ImageToScore image, int predicted, float[] probabilities) {
+  /** One image's record, naming it in {@code idColumn}: a JSON object, but for CSV. */
+  String line(ImageToScore image, String idColumn, int predicted, float[] probabilities) {
     Map<String, Object> record = new LinkedHashMap<>();
     record.put("source", image.source);
-    if (image.file == null) {
-      record.put("index", image.index);
-    } else {
-      record.put("file", image.file);
-    }
+    record.put(idColumn, image.file == null ? image.index : image.file);
     record.put("predicted", predicted);
     record.put("probabilities", probabilities);
     try {

@@ -2,7 +2,6 @@ package org.mnistspark.use;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,29 +17,37 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.Function;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
+import org.apache.spark.sql.SparkSession;
+import org.mnistspark.config.TableConfig;
 import org.mnistspark.data.FileSystems;
+import org.mnistspark.data.ImageTable;
 import org.mnistspark.data.InvalidInputException;
 import org.mnistspark.data.LabeledImages;
 import org.mnistspark.data.MnistLoader;
+import org.mnistspark.data.PngImages;
+import org.mnistspark.data.Sharder;
 
 /**
  * The images predict scores: an IDX image file, read and checked on the driver as training reads
- * its data and broadcast to the executors; or a folder of PNG files, listed on the driver and read
- * and checked by the executors, each its own share of the files.
+ * its data and broadcast to the executors; a table, read and checked by the executors; or a folder
+ * of PNG files, listed on the driver and read and checked by the executors, each its own share of the files.
  */
 sealed interface PredictionInput {
 
-  /** How a record names its image: "index" (in the IDX file) or "file" (the PNG's name). */
+  /** How a record names its image: "index" (in the IDX file), "file" (the PNG's name) or "id" (a table row's). */
   String idColumn();
-
-  int count();
 
   String location();
 
-  /** The images in order, in {@code partitions} contiguous slices; {@link Spread#close} frees what Spark holds. */
-  Spread spread(JavaSparkContext sc, int partitions);
+  /**
+   * The images in order, in {@code partitions} contiguous slices; {@link Spread#close} frees what Spark holds.
+   *
+   * @throws InvalidInputException if a table's column or row is unusable
+   */
+  Spread spread(JavaSparkContext sc, int partitions) throws IOException;
 
-  record Spread(JavaRDD<ImageToScore> images, Runnable release) implements AutoCloseable {
+  /** @param count how many images there are */
+  record Spread(JavaRDD<ImageToScore> images, int count, Runnable release) implements AutoCloseable {
     @Override
     public void close() {
       release.run();
@@ -48,10 +55,11 @@ sealed interface PredictionInput {
   }
 
   /**
-   * @param location an IDX image file (raw or .gz) or a folder of PNG files, any Hadoop path
+   * @param location an IDX image file (raw or .gz), a table or a folder of PNG files, any Hadoop path
+   * @param columns a table's columns: its image, and a label to ignore
    * @throws InvalidInputException if it is missing, an invalid IDX file, or a folder with nothing to score
    */
-  static PredictionInput open(String location, Configuration hadoop) throws IOException {
+  static PredictionInput open(String location, TableConfig columns, Configuration hadoop) throws IOException {
     FileSystems.Input in = FileSystems.input(location, hadoop);
     Path p = in.path();
     FileSystem fs = in.fs();
@@ -61,6 +69,9 @@ sealed interface PredictionInput {
     } catch (FileNotFoundException e) {
       throw new InvalidInputException(fs.makeQualified(p).toString(), "missing (--images takes an IDX image file or a "
           + "folder of PNG files)");
+    }
+    if (status.isDirectory() && ImageTable.isTable(hadoop, fs.makeQualified(p).toString())) {
+      return new TableImages(fs.makeQualified(p).toString(), columns, hadoop);
     }
     if (status.isDirectory()) {
       return PngFolder.list(fs, fs.makeQualified(p), hadoop);
@@ -85,11 +96,6 @@ sealed interface PredictionInput {
     }
 
     @Override
-    public int count() {
-      return file.count();
-    }
-
-    @Override
     public String location() {
       return file.file().path();
     }
@@ -98,9 +104,30 @@ sealed interface PredictionInput {
     public Spread spread(JavaSparkContext sc, int partitions) {
       // one broadcast, fetched once per executor, rather than pixels inside every task
       Broadcast<byte[]> pixels = sc.broadcast(file.pixels());
-      JavaRDD<ImageToScore> images = sc.parallelize(bounds(count(), partitions), partitions)
+      JavaRDD<ImageToScore> images = sc.parallelize(bounds(file.count(), partitions), partitions)
           .flatMap(new Slice(location(), pixels));
-      return new Spread(images, () -> pixels.destroy(false));
+      return new Spread(images, file.count(), () -> pixels.destroy(false));
+    }
+  }
+
+  /**
+   * A table (docs/tables.md), read and checked by the executors once Spark is up: only its image
+   * column is needed. Each image is named by the table's id column, or by its position in the table.
+   */
+  record TableImages(String location, TableConfig columns, Configuration hadoop) implements PredictionInput {
+    @Override
+    public String idColumn() {
+      return "id";
+    }
+
+    @Override
+    public Spread spread(JavaSparkContext sc, int partitions) throws IOException {
+      ImageTable table = ImageTable.openImages(SparkSession.builder().sparkContext(sc.sc()).getOrCreate(), hadoop,
+          location, columns.labelColumn(), columns.imageColumn());
+      int rows = table.checkedRows();
+      String source = location;
+      JavaRDD<ImageToScore> images = table.identifiedImages().map(t -> ImageToScore.idx(source, t._1(), t._2()));
+      return new Spread(new Sharder(sc, partitions).spread(images, rows), rows, () -> {});
     }
   }
 
@@ -158,22 +185,15 @@ sealed interface PredictionInput {
     }
 
     @Override
-    public int count() {
-      return files.size();
-    }
-
-    @Override
     public Spread spread(JavaSparkContext sc, int partitions) {
       JavaRDD<ImageToScore> images = sc.parallelize(files, partitions).map(new ReadPng(new SerializableConfiguration(hadoop)));
-      return new Spread(images, () -> {});
+      return new Spread(images, files.size(), () -> {});
     }
   }
 
   /** Reads and checks one PNG on the executor; a file that is not a 28x28 grayscale PNG becomes a refusal. */
   final class ReadPng implements Function<String, ImageToScore> {
     private static final long serialVersionUID = 1L;
-    /** Far above any 28x28 PNG (under 1 KB for MNIST's); stops a mislabelled large file from filling the heap. */
-    private static final int MAX_BYTES = 1 << 20;
     private final SerializableConfiguration hadoop;
 
     ReadPng(SerializableConfiguration hadoop) {
@@ -183,15 +203,8 @@ sealed interface PredictionInput {
     @Override
     public ImageToScore call(String file) throws IOException {
       Path p = new Path(file);
-      byte[] content;
-      try (InputStream in = p.getFileSystem(hadoop.value()).open(p)) {
-        content = in.readNBytes(MAX_BYTES + 1);
-      }
-      if (content.length > MAX_BYTES) {
-        return ImageToScore.refused(file, p.getName(), "is larger than " + MAX_BYTES + " bytes, too large for a 28x28 PNG");
-      }
       try {
-        return ImageToScore.png(file, p.getName(), PngImages.pixels(content));
+        return ImageToScore.png(file, p.getName(), PngImages.read(p, hadoop.value()));
       } catch (IllegalArgumentException e) {
         return ImageToScore.refused(file, p.getName(), e.getMessage());
       }

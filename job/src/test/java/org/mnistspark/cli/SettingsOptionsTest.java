@@ -44,15 +44,16 @@ class SettingsOptionsTest {
     assertThat(keys("train")).hasSize(JobConfig.class.getRecordComponents().length + 2).contains("epochs", "keep-checkpoints",
         "table.label-column", "table.image-column").filteredOn(k -> k.contains(".")).allMatch(k -> k.startsWith("table."));
     assertThat(keys("convert")).containsExactly("master", "dataset", "data", "out", "train-limit");
-    assertThat(keys("retrain")).contains("epochs", "retrain.root", "retrain.floor").noneMatch(k -> k.startsWith("study."));
+    assertThat(keys("retrain")).contains("epochs", "retrain.root", "retrain.floor", "table.label-column", "table.image-column")
+        .noneMatch(k -> k.startsWith("study."));
     assertThat(keys("study")).contains("epochs", "study.seeds", "study.scalings", "study.thresholds", "study.optimizers")
         .noneMatch(k -> k.startsWith("bench.") || k.startsWith("retrain."));
     assertThat(keys("bench")).contains("epochs", "bench.thresholds", "bench.seeds", "bench.batch-sizes")
         .hasSize(JobConfig.class.getRecordComponents().length + BenchConfig.class.getRecordComponents().length);
     assertThat(keys("evaluate")).containsExactly("master", "data", "partitions", "threads-per-task", "eval-batch-size",
-        "out-lock-wait");
+        "out-lock-wait", "table.label-column", "table.image-column");
     assertThat(keys("predict")).containsExactly("master", "partitions", "threads-per-task", "eval-batch-size",
-        "out-lock-wait");
+        "out-lock-wait", "table.label-column", "table.image-column");
   }
 
   @Test

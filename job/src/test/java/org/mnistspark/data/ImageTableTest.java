@@ -98,7 +98,7 @@ class ImageTableTest {
         ": column 'label' is string; the label must be a whole number 0-9 (tinyint, smallint, int or bigint)");
     Path none = Files.createDirectories(tmp.resolve("none"));
     Files.writeString(none.resolve("notes.txt"), "x");
-    assertRefused(none.toString(), "label", "image", ": no Parquet or ORC files in this folder");
+    assertRefused(none.toString(), "label", "image", ": no Parquet, ORC or CSV files in this folder");
   }
 
   private static void assertRefused(String path, String label, String image, String problem) {

@@ -31,7 +31,8 @@ class DistributedPredictionTest {
   static void start() throws Exception {
     Configuration hadoop = new Configuration();
     model = StoredModel.read(UseFixture.trainedRun().toString(), hadoop);
-    input = PredictionInput.open(Path.of(UseFixture.MNIST, MnistLoader.TEST_IMAGES).toString(), hadoop);
+    input = PredictionInput.open(Path.of(UseFixture.MNIST, MnistLoader.TEST_IMAGES).toString(),
+        new org.mnistspark.config.TableConfig("label", "image"), hadoop);
     sc = UnitSpark.start();
   }
 

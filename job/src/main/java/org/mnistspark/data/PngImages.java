@@ -1,13 +1,15 @@
-package org.mnistspark.use;
+package org.mnistspark.data;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import javax.imageio.ImageIO;
 import javax.imageio.stream.MemoryCacheImageInputStream;
-import org.mnistspark.data.LabeledImages;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 
 /**
  * Reads a 28x28 8-bit grayscale PNG (MNIST's own format: one byte per pixel, 0 = background).
@@ -15,20 +17,40 @@ import org.mnistspark.data.LabeledImages;
  * scored as if it were MNIST-like and the scores would mean little. The header is checked before
  * the image is decoded, so a PNG declaring huge dimensions is refused without allocating them.
  */
-final class PngImages {
+public final class PngImages {
   private static final byte[] SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   /** Signature, IHDR length and type, width, height, bit depth, colour type. */
   private static final int HEADER = 26;
   private static final int GRAYSCALE = 0;
 
+  /** Far above any 28x28 PNG (under 1 KB for MNIST's); stops a mislabelled large file from filling the heap. */
+  private static final int MAX_BYTES = 1 << 20;
+
   private PngImages() {}
+
+  /**
+   * The pixels of the PNG file {@code file}, row after row.
+   *
+   * @throws IllegalArgumentException saying what is wrong, if it is not a 28x28 8-bit grayscale PNG
+   * @throws IOException if it cannot be read
+   */
+  public static byte[] read(Path file, Configuration hadoop) throws IOException {
+    byte[] content;
+    try (InputStream in = file.getFileSystem(hadoop).open(file)) {
+      content = in.readNBytes(MAX_BYTES + 1);
+    }
+    if (content.length > MAX_BYTES) {
+      throw new IllegalArgumentException("is larger than " + MAX_BYTES + " bytes, too large for a 28x28 PNG");
+    }
+    return pixels(content);
+  }
 
   /**
    * The pixels of {@code png}, row after row.
    *
    * @throws IllegalArgumentException saying what is wrong, if it is not a 28x28 8-bit grayscale PNG
    */
-  static byte[] pixels(byte[] png) {
+  public static byte[] pixels(byte[] png) {
     checkHeader(png);
     BufferedImage image;
     try {
