@@ -82,6 +82,8 @@ public final class ChaosRun implements Callable<Integer> {
       runner = new FaultRunner(scripts, cluster, hdfs, dir, hdfs.uri() + "/datasets/mnist");
       for (Step step : plan) {
         runner.run(step);
+        // the table so far, for a person watching a long run (or one that was cut short)
+        new ChaosReport(drawn, command, machine(), started, "(running)", loadAtStart, load(), runner.rows()).write(dir);
       }
     }
     ChaosReport report = new ChaosReport(drawn, command, machine(), started, Instant.now().toString(), loadAtStart,

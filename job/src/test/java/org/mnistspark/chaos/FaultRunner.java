@@ -94,7 +94,7 @@ final class FaultRunner {
       Check resumed = null;
       Check output = afterFault;
       // the README's recovery: a run that stopped with checkpoints is continued with --resume
-      if (exits.get(exits.size() - 1) != 0 && hasCheckpoints(out)) {
+      if (exits.stream().anyMatch(code -> code != 0 && code != 2) && hasCheckpoints(out)) {
         if (disk != null) {
           disk.free();
         }
