@@ -81,8 +81,9 @@ public final class AtomicFiles {
    */
   public boolean createExclusively(Path target, String content) throws IOException {
     Path tmp = temporary(target, "new");
-    write(tmp, content);
     try {
+      // inside the try: a write cut short (a full disk) must not leave the temporary behind
+      write(tmp, content);
       if (local) {
         // link(2) fails if the target exists, where rename(2) would replace it
         Files.createLink(localPath(target), localPath(tmp));
@@ -101,8 +102,8 @@ public final class AtomicFiles {
   /** Replaces (or creates) {@code target} with {@code content}, atomically. */
   public void replace(Path target, String content) throws IOException {
     Path tmp = temporary(target, "tmp");
-    write(tmp, content);
     try {
+      write(tmp, content);
       if (local) {
         Files.move(localPath(tmp), localPath(target), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } else {

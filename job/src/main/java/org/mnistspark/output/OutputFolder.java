@@ -218,7 +218,7 @@ public final class OutputFolder {
 
     /** A new file {@code name} in the staged output; the caller closes it. */
     public OutputStream create(String name) throws IOException {
-      return fs.create(new Path(tmp, checkedName(name)), false);
+      return newFile(new Path(tmp, checkedName(name)));
     }
 
     public void write(String name, byte[] content) throws IOException {
@@ -229,7 +229,9 @@ public final class OutputFolder {
 
     /** Copies a file built on local disk (a zip, a chart) into the staged output. */
     public void copy(String name, File local) throws IOException {
-      fs.copyFromLocalFile(false, true, new Path(local.toURI()), new Path(tmp, checkedName(name)));
+      try (InputStream in = java.nio.file.Files.newInputStream(local.toPath()); OutputStream o = create(name)) {
+        in.transferTo(o);
+      }
     }
   }
 
@@ -272,7 +274,7 @@ public final class OutputFolder {
         manifest = Manifest.of(kind, List.of());
         writeManifest(manifest);
       }
-      try (OutputStream o = fs.create(tmp, false)) {
+      try (OutputStream o = newFile(tmp)) {
         o.write(content);
       }
       Manifest.Entry entry = new Manifest.Entry(name, content.length, DigestUtils.sha256Hex(content));
@@ -540,9 +542,14 @@ public final class OutputFolder {
   }
 
   private void writeJson(Path file, Object value) throws IOException {
-    try (OutputStream o = fs.create(file, false)) {
+    try (OutputStream o = newFile(file)) {
       JSON.writeValue(o, value);
     }
+  }
+
+  /** Creates {@code file}, which must not exist; a write that fails, a full disk included, is an IOException. */
+  private OutputStream newFile(Path file) throws IOException {
+    return new FsErrorStream(fs.create(file, false));
   }
 
   /** Renames {@code tmp} over {@code target} atomically; Hadoop's FileSystem.rename never overwrites. */

@@ -9,9 +9,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A small disk of its own (a tmpfs, mounted as root) that a fault fills up while a run writes to
- * it, and frees again as an operator would.
+ * it, and frees again as an operator would; also for the tests of what a full disk leaves.
  */
-final class TmpfsDisk implements AutoCloseable {
+public final class TmpfsDisk implements AutoCloseable {
   private static final int MEGABYTE = 1 << 20;
   private final Path mountPoint;
   private final Path filler;
@@ -22,18 +22,23 @@ final class TmpfsDisk implements AutoCloseable {
   }
 
   /** Mounts a tmpfs of {@code megabytes} at {@code mountPoint} (created if missing). */
-  static TmpfsDisk mount(Path mountPoint, int megabytes) throws IOException, InterruptedException {
+  public static TmpfsDisk mount(Path mountPoint, int megabytes) throws IOException, InterruptedException {
     Files.createDirectories(mountPoint);
     run(List.of("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mountPoint.toString()));
     return new TmpfsDisk(mountPoint);
   }
 
-  Path path() {
+  /** Whether this process may mount one (it runs as root). */
+  public static boolean mountable() {
+    return "root".equals(System.getProperty("user.name"));
+  }
+
+  public Path path() {
     return mountPoint;
   }
 
   /** Fills the disk until {@code leaveMegabytes} are free (all of it when 0: the write ends with "No space left"). */
-  void fill(int leaveMegabytes) throws IOException {
+  public void fill(int leaveMegabytes) throws IOException {
     byte[] chunk = new byte[MEGABYTE];
     try (OutputStream out = Files.newOutputStream(filler)) {
       while (Files.getFileStore(mountPoint).getUsableSpace() > (long) leaveMegabytes * MEGABYTE) {
@@ -45,7 +50,7 @@ final class TmpfsDisk implements AutoCloseable {
   }
 
   /** Deletes the filler. */
-  void free() throws IOException {
+  public void free() throws IOException {
     Files.deleteIfExists(filler);
   }
 
