@@ -18,35 +18,31 @@ final class FsErrorStream extends FilterOutputStream {
 
   @Override
   public void write(int b) throws IOException {
-    try {
-      out.write(b);
-    } catch (FSError e) {
-      throw cause(e);
-    }
+    unwrapped(() -> out.write(b));
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
-    try {
-      out.write(b, off, len);
-    } catch (FSError e) {
-      throw cause(e);
-    }
+    unwrapped(() -> out.write(b, off, len));
   }
 
   @Override
   public void flush() throws IOException {
-    try {
-      out.flush();
-    } catch (FSError e) {
-      throw cause(e);
-    }
+    unwrapped(out::flush);
   }
 
   @Override
   public void close() throws IOException {
+    unwrapped(out::close);
+  }
+
+  private interface Io {
+    void run() throws IOException;
+  }
+
+  private static void unwrapped(Io io) throws IOException {
     try {
-      out.close();
+      io.run();
     } catch (FSError e) {
       throw cause(e);
     }
