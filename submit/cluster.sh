@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Submits the training job to a Spark cluster with the spark-submit jar (Spark and Hadoop come
 # from the cluster; DL4J, ND4J's linux-x86_64 natives and the job travel in the jar).
-#   submit/cluster.sh --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [bench] [job options]
+#   submit/cluster.sh --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [bench|retrain] [job options]
 # URL is spark://host:7077, yarn, k8s://https://host:443, ... Job options (--help lists them) go
 # to the train command on top of conf/cluster.conf; with `bench` first, to the bench command
-# (bench --round-costs measures an averaging round on the cluster's executors, docs/benchmark.md). Spark settings: the site's spark-defaults.conf
+# (bench --round-costs measures an averaging round on the cluster's executors, docs/benchmark.md);
+# with `retrain` first, to the retrain command (scheduled retraining on the cluster, README). Spark settings: the site's spark-defaults.conf
 # ($SPARK_CONF_DIR, else $SPARK_HOME/conf) as spark-submit loads it, then
 # conf/spark-cluster.properties (or FILE), then with --secure conf/spark-secure.properties, then
 # spark.task.cpus and the executors' OMP_NUM_THREADS from the job's threads-per-task (as
@@ -26,11 +27,11 @@ for o in "${own[@]}"; do
   [[ "$o" != --spark-conf=* ]] || spark_confs+=(--conf "${o#--spark-conf=}")
 done
 command=train
-if [ "${job_args[0]:-}" = bench ]; then
-  command=bench job_args=("${job_args[@]:1}")
-fi
+case "${job_args[0]:-}" in
+  bench|retrain) command="${job_args[0]}" job_args=("${job_args[@]:1}") ;;
+esac
 if [ -z "$master" ] && [[ " ${job_args[*]} " != *" --help "* ]]; then
-  echo "usage: $(basename "$0") --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [bench] [job options]" >&2
+  echo "usage: $(basename "$0") --master URL [--secure] [--properties-file FILE] [--spark-conf KEY=VALUE]... [bench|retrain] [job options]" >&2
   exit 2
 fi
 [ -f "$props" ] || { log "--properties-file: no such file: $props"; exit 2; }

@@ -20,11 +20,11 @@ import org.mnistspark.output.ModelStore;
 
 /**
  * Runs the submit/ scripts as a user does, from the repository root, for the @Tag("cluster")
- * tests: submit/standalone.sh keeps its cluster in {@code runDir}, each submission's stdout and
+ * tests and the chaos run: submit/standalone.sh keeps its cluster in {@code runDir}, each submission's stdout and
  * stderr go next to its --out folder.
  */
-final class SubmitScripts {
-  static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
+public final class SubmitScripts {
+  public static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
   static final String MNIST = RealMnist.DIR;
   /** 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16 (the last round 2 x 5). */
   static final List<String> SMALL_TRAINING = List.of("--train-limit", "3000", "--epochs", "1",
@@ -32,24 +32,24 @@ final class SubmitScripts {
   /** {@link #SMALL_TRAINING} on the local copy of MNIST. */
   static final List<String> SMALL_RUN = Stream.concat(Stream.of("--data", MNIST), SMALL_TRAINING.stream()).toList();
 
-  record Result(int code, String out, String err) {}
+  public record Result(int code, String out, String err) {}
 
   private final Path runDir;
   private final Path work;
   private final Map<String, String> env = new HashMap<>();
 
-  SubmitScripts(Path runDir, Path work) {
+  public SubmitScripts(Path runDir, Path work) {
     this.runDir = runDir;
     this.work = work;
   }
 
   /** Sets an environment variable for every script this runs from now on. */
-  SubmitScripts env(String name, String value) {
+  public SubmitScripts env(String name, String value) {
     env.put(name, value);
     return this;
   }
 
-  ProcessBuilder processBuilder(List<String> cmd) {
+  public ProcessBuilder processBuilder(List<String> cmd) {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(ROOT.toFile());
     // whatever the developer's shell has: always the Maven-classpath path of cluster.sh, no site
     // spark-defaults.conf, no secret, no real Hadoop cluster
@@ -66,7 +66,7 @@ final class SubmitScripts {
   }
 
   /** Runs {@code bash CMD...} to the end (at most {@code seconds}). */
-  Result script(int seconds, String... cmd) throws Exception {
+  public Result script(int seconds, String... cmd) throws Exception {
     Files.createDirectories(work);
     Path out = Files.createTempFile(work, "script", ".out");
     Path err = Files.createTempFile(work, "script", ".err");
@@ -116,13 +116,13 @@ final class SubmitScripts {
     return ModelStore.JSON.readTree(out.resolve(ModelStore.METRICS).toFile());
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }
   }
 
-  static void deleteRecursively(Path p) throws IOException {
+  public static void deleteRecursively(Path p) throws IOException {
     if (!Files.exists(p)) {
       return;
     }

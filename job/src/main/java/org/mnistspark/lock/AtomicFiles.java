@@ -79,8 +79,9 @@ public final class AtomicFiles {
    */
   public boolean createExclusively(Path target, String content) throws IOException {
     Path tmp = temporary(target, "new");
-    write(tmp, content.getBytes(StandardCharsets.UTF_8));
     try {
+      // inside the try: a write cut short (a full disk) must not leave the temporary behind
+      write(tmp, content.getBytes(StandardCharsets.UTF_8));
       if (local) {
         // link(2) fails if the target exists, where rename(2) would replace it
         Files.createLink(localPath(target), localPath(tmp));
@@ -119,7 +120,13 @@ public final class AtomicFiles {
    */
   public Path stage(Path target, byte[] content) throws IOException {
     Path tmp = temporary(target, "tmp");
-    write(tmp, content);
+    try {
+      write(tmp, content);
+    } catch (IOException e) {
+      // a write cut short (a full disk) must not leave the temporary behind
+      fs.delete(tmp, false);
+      throw e;
+    }
     return tmp;
   }
 

@@ -219,7 +219,7 @@ public final class OutputFolder {
 
     /** A new file {@code name} in the staged output; the caller closes it. */
     public OutputStream create(String name) throws IOException {
-      return fs.create(new Path(tmp, checkedName(name)), false);
+      return newFile(new Path(tmp, checkedName(name)));
     }
 
     public void write(String name, byte[] content) throws IOException {
@@ -230,7 +230,9 @@ public final class OutputFolder {
 
     /** Copies a file built on local disk (a zip, a chart) into the staged output. */
     public void copy(String name, File local) throws IOException {
-      fs.copyFromLocalFile(false, true, new Path(local.toURI()), new Path(tmp, checkedName(name)));
+      try (InputStream in = java.nio.file.Files.newInputStream(local.toPath()); OutputStream o = create(name)) {
+        in.transferTo(o);
+      }
     }
   }
 
@@ -539,9 +541,14 @@ public final class OutputFolder {
   }
 
   private void writeJson(Path file, Object value) throws IOException {
-    try (OutputStream o = fs.create(file, false)) {
+    try (OutputStream o = newFile(file)) {
       Json.MAPPER.writeValue(o, value);
     }
+  }
+
+  /** Creates {@code file}, which must not exist; a write that fails, a full disk included, is an IOException. */
+  private OutputStream newFile(Path file) throws IOException {
+    return new FsErrorStream(fs.create(file, false));
   }
 
   /** Creates and deletes a hidden file in {@code parent}: the only check of write access every file system answers. */
