@@ -49,6 +49,7 @@ public record JobConfig(
     double maxTrainSeconds,
     boolean keepBestValidation,
     String optimizer,
+    String networkVariant,
     int earlyStopPatience,
     int checkpointEveryEpochs,
     int keepCheckpoints,
@@ -90,11 +91,15 @@ public record JobConfig(
     accuracyOrOff("stop-at-validation-accuracy", stopAtValidationAccuracy);
     nonNegative("max-train-seconds", maxTrainSeconds);
     optimizer = oneOf("optimizer", optimizer, "adam", "sgd");
+    networkVariant = oneOf("network-variant", networkVariant, NETWORK_VARIANTS);
     atLeast("early-stop-patience", earlyStopPatience, 0);
     atLeast("checkpoint-every-epochs", checkpointEveryEpochs, 0);
     atLeast("keep-checkpoints", keepCheckpoints, 1);
     atLeast("out-lock-wait", outLockWait, 0);
   }
+
+  /** The LeNet as the Keras script has it, and the variants the study's causal arm trains ({@code LeNet}). */
+  public static final String[] NETWORK_VARIANTS = {"lenet", "batchnorm-conv1", "leaky-relu-conv2", "conv1-init-over-255"};
 
   /** The automatic minibatch's largest and smallest size, examples. */
   static final int AUTO_LARGEST_BATCH = 64;
@@ -188,6 +193,10 @@ public record JobConfig(
 
   public JobConfig withOptimizer(String optimizer) {
     return SettingsRecords.with(this, "optimizer", optimizer);
+  }
+
+  public JobConfig withNetworkVariant(String variant) {
+    return SettingsRecords.with(this, "networkVariant", variant);
   }
 
   public JobConfig withKeepCheckpoints(int keepCheckpoints) {

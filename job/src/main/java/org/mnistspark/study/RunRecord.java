@@ -8,6 +8,7 @@ import org.mnistspark.config.Decay;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.LeNet;
 import org.mnistspark.train.NetworkProbe;
 import org.mnistspark.train.ValidationPoint;
 
@@ -52,7 +53,8 @@ public record RunRecord(
 
   /**
    * The options that identify a run: all effective options but the output folder, its lock wait and
-   * the checkpoint settings, which study runs do not use, and the learning-rate schedule's when the rate is constant
+   * the checkpoint settings, which study runs do not use, the learning-rate schedule's when the rate is constant
+   * and the network variant when it is the LeNet
    * (results.json files written before they existed lack them, and their runs must still count as done).
    */
   public static Map<String, Object> optionsOf(JobConfig config) {
@@ -66,6 +68,10 @@ public record RunRecord(
       m.remove("learning-rate-decay");
       m.remove("final-learning-rate-fraction");
       m.remove("warmup-epochs");
+    }
+    if (LeNet.LENET.equals(config.networkVariant())) {
+      // runs recorded before the network variants existed trained the LeNet
+      m.remove("network-variant");
     }
     return m;
   }
