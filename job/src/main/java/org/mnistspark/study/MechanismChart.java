@@ -26,6 +26,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.mnistspark.report.ChartStyle;
 import org.mnistspark.report.LogAxis;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.NetworkProbe;
@@ -74,16 +75,44 @@ public final class MechanismChart {
    * @throws IllegalArgumentException if there is no probe at all
    */
   public static byte[] png(Map<String, List<NetworkProbe>> probesByScaling) throws IOException {
+    return png(new Shown(probesByScaling, Map.of()));
+  }
+
+  /**
+   * What the plot shows: each condition's probes, from one run each.
+   *
+   * @param seeds the seed of each condition's run, named on the plot; conditions missing here are
+   *     drawn without one
+   */
+  public record Shown(Map<String, List<NetworkProbe>> probes, Map<String, Long> seeds) {}
+
+  /** As {@link #png(Map)}, naming the seed each line is from. */
+  public static byte[] png(Shown shown) throws IOException {
+    Map<String, List<NetworkProbe>> probesByScaling = shown.probes();
     List<String> layers = layers(probesByScaling);
     Map<String, Color> colors = colors(probesByScaling);
     List<XYChart> panels = List.of(
         preActivationPanel(probesByScaling, colors, layers.get(0)),
         deadFractionPanel(probesByScaling, colors, layers),
         gradientPanel(probesByScaling, colors, layers));
-    BufferedImage image = compose(panels, colors, layers);
+    BufferedImage image = compose(panels, colors, layers, seedsLine(shown));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(image, "png", out);
     return out.toByteArray();
+  }
+
+  /** "seed 43 for every scaling", or "none: seed 43; minmax: seed 43; standardize: seed 42". */
+  static String seedsLine(Shown shown) {
+    Map<String, Long> seeds = shown.seeds();
+    if (seeds.isEmpty()) {
+      return "one run per scaling";
+    }
+    if (seeds.keySet().containsAll(shown.probes().keySet()) && seeds.values().stream().distinct().count() == 1) {
+      return "seed " + seeds.values().iterator().next() + " for every line";
+    }
+    List<String> each = new ArrayList<>();
+    seeds.forEach((condition, seed) -> each.add(condition + ": seed " + seed));
+    return "one run each, " + String.join("; ", each);
   }
 
   /** The layer names in network order, from the first probe. */
@@ -121,6 +150,7 @@ public final class MechanismChart {
     XYChart chart = panel("Dead ReLUs per layer", "share of units at 0 for every probe image");
     chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.0f%%", y * 100));
     perLayer(chart, probes, colors, layers, LayerProbe::deadFraction, false);
+    noteOverlaps(chart, probes, layers, false);
     double high = chart.getSeriesMap().values().stream().flatMapToDouble(s -> Arrays.stream(s.getYData()))
         .max().orElse(0);
     chart.getStyler().setYAxisMin(0.0);
@@ -132,6 +162,7 @@ public final class MechanismChart {
   private static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
     XYChart chart = panel("Gradient norm per layer (log scale)", "||d loss / d(W, b)||, mean cross-entropy");
     perLayer(chart, probes, colors, layers, LayerProbe::gradientNorm, true);
+    noteOverlaps(chart, probes, layers, true);
     LogAxis.fit(chart);
     return chart;
   }
@@ -146,6 +177,56 @@ public final class MechanismChart {
             .ifPresent(s -> style(s, colors.get(e.getKey()), stroke, marker));
       }
     }
+  }
+
+  /**
+   * Says under the panel which layers' lines of one scaling are drawn over each other (within 2%
+   * of the axis, or of a fiftieth of a decade on a log axis) at two or more epochs, which the eye
+   * cannot tell from a missing line.
+   */
+  private static void noteOverlaps(XYChart chart, Map<String, List<NetworkProbe>> probes, List<String> layers,
+      boolean log) {
+    List<String> notes = new ArrayList<>();
+    for (String scaling : probes.keySet()) {
+      List<String> hidden = new ArrayList<>();
+      for (int k = 1; k < layers.size(); k++) {
+        XYSeries s = chart.getSeriesMap().get(scaling + " " + layers.get(k));
+        for (int j = 0; j < k && s != null; j++) {
+          XYSeries under = chart.getSeriesMap().get(scaling + " " + layers.get(j));
+          List<Double> at = under == null ? List.of() : coinciding(under, s, log);
+          if (at.size() >= 2) {
+            hidden.add(layers.get(k) + " on " + layers.get(j) + " at epochs " + Math.round(at.get(0)) + "–"
+                + Math.round(at.get(at.size() - 1)));
+            break;
+          }
+        }
+      }
+      if (!hidden.isEmpty()) {
+        notes.add(scaling + ": " + String.join(", ", hidden));
+      }
+    }
+    if (!notes.isEmpty()) {
+      chart.setXAxisTitle("epochs trained (lines hidden under others: " + String.join("; ", notes) + ")");
+    }
+  }
+
+  /** The epochs at which {@code b} lies on {@code a}. */
+  private static List<Double> coinciding(XYSeries a, XYSeries b, boolean log) {
+    double span = Math.max(0.1, Math.max(Arrays.stream(a.getYData()).max().orElse(0),
+        Arrays.stream(b.getYData()).max().orElse(0)));
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < b.getXData().length; i++) {
+      for (int j = 0; j < a.getXData().length; j++) {
+        if (a.getXData()[j] == b.getXData()[i]) {
+          double ya = a.getYData()[j];
+          double yb = b.getYData()[i];
+          if (log ? Math.abs(Math.log10(ya / yb)) <= 0.02 : Math.abs(ya - yb) <= 0.02 * span) {
+            out.add(b.getXData()[i]);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** One series of {@code layer}'s value against epoch; empty when no point can be drawn. */
@@ -185,12 +266,14 @@ public final class MechanismChart {
     st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     st.setXAxisMin(0.0);
-    st.setXAxisDecimalPattern("0.##");
+    // probes are taken at whole epochs only
+    chart.setCustomXAxisTickLabelsFormatter(ChartStyle.wholeNumbers());
     return chart;
   }
 
   /** The panels side by side under a title and one shared legend. */
-  private static BufferedImage compose(List<XYChart> panels, Map<String, Color> colors, List<String> layers) {
+  private static BufferedImage compose(List<XYChart> panels, Map<String, Color> colors, List<String> layers,
+      String seeds) {
     BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), HEADER + PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -198,7 +281,7 @@ public final class MechanismChart {
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      header(g, image.getWidth(), colors, layers);
+      header(g, image.getWidth(), colors, layers, seeds);
       for (int i = 0; i < panels.size(); i++) {
         g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), i * PANEL_WIDTH, HEADER, null);
       }
@@ -210,13 +293,13 @@ public final class MechanismChart {
 
   private record LegendItem(Color color, Stroke stroke, String label, int gapBefore) {}
 
-  private static void header(Graphics2D g, int width, Map<String, Color> colors, List<String> layers) {
+  private static void header(Graphics2D g, int width, Map<String, Color> colors, List<String> layers, String seeds) {
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 19));
     centered(g, "What input scaling does inside the LeNet during training", width, 28);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    centered(g, "measured on one fixed probe batch; one representative run per scaling; x: epochs trained (0 = before training)",
-        width, 50);
+    centered(g, "measured on one fixed probe batch, not averaged over seeds: " + seeds
+        + "; x: epochs trained (0 = before training)", width, 50);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     List<LegendItem> items = new ArrayList<>();
     colors.forEach((scaling, color) -> items.add(new LegendItem(color, LAYER_STROKES[0],

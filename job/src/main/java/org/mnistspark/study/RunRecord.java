@@ -24,6 +24,12 @@ import org.mnistspark.train.ValidationPoint;
  * @param curve every validation check: fractional epoch, images fitted, training seconds, accuracy, loss
  * @param stoppedEarly why the run ended before its last epoch (early-stop-patience...), or null
  * @param mechanism the network's insides on the probe batch before training and after some epochs
+ * @param testMistakes every test image the network got wrong, as [image index in the test file,
+ *     label, predicted class]; every other image was predicted as its label. Null in runs recorded
+ *     before it was kept. Two runs' mistakes give the paired test of {@link McNemar}
+ * @param maxLoadAverage the highest one-minute system load average seen at the end of an epoch,
+ *     or null where not recorded; with {@code cores}, whether other work shared the machine
+ * @param cores the processors the JVM saw, or null where not recorded
  */
 public record RunRecord(
     String scaling,
@@ -41,14 +47,38 @@ public record RunRecord(
     String finishedAt,
     List<ValidationPoint> curve,
     String stoppedEarly,
-    List<NetworkProbe> mechanism) {
+    List<NetworkProbe> mechanism,
+    List<List<Integer>> testMistakes,
+    Double maxLoadAverage,
+    Integer cores) {
 
-  /** The record of a run from the metrics the training job returned. */
-  public static RunRecord of(StudyPlan.Run run, RunMetrics m) {
+  /** The record of a run from the metrics the training job returned and the test images it got wrong. */
+  public static RunRecord of(StudyPlan.Run run, RunMetrics m, List<List<Integer>> testMistakes) {
     return new RunRecord(run.scaling().label(), run.seed(), optionsOf(run.config()), m.epochs(), m.test().accuracy(),
         m.test().examples(), m.scaling(), m.data().trainImages(), m.data().validationImages(), m.spark().master(),
         m.spark().partitions(), m.wallSeconds(), m.finishedAt(), m.validationCurve(), m.stoppedEarly(),
-        m.mechanism());
+        m.mechanism(), testMistakes, null, null);
+  }
+
+  /** This record with the load seen while it trained. */
+  public RunRecord withLoad(double maxLoadAverage, int cores) {
+    return new RunRecord(scaling, seed, options, epochs, testAccuracy, testExamples, scaler, trainImages,
+        validationImages, master, partitions, wallSeconds, finishedAt, curve, stoppedEarly, mechanism, testMistakes,
+        maxLoadAverage, cores);
+  }
+
+  /** Whether other work shared the machine: a load average above its cores at some epoch's end. */
+  public boolean ranOnALoadedMachine() {
+    return maxLoadAverage != null && cores != null && maxLoadAverage > cores;
+  }
+
+  /** The test images this run got wrong, by index; empty when its mistakes were not recorded. */
+  public java.util.Set<Integer> mistakenImages() {
+    java.util.Set<Integer> out = new java.util.HashSet<>();
+    if (testMistakes != null) {
+      testMistakes.forEach(m -> out.add(m.get(0)));
+    }
+    return out;
   }
 
   /**

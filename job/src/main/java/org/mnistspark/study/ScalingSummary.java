@@ -6,8 +6,10 @@ import java.util.OptionalInt;
 import org.mnistspark.train.ValidationPoint;
 
 /**
- * One scaling's runs, aggregated over seeds. Pure: built from run records, no Spark.
+ * One condition's runs, aggregated over seeds. Pure: built from run records, no Spark.
  *
+ * @param scaling the condition's label: its scaling, with the network variant and learning rate
+ *     where the plan compares several ("none + batchnorm-conv1", "minmax @ 0.0003")
  * @param epochs the most epochs any seed ran; a seed stopped early (early-stop-patience) counts
  *     in the bands only up to its last epoch
  * @param validationAccuracy per epoch (index 0 = epoch 1), mean/min/max over the seeds that ran it
@@ -48,6 +50,18 @@ public record ScalingSummary(
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("no runs to summarize");
     }
+    return of(runs.get(0).scaling(), runs);
+  }
+
+  /**
+   * Returns the summary of {@code runs}, all of one condition of a plan, under {@code condition}'s label.
+   *
+   * @throws IllegalArgumentException if there are no runs or they mix scalings
+   */
+  public static ScalingSummary of(String condition, List<RunRecord> runs) {
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException("no runs to summarize");
+    }
     String scaling = runs.get(0).scaling();
     for (RunRecord r : runs) {
       if (!r.scaling().equals(scaling)) {
@@ -64,7 +78,7 @@ public record ScalingSummary(
       validationLoss.add(Band.of(valuesAt(runs, e, RunRecord::validationLoss)));
     }
     return new ScalingSummary(
-        scaling,
+        condition,
         runs.stream().map(RunRecord::seed).toList(),
         epochs,
         List.copyOf(validation),

@@ -8,9 +8,12 @@ import org.mnistspark.data.MnistData;
 import org.mnistspark.pipeline.TrainingPipeline;
 import org.mnistspark.spark.SparkSetup;
 import org.mnistspark.train.DistributedTrainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Trains a study's runs with the training pipeline, all on one Spark context and one loaded dataset. */
 final class SparkStudyExecutor implements StudyRunner.Executor {
+  private static final Logger log = LoggerFactory.getLogger(SparkStudyExecutor.class);
   private final List<JobConfig> runs;
   private final TrainingPipeline pipeline;
   private final SparkSetup.TaskCounter tasks = new SparkSetup.TaskCounter();
@@ -32,7 +35,15 @@ final class SparkStudyExecutor implements StudyRunner.Executor {
   @Override
   public RunRecord run(StudyPlan.Run run, DistributedTrainer.EpochListener listener) {
     TrainingPipeline.Outcome outcome = pipeline.trainOn(sc, tasks, run.config(), data, listener);
-    return RunRecord.of(run, outcome.metrics());
+    List<List<Integer>> mistakes = TestMistakes.of(outcome.training().network(), outcome.scaler(), data.test(),
+        run.config().evalBatchSize());
+    double accuracy = 1 - mistakes.size() / (double) data.test().size();
+    if (Math.abs(accuracy - outcome.metrics().test().accuracy()) > 1e-9) {
+      // the evaluation and these predictions see the same network and images: a difference is a bug to look at
+      log.warn("{}: test accuracy {} from the predictions kept, {} from the evaluation", run, accuracy,
+          outcome.metrics().test().accuracy());
+    }
+    return RunRecord.of(run, outcome.metrics(), mistakes);
   }
 
   @Override

@@ -15,11 +15,27 @@ import java.util.OptionalInt;
  * @param scalings one summary per scaling that has at least one finished run, in plan order
  * @param planned runs in the plan
  * @param finished runs of the plan that are done
+ * @param pairedTests McNemar's test on the test-set predictions of each pair of neighbouring
+ *     scalings (none vs minmax, minmax vs standardize) under each variant and rate, seed by seed,
+ *     where both runs kept their predictions
  */
-public record StudySummary(List<ScalingSummary> scalings, int planned, int finished, StudyResults.Plan plan, Data data) {
+public record StudySummary(List<ScalingSummary> scalings, int planned, int finished, StudyResults.Plan plan, Data data,
+    List<PairedTest> pairedTests) {
 
   /** Image counts of the runs (the same for every run of a plan). */
   public record Data(int trainImages, int validationImages, long testImages, String master, int partitions) {}
+
+  /**
+   * Two conditions compared image by image on the test set.
+   *
+   * @param perSeed the test of the two runs of each seed both finished
+   * @param pooled the discordant counts summed over those seeds: it treats every (seed, image) as
+   *     independent, which they are not, so its p-value is smaller than the evidence warrants
+   */
+  public record PairedTest(String first, String second, List<SeedTest> perSeed, McNemar pooled) {}
+
+  /** McNemar's test of the two runs of one seed. */
+  public record SeedTest(long seed, McNemar test) {}
 
   /**
    * Returns the summary of {@code results} for the runs of {@code plan}.
@@ -31,16 +47,58 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
     if (done.isEmpty()) {
       throw new IllegalArgumentException("no run of the plan has finished yet");
     }
+    Map<String, Map<Long, RunRecord>> byCondition = byCondition(plan, results);
     List<ScalingSummary> out = new ArrayList<>();
-    for (String s : plan.scalingLabels()) {
-      List<RunRecord> runs = done.stream().filter(r -> r.scaling().equals(s)).toList();
+    byCondition.forEach((condition, runs) -> {
       if (!runs.isEmpty()) {
-        out.add(ScalingSummary.of(runs));
+        out.add(ScalingSummary.of(condition, List.copyOf(runs.values())));
       }
-    }
+    });
     RunRecord first = done.get(0);
     return new StudySummary(List.copyOf(out), plan.runs().size(), done.size(), StudyResults.Plan.of(plan),
-        new Data(first.trainImages(), first.validationImages(), first.testExamples(), first.master(), first.partitions()));
+        new Data(first.trainImages(), first.validationImages(), first.testExamples(), first.master(), first.partitions()),
+        pairedTests(plan, byCondition));
+  }
+
+  /** Each condition's finished runs by seed, conditions and seeds in plan order. */
+  static Map<String, Map<Long, RunRecord>> byCondition(StudyPlan plan, StudyResults results) {
+    Map<String, Map<Long, RunRecord>> out = new LinkedHashMap<>();
+    plan.conditions().forEach(c -> out.put(c, new LinkedHashMap<>()));
+    for (StudyPlan.Run run : plan.runs()) {
+      results.resultOf(run).ifPresent(r -> out.get(run.condition()).put(run.seed(), r));
+    }
+    return out;
+  }
+
+  /** Neighbouring scalings under the same variant and rate: the plan lists the scalings innermost. */
+  private static List<PairedTest> pairedTests(StudyPlan plan, Map<String, Map<Long, RunRecord>> byCondition) {
+    List<String> conditions = plan.conditions();
+    int group = plan.scalings().size();
+    List<PairedTest> out = new ArrayList<>();
+    for (int i = 0; i + 1 < conditions.size(); i++) {
+      if ((i + 1) % group == 0) {
+        continue;
+      }
+      Map<Long, RunRecord> a = byCondition.get(conditions.get(i));
+      Map<Long, RunRecord> b = byCondition.get(conditions.get(i + 1));
+      List<SeedTest> seeds = new ArrayList<>();
+      int onlyFirst = 0;
+      int onlySecond = 0;
+      for (long seed : plan.seedValues()) {
+        RunRecord x = a.get(seed);
+        RunRecord y = b.get(seed);
+        if (x != null && y != null && x.testMistakes() != null && y.testMistakes() != null) {
+          McNemar t = McNemar.of(x.mistakenImages(), y.mistakenImages());
+          seeds.add(new SeedTest(seed, t));
+          onlyFirst += t.onlyFirstRight();
+          onlySecond += t.onlySecondRight();
+        }
+      }
+      if (!seeds.isEmpty()) {
+        out.add(new PairedTest(conditions.get(i), conditions.get(i + 1), List.copyOf(seeds), McNemar.of(onlyFirst, onlySecond)));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**

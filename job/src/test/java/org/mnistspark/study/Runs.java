@@ -44,7 +44,7 @@ final class Runs {
     }
     return new RunRecord(run.scaling().label(), run.seed(), RunRecord.optionsOf(run.config()), epochs, testAccuracy,
         10_000, new RunMetrics.Scaling(run.scaling().label(), 0, 1, null, null), 1600, 400, "local[2]", 2, seconds * 3,
-        "2026-01-01T00:00:00Z", curve, null, null);
+        "2026-01-01T00:00:00Z", curve, null, null, null, null, null);
   }
 
   /** The plan's run of {@code scaling} under the {@code i}-th seed (0-based). */

@@ -47,7 +47,7 @@ class StudyCommandTest {
 
   @Test
   void thresholdsParseWithSpaces() {
-    assertThat(new StudyConfig(1, "minmax", "0.9, 0.95,1", "").thresholdList(List.of())).containsExactly(0.9, 0.95, 1.0);
+    assertThat(new StudyConfig(1, "minmax", "0.9, 0.95,1", "", "", "", "", "").thresholdList(List.of())).containsExactly(0.9, 0.95, 1.0);
   }
 
   @Test
@@ -66,7 +66,7 @@ class StudyCommandTest {
 
   @Test
   void scalingsKeepTheirOrderAndIgnoreCaseAndBlanks() {
-    assertThat(new StudyConfig(1, "standardize, NONE", "", "").scalingList()).containsExactly(Scaling.STANDARDIZE, Scaling.NONE);
+    assertThat(new StudyConfig(1, "standardize, NONE", "", "", "", "", "", "").scalingList()).containsExactly(Scaling.STANDARDIZE, Scaling.NONE);
   }
 
   @Test
