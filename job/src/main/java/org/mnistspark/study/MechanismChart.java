@@ -12,7 +12,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,12 +50,6 @@ public final class MechanismChart {
   static final int PANEL_HEIGHT = 520;
   private static final int HEADER = 104;
 
-  /** The colours of {@link Charts}, so a scaling looks the same in every plot of the study. */
-  private static final Map<String, Color> COLORS = Map.of(
-      "none", new Color(0xD6, 0x27, 0x28),
-      "minmax", new Color(0x1F, 0x77, 0xB4),
-      "standardize", new Color(0x2C, 0xA0, 0x2C));
-  private static final Color[] OTHER_COLORS = {new Color(0x94, 0x67, 0xBD), new Color(0xFF, 0x7F, 0x0E), Color.DARK_GRAY};
   private static final Map<String, String> MEANING = Map.of(
       "none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std");
   private static final BasicStroke[] LAYER_STROKES = {
@@ -123,14 +116,9 @@ public final class MechanismChart {
         .orElseThrow(() -> new IllegalArgumentException("no probes to plot: " + probes.keySet()));
   }
 
+  /** The colours of {@link Charts}, so a condition looks the same in every plot of the study. */
   private static Map<String, Color> colors(Map<String, List<NetworkProbe>> probes) {
-    Map<String, Color> colors = new LinkedHashMap<>();
-    int other = 0;
-    for (String scaling : probes.keySet()) {
-      Color c = COLORS.get(scaling);
-      colors.put(scaling, c != null ? c : OTHER_COLORS[other++ % OTHER_COLORS.length]);
-    }
-    return colors;
+    return ConditionColors.of(new ArrayList<>(probes.keySet()));
   }
 
   private static XYChart preActivationPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, String first) {

@@ -20,6 +20,7 @@ import org.mnistspark.train.ValidationPoint;
  * @param validationLoss per epoch, mean/min/max over seeds (NaN where a trainer does not measure it)
  * @param checks every validation check (validations-per-epoch per epoch), over the seeds that ran it
  * @param stoppedEarly "seed S: why" for each seed that stopped before its last epoch
+ * @param testPerSeed each seed's test accuracy, in the order of {@code seeds}
  */
 public record ScalingSummary(
     String scaling,
@@ -33,7 +34,8 @@ public record ScalingSummary(
     List<double[]> validationPerSeed,
     List<Band> validationLoss,
     List<Check> checks,
-    List<String> stoppedEarly) {
+    List<String> stoppedEarly,
+    List<Double> testPerSeed) {
 
   /**
    * One validation check over seeds: where the seeds were (means of images fitted and training
@@ -89,7 +91,8 @@ public record ScalingSummary(
         runs.stream().map(RunRecord::validationAccuracy).toList(),
         List.copyOf(validationLoss),
         checks(runs),
-        runs.stream().filter(r -> r.stoppedEarly() != null).map(r -> "seed " + r.seed() + ": " + r.stoppedEarly()).toList());
+        runs.stream().filter(r -> r.stoppedEarly() != null).map(r -> "seed " + r.seed() + ": " + r.stoppedEarly()).toList(),
+        runs.stream().map(RunRecord::testAccuracy).toList());
   }
 
   private static List<Check> checks(List<RunRecord> runs) {
@@ -132,6 +135,19 @@ public record ScalingSummary(
       }
     }
     return OptionalInt.empty();
+  }
+
+  /** Each seed's epoch (1-based) of its highest validation accuracy, the first on ties, in the order of {@link #seeds()}. */
+  public List<Integer> bestEpochPerSeed() {
+    return validationPerSeed.stream().map(curve -> {
+      int best = 0;
+      for (int e = 1; e < curve.length; e++) {
+        if (curve[e] > curve[best]) {
+          best = e;
+        }
+      }
+      return best + 1;
+    }).toList();
   }
 
   public Band lastValidationAccuracy() {

@@ -43,6 +43,20 @@ public record StudyResults(Plan study, List<RunRecord> runs, String updatedAt) {
       return new Plan(p.base().dataset(), p.base().epochs(), p.scalingLabels(), p.seedValues(), p.thresholds(), shared,
           p.conditions(), p.learningRates(), p.variants(), p.secondsCaveat());
     }
+
+    /**
+     * The learning rate {@code condition} trained at, where the plan varies it: the conditions run
+     * variant by variant, rate by rate, scaling by scaling.
+     *
+     * @throws IllegalArgumentException if the plan has no such condition or does not vary the rate
+     */
+    public double learningRateOf(String condition) {
+      int i = conditions == null ? -1 : conditions.indexOf(condition);
+      if (i < 0 || learningRates == null || learningRates.isEmpty()) {
+        throw new IllegalArgumentException("no learning rate of its own for " + condition + " in " + conditions);
+      }
+      return learningRates.get((i / scalings.size()) % learningRates.size());
+    }
   }
 
   public StudyResults {

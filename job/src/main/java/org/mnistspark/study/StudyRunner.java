@@ -139,7 +139,7 @@ public final class StudyRunner {
     MechanismChart.Shown mechanism = mechanismShown(plan, results);
     Report.Images images = new Report.Images(Charts.accuracy(summary), Charts.loss(summary),
         Charts.curve(summary, Charts.CurveAxis.IMAGES), Charts.curve(summary, Charts.CurveAxis.SECONDS),
-        mechanism.probes().isEmpty() ? null : MechanismChart.png(mechanism));
+        mechanism.probes().isEmpty() ? null : MechanismChart.png(mechanism), Charts.byLearningRate(summary));
     if (images.mechanism() != null) {
       folder.write(Report.MECHANISM_PNG, images.mechanism());
     }
@@ -147,7 +147,11 @@ public final class StudyRunner {
     folder.write(Report.LOSS_PNG, images.loss());
     folder.write(Report.CURVE_IMAGES_PNG, images.curveImages());
     folder.write(Report.CURVE_SECONDS_PNG, images.curveSeconds());
-    folder.write(StudyFolder.REPORT_MD, Report.markdown(summary, results.updatedAt(), images.mechanism() != null).getBytes(StandardCharsets.UTF_8));
+    if (images.byLearningRate() != null) {
+      folder.write(Report.BY_LEARNING_RATE_PNG, images.byLearningRate());
+    }
+    folder.write(StudyFolder.REPORT_MD, Report.markdown(summary, results.updatedAt(), images.mechanism() != null,
+        images.byLearningRate() != null).getBytes(StandardCharsets.UTF_8));
     folder.write(StudyFolder.REPORT_HTML,
         Report.html(summary, results.updatedAt(), images).getBytes(StandardCharsets.UTF_8));
   }

@@ -6,8 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.ToDoubleFunction;
+import org.mnistspark.train.LayerProbe;
+import org.mnistspark.train.NetworkProbe;
 
 /**
  * A study's runs, summarized per scaling, plus what is needed to say how complete it is. Pure.
@@ -18,9 +22,30 @@ import java.util.OptionalInt;
  * @param pairedTests McNemar's test on the test-set predictions of each pair of neighbouring
  *     scalings (none vs minmax, minmax vs standardize) under each variant and rate, seed by seed,
  *     where both runs kept their predictions
+ * @param probes every run's mechanism in brief, in plan order (runs that measured none left out)
+ * @param timingWarning why the seconds should not be compared (the plan's caveat, or the load the
+ *     runs saw), or empty
  */
 public record StudySummary(List<ScalingSummary> scalings, int planned, int finished, StudyResults.Plan plan, Data data,
-    List<PairedTest> pairedTests) {
+    List<PairedTest> pairedTests, List<ProbeRow> probes, String timingWarning) {
+
+  /**
+   * One run's probes in brief: the share of conv2's units dead after epoch 1 and at its last
+   * probe, and conv1's gradient norm before training; null where not measured.
+   */
+  public record ProbeRow(String condition, long seed, Double conv2DeadAfterEpoch1, Double conv2DeadLast,
+      Double lastEpoch, Double conv1GradientAtStart) {
+    static ProbeRow of(String condition, long seed, List<NetworkProbe> probes) {
+      NetworkProbe last = probes.get(probes.size() - 1);
+      return new ProbeRow(condition, seed, at(probes, 1, "conv2", LayerProbe::deadFraction),
+          last.layer("conv2").deadFraction(), last.epoch(), at(probes, 0, "conv1", LayerProbe::gradientNorm));
+    }
+
+    private static Double at(List<NetworkProbe> probes, double epoch, String layer, ToDoubleFunction<LayerProbe> value) {
+      return probes.stream().filter(p -> p.epoch() == epoch).findFirst()
+          .map(p -> value.applyAsDouble(p.layer(layer))).orElse(null);
+    }
+  }
 
   /** Image counts of the runs (the same for every run of a plan). */
   public record Data(int trainImages, int validationImages, long testImages, String master, int partitions) {}
@@ -57,7 +82,28 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
     RunRecord first = done.get(0);
     return new StudySummary(List.copyOf(out), plan.runs().size(), done.size(), StudyResults.Plan.of(plan),
         new Data(first.trainImages(), first.validationImages(), first.testExamples(), first.master(), first.partitions()),
-        pairedTests(plan, byCondition));
+        pairedTests(plan, byCondition), probeRows(byCondition), timingWarning(plan, done));
+  }
+
+  private static List<ProbeRow> probeRows(Map<String, Map<Long, RunRecord>> byCondition) {
+    List<ProbeRow> out = new ArrayList<>();
+    byCondition.forEach((condition, runs) -> runs.forEach((seed, r) -> {
+      if (r.mechanism() != null && !r.mechanism().isEmpty()) {
+        out.add(ProbeRow.of(condition, seed, r.mechanism()));
+      }
+    }));
+    return List.copyOf(out);
+  }
+
+  /** The plan's caveat, else the highest load any run saw when it was above the machine's cores, else empty. */
+  static String timingWarning(StudyPlan plan, List<RunRecord> runs) {
+    if (!plan.secondsCaveat().isEmpty()) {
+      return plan.secondsCaveat();
+    }
+    return runs.stream().filter(RunRecord::ranOnALoadedMachine).max(Comparator.comparingDouble(RunRecord::maxLoadAverage))
+        .map(r -> String.format(Locale.ROOT, "Other work shared the machine: load average up to %.1f on %d cores while "
+            + "these runs trained, so their seconds measure that load as much as the runs.", r.maxLoadAverage(), r.cores()))
+        .orElse("");
   }
 
   /** Each condition's finished runs by seed, conditions and seeds in plan order. */
