@@ -20,9 +20,10 @@ import org.mnistspark.scale.Scaling;
  * @param variants network variants every scaling trains with; empty: the job's network-variant
  * @param reuseFrom study folders whose finished runs with the same options are copied, not trained
  * @param secondsCaveat a warning about the timing for the seconds plot and the report; empty: none
+ * @param redrawOnly draw the reports from the recorded runs and train none
  */
 public record StudyConfig(int seeds, String scalings, String thresholds, String optimizers, String learningRates,
-    String variants, String reuseFrom, String secondsCaveat) {
+    String variants, String reuseFrom, String secondsCaveat, boolean redrawOnly) {
 
   public StudyConfig {
     atLeast("seeds", seeds, 1);

@@ -29,8 +29,8 @@ public final class LogAxis {
       st.setYAxisMax(niceAbove(high));
     }
     // a custom tick formatter would switch XChart back to a linear axis; a pattern keeps it
-    // logarithmic. Beyond 10^5 or below 10^-5 plain digits are too many to count: 1E7 instead.
-    boolean wide = high > 0 && (niceAbove(high) > 1e5 || niceBelow(low) < 1e-5);
+    // logarithmic. From 10^5 up or 10^-5 down plain digits are too many to count: 1E7 instead.
+    boolean wide = high > 0 && (niceAbove(high) >= 1e5 || niceBelow(low) <= 1e-5);
     st.setYAxisDecimalPattern(wide ? "0E0" : "0.######");
     // Over many decades, labelling every minor tick crowds the axis; within about one, decades
     // alone leave one or two labels and the points cannot be read off.

@@ -32,6 +32,10 @@ public final class RunCharts {
 
   /** Validation accuracy at every check against the epoch position, the check the saved model is from marked. */
   public static byte[] validationAccuracy(RunMetrics m) throws IOException {
+    return ChartStyle.png(validationAccuracyChart(m));
+  }
+
+  static XYChart validationAccuracyChart(RunMetrics m) {
     XYChart chart = epochChart(m, "Validation accuracy at every check", "Validation accuracy");
     List<ValidationPoint> checks = m.validationCurve();
     line(chart, "validation accuracy (" + checks.size() + " checks)", epochsOf(checks),
@@ -43,7 +47,7 @@ public final class RunCharts {
     }
     ChartStyle.fitPercentY(chart, checks.stream().mapToDouble(ValidationPoint::accuracy).min().orElse(0),
         checks.stream().mapToDouble(ValidationPoint::accuracy).max().orElse(1));
-    return ChartStyle.png(chart);
+    return chart;
   }
 
   /**
@@ -115,7 +119,8 @@ public final class RunCharts {
   }
 
   private static String subtitle(RunMetrics m) {
-    return m.data().dataset() + ", " + m.data().trainImages() + " training images, " + m.scaling().kind();
+    return m.data().dataset() + ", " + m.data().trainImages() + " training images, " + m.scaling().kind() + ", seed "
+        + m.config().get("seed");
   }
 
   private static List<Double> epochsOf(List<ValidationPoint> points) {

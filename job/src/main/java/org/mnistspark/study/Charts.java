@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mnistspark.report.ChartStyle;
 import org.mnistspark.report.LogAxis;
@@ -29,13 +30,17 @@ public final class Charts {
 
   /** Validation accuracy against epoch, the y axis fitted to every seed's points. */
   public static byte[] accuracy(StudySummary s) throws IOException {
+    return ChartStyle.png(accuracyChart(s));
+  }
+
+  static XYChart accuracyChart(StudySummary s) {
     XYChart chart = chart(s, "Validation accuracy per epoch", "Validation accuracy");
     Map<String, Color> colors = colors(s);
     for (ScalingSummary x : s.scalings()) {
       add(chart, x, colors, epochAxis(x.validationAccuracy().size()), x.validationAccuracy(), legend(x), false);
     }
     fitPercentY(chart, s.scalings().stream().flatMap(x -> x.validationAccuracy().stream()).toList());
-    return ChartStyle.png(chart);
+    return chart;
   }
 
   /** Train loss (mean over each epoch) and validation loss (after it) against epoch, on a log axis. */
@@ -58,6 +63,11 @@ public final class Charts {
    * carries the summary's timing warning above it, when there is one.
    */
   public static byte[] curve(StudySummary s, CurveAxis axis) throws IOException {
+    XYChart chart = curveChart(s, axis);
+    return axis == CurveAxis.SECONDS ? ChartStyle.pngWithWarning(chart, s.timingWarning()) : ChartStyle.png(chart);
+  }
+
+  static XYChart curveChart(StudySummary s, CurveAxis axis) {
     XYChart chart = chart(s, "Validation accuracy at every check", "Validation accuracy");
     chart.setXAxisTitle(axis.title);
     chart.getStyler().setXAxisMin(null);
@@ -72,7 +82,7 @@ public final class Charts {
       all.addAll(acc);
     }
     fitPercentY(chart, all);
-    return axis == CurveAxis.SECONDS ? ChartStyle.pngWithWarning(chart, s.timingWarning()) : ChartStyle.png(chart);
+    return chart;
   }
 
   /**
@@ -84,7 +94,7 @@ public final class Charts {
     if (plan.learningRates() == null || plan.learningRates().size() < 2) {
       return null;
     }
-    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, "Test accuracy by learning rate — " + subtitle(s), "Learning rate (log scale)",
+    XYChart chart = titled(s, "Test accuracy by learning rate", "Learning rate (log scale)",
         "Test accuracy of the kept network");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setXAxisDecimalPattern("0.#######");
@@ -162,7 +172,7 @@ public final class Charts {
   }
 
   private static XYChart chart(StudySummary s, String title, String yTitle) {
-    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, title + " — " + subtitle(s), "Epoch", yTitle);
+    XYChart chart = titled(s, title, "Epoch", yTitle);
     int epochs = s.scalings().stream().mapToInt(ScalingSummary::epochs).max().orElse(1);
     chart.getStyler().setXAxisMin(1.0);
     chart.getStyler().setXAxisMax((double) Math.max(2, epochs));
@@ -171,8 +181,26 @@ public final class Charts {
   }
 
   /**
+   * A chart titled "TITLE — SUBTITLE", the title's font smaller when it is long, with the legend
+   * beside the plot when there are more conditions than fit below it.
+   */
+  private static XYChart titled(StudySummary s, String title, String xTitle, String yTitle) {
+    String full = title + " — " + subtitle(s);
+    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, full, xTitle, yTitle);
+    if (full.length() > 85) {
+      chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    }
+    if (s.scalings().size() > 3) {
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+      chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    }
+    return chart;
+  }
+
+  /**
    * The dataset and the seeds: "mnist, seeds 42, 43 (mean, band min–max)", each condition's own
-   * when they differ, and the conditions not run yet.
+   * when a few differ, and the conditions not run yet.
    */
   static String subtitle(StudySummary s) {
     List<List<Long>> seeds = s.scalings().stream().map(ScalingSummary::seeds).distinct().toList();
@@ -180,19 +208,23 @@ public final class Charts {
     if (seeds.size() == 1) {
       List<Long> only = seeds.get(0);
       text += (only.size() == 1 ? "seed " : "seeds ") + join(only) + (only.size() == 1 ? "" : " (mean, band min–max)");
-    } else {
+    } else if (s.scalings().size() <= 3) {
       List<String> each = new ArrayList<>();
       s.scalings().forEach(x -> each.add(x.scaling() + " " + join(x.seeds())));
       text += "seeds " + String.join("; ", each) + " (mean, band min–max)";
+    } else {
+      List<Long> union = s.scalings().stream().flatMap(x -> x.seeds().stream()).distinct().sorted().toList();
+      long fewer = s.scalings().stream().filter(x -> x.seeds().size() < union.size()).count();
+      text += "seeds " + join(union) + " (" + fewer + " conditions have fewer so far; mean, band min–max)";
     }
-    List<String> missing = new ArrayList<>();
+    List<String> planned = s.plan().conditions() == null ? s.plan().scalings() : s.plan().conditions();
     List<String> done = s.scalings().stream().map(ScalingSummary::scaling).toList();
-    for (String c : s.plan().conditions() == null ? s.plan().scalings() : s.plan().conditions()) {
-      if (!done.contains(c)) {
-        missing.add(c);
-      }
+    List<String> missing = planned.stream().filter(c -> !done.contains(c)).toList();
+    if (missing.isEmpty()) {
+      return text;
     }
-    return missing.isEmpty() ? text : text + "; not run yet: " + String.join(", ", missing);
+    return text + "; not run yet: " + (missing.size() <= 2 ? String.join(", ", missing)
+        : missing.size() + " of " + planned.size() + " conditions");
   }
 
   private static String join(List<Long> seeds) {

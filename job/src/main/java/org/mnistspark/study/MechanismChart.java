@@ -12,6 +12,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -48,7 +50,7 @@ import org.mnistspark.train.NetworkProbe;
 public final class MechanismChart {
   static final int PANEL_WIDTH = 620;
   static final int PANEL_HEIGHT = 520;
-  private static final int HEADER = 104;
+  private static final int HEADER = 110;
 
   private static final Map<String, String> MEANING = Map.of(
       "none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std");
@@ -94,7 +96,7 @@ public final class MechanismChart {
     return out.toByteArray();
   }
 
-  /** "seed 43 for every scaling", or "none: seed 43; minmax: seed 43; standardize: seed 42". */
+  /** "seed 43 for every line", or "one run each, none: seed 43; minmax: seed 43; standardize: seed 42". */
   static String seedsLine(Shown shown) {
     Map<String, Long> seeds = shown.seeds();
     if (seeds.isEmpty()) {
@@ -117,7 +119,7 @@ public final class MechanismChart {
   }
 
   /** The colours of {@link Charts}, so a condition looks the same in every plot of the study. */
-  private static Map<String, Color> colors(Map<String, List<NetworkProbe>> probes) {
+  static Map<String, Color> colors(Map<String, List<NetworkProbe>> probes) {
     return ConditionColors.of(new ArrayList<>(probes.keySet()));
   }
 
@@ -134,8 +136,8 @@ public final class MechanismChart {
     return chart;
   }
 
-  private static XYChart deadFractionPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
-    XYChart chart = panel("Dead ReLUs per layer", "share of units at 0 for every probe image");
+  static XYChart deadFractionPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
+    XYChart chart = panel("Dead ReLUs per layer", "share of units with z \u2264 0 for every probe image");
     chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.0f%%", y * 100));
     perLayer(chart, probes, colors, layers, LayerProbe::deadFraction, false);
     noteOverlaps(chart, probes, layers, false);
@@ -147,7 +149,7 @@ public final class MechanismChart {
     return chart;
   }
 
-  private static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
+  static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
     XYChart chart = panel("Gradient norm per layer (log scale)", "||d loss / d(W, b)||, mean cross-entropy");
     perLayer(chart, probes, colors, layers, LayerProbe::gradientNorm, true);
     noteOverlaps(chart, probes, layers, true);
@@ -176,25 +178,26 @@ public final class MechanismChart {
       boolean log) {
     List<String> notes = new ArrayList<>();
     for (String scaling : probes.keySet()) {
-      List<String> hidden = new ArrayList<>();
+      // layer underneath -> the layers drawn over it, and the first epoch they coincide
+      Map<String, List<String>> hidden = new LinkedHashMap<>();
+      Map<String, Long> from = new HashMap<>();
       for (int k = 1; k < layers.size(); k++) {
         XYSeries s = chart.getSeriesMap().get(scaling + " " + layers.get(k));
         for (int j = 0; j < k && s != null; j++) {
           XYSeries under = chart.getSeriesMap().get(scaling + " " + layers.get(j));
           List<Double> at = under == null ? List.of() : coinciding(under, s, log);
           if (at.size() >= 2) {
-            hidden.add(layers.get(k) + " on " + layers.get(j) + " at epochs " + Math.round(at.get(0)) + "–"
-                + Math.round(at.get(at.size() - 1)));
+            hidden.computeIfAbsent(layers.get(j), x -> new ArrayList<>()).add(layers.get(k));
+            from.merge(layers.get(j), Math.round(at.get(0)), Math::min);
             break;
           }
         }
       }
-      if (!hidden.isEmpty()) {
-        notes.add(scaling + ": " + String.join(", ", hidden));
-      }
+      hidden.forEach((under, over) -> notes.add(scaling + ": " + String.join(", ", over) + " on " + under
+          + " from epoch " + from.get(under)));
     }
     if (!notes.isEmpty()) {
-      chart.setXAxisTitle("epochs trained (lines hidden under others: " + String.join("; ", notes) + ")");
+      chart.setXAxisTitle("epochs trained (hidden lines: " + String.join("; ", notes) + ")");
     }
   }
 
@@ -288,20 +291,41 @@ public final class MechanismChart {
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     centered(g, "measured on one fixed probe batch, not averaged over seeds: " + seeds
         + "; x: epochs trained (0 = before training)", width, 50);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-    List<LegendItem> items = new ArrayList<>();
-    colors.forEach((scaling, color) -> items.add(new LegendItem(color, LAYER_STROKES[0],
+    List<LegendItem> conditions = new ArrayList<>();
+    colors.forEach((scaling, color) -> conditions.add(new LegendItem(color, LAYER_STROKES[0],
         scaling + (MEANING.containsKey(scaling) ? " (" + MEANING.get(scaling) + ")" : ""), 24)));
-    items.add(new LegendItem(null, null, "layers (middle, right):", 40));
+    List<LegendItem> layerItems = new ArrayList<>();
+    layerItems.add(new LegendItem(null, null, "layers (middle, right):", 40));
     for (int k = 0; k < layers.size(); k++) {
-      items.add(new LegendItem(Color.DARK_GRAY, LAYER_STROKES[k % LAYER_STROKES.length], layers.get(k), 16));
+      layerItems.add(new LegendItem(Color.DARK_GRAY, LAYER_STROKES[k % LAYER_STROKES.length], layers.get(k), 16));
     }
+    List<LegendItem> all = new ArrayList<>(conditions);
+    all.addAll(layerItems);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    if (rowWidth(all, g.getFontMetrics()) <= width - 40) {
+      row(g, all, width, 82);
+    } else {
+      // many conditions (learning rates, network variants): conditions on one row, layers below
+      if (rowWidth(conditions, g.getFontMetrics()) > width - 40) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      }
+      row(g, conditions, width, 74);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+      row(g, layerItems, width, 98);
+    }
+  }
+
+  private static int rowWidth(List<LegendItem> items, FontMetrics fm) {
+    return items.stream().mapToInt(i -> i.gapBefore + itemWidth(i, fm)).sum();
+  }
+
+  /** {@code items} side by side, centred on a line at {@code y}. */
+  private static void row(Graphics2D g, List<LegendItem> items, int width, int y) {
     FontMetrics fm = g.getFontMetrics();
-    int total = items.stream().mapToInt(i -> i.gapBefore + itemWidth(i, fm)).sum();
-    int x = (width - total) / 2;
+    int x = (width - rowWidth(items, fm)) / 2;
     for (LegendItem i : items) {
       x += i.gapBefore;
-      legendItem(g, x, 82, i);
+      legendItem(g, x, y, i);
       x += itemWidth(i, fm);
     }
   }

@@ -63,8 +63,9 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
 
   private void study(StudyPlan plan, StudyFolder folder) throws Exception {
     SparkConf sparkConf = SparkSetup.sparkConf(plan.base()).setAppName("mnist-normalization-study");
-    StudyRunner.Outcome outcome = new StudyRunner(folder, log::info, reuseFrom(sparkConf))
-        .run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
+    StudyRunner runner = new StudyRunner(folder, log::info, reuseFrom(sparkConf));
+    StudyRunner.Outcome outcome = settings.resolve().study().redrawOnly() ? runner.redraw(plan)
+        : runner.run(plan, () -> new SparkStudyExecutor(plan, sparkConf));
     var out = spec.commandLine().getOut();
     out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),
         outcome.reused(), StudyFolder.RESULTS, folder.path(StudyFolder.REPORT_MD));

@@ -66,13 +66,14 @@ public final class StudyRunner {
   }
 
   public Outcome run(StudyPlan plan, Supplier<? extends Executor> executors) throws Exception {
-    StudyResults results = reused(plan,
-        folder.readResults().map(r -> r.forPlan(plan)).orElse(StudyResults.empty(plan)));
+    StudyResults results = recorded(plan);
     List<StudyPlan.Run> runs = plan.runs();
     StudyResults found = results;
     List<StudyPlan.Run> toDo = runs.stream().filter(r -> found.resultOf(r).isEmpty()).toList();
     log.accept(String.format("study of %d runs (%s x %s, %s each) in %s: %d already in %s, %d to run",
-        runs.size(), Format.count(plan.scalings().size(), "scaling"), Format.count(plan.seeds(), "seed"),
+        runs.size(), Format.count(plan.conditions().size(),
+            plan.conditions().size() == plan.scalings().size() ? "scaling" : "condition"),
+        Format.count(plan.seeds(), "seed"),
         Format.epochs(plan.base().epochs()), folder,
         runs.size() - toDo.size(), StudyFolder.RESULTS, toDo.size()));
     if (toDo.isEmpty()) {
@@ -104,6 +105,21 @@ public final class StudyRunner {
       }
     }
     return new Outcome(runs.size(), runs.size() - toDo.size(), toDo.size());
+  }
+
+  /** The plots and reports from the runs results.json (and the --reuse-from studies) hold; trains nothing. */
+  public Outcome redraw(StudyPlan plan) throws IOException {
+    StudyResults results = recorded(plan);
+    int found = results.resultsOf(plan).size();
+    log.accept(String.format("redrawing the report of %d of %d runs in %s; training none", found, plan.runs().size(),
+        folder));
+    writeReport(plan, results);
+    return new Outcome(plan.runs().size(), found, 0);
+  }
+
+  /** results.json as the plan's, with the runs --reuse-from studies finished copied in. */
+  private StudyResults recorded(StudyPlan plan) throws IOException {
+    return reused(plan, folder.readResults().map(r -> r.forPlan(plan)).orElse(StudyResults.empty(plan)));
   }
 
   /**

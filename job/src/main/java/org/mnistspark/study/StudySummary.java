@@ -95,15 +95,17 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
     return List.copyOf(out);
   }
 
-  /** The plan's caveat, else the highest load any run saw when it was above the machine's cores, else empty. */
+  /**
+   * The plan's caveat and, when some run saw a load average above the machine's cores, the highest
+   * such load; empty when neither.
+   */
   static String timingWarning(StudyPlan plan, List<RunRecord> runs) {
-    if (!plan.secondsCaveat().isEmpty()) {
-      return plan.secondsCaveat();
-    }
-    return runs.stream().filter(RunRecord::ranOnALoadedMachine).max(Comparator.comparingDouble(RunRecord::maxLoadAverage))
+    String load = runs.stream().filter(RunRecord::ranOnALoadedMachine)
+        .max(Comparator.comparingDouble(RunRecord::maxLoadAverage))
         .map(r -> String.format(Locale.ROOT, "Other work shared the machine: load average up to %.1f on %d cores while "
-            + "these runs trained, so their seconds measure that load as much as the runs.", r.maxLoadAverage(), r.cores()))
+            + "runs trained, so their seconds measure that load as much as the runs.", r.maxLoadAverage(), r.cores()))
         .orElse("");
+    return (plan.secondsCaveat() + " " + load).trim();
   }
 
   /** Each condition's finished runs by seed, conditions and seeds in plan order. */
