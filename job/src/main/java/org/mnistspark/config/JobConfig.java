@@ -50,6 +50,7 @@ public record JobConfig(
     double maxTrainSeconds,
     boolean keepBestValidation,
     Optimizer optimizer,
+    String networkVariant,
     int earlyStopPatience,
     int checkpointEveryEpochs,
     int keepCheckpoints,
@@ -95,6 +96,7 @@ public record JobConfig(
     accuracyOrOff("stop-at-validation-accuracy", stopAtValidationAccuracy);
     nonNegative("max-train-seconds", maxTrainSeconds);
     Objects.requireNonNull(optimizer, "optimizer");
+    networkVariant = oneOf("network-variant", networkVariant, NETWORK_VARIANTS);
     atLeast("early-stop-patience", earlyStopPatience, 0);
     atLeast("checkpoint-every-epochs", checkpointEveryEpochs, 0);
     atLeast("keep-checkpoints", keepCheckpoints, 1);
@@ -110,6 +112,9 @@ public record JobConfig(
   public boolean readsFetchedData() {
     return data.equals(fetchedData(dataset));
   }
+
+  /** The LeNet as the Keras script has it, and the variants the study's causal arm trains ({@code LeNet}). */
+  public static final String[] NETWORK_VARIANTS = {"lenet", "batchnorm-conv1", "leaky-relu-conv2", "conv1-init-over-255"};
 
   /** The automatic minibatch's largest and smallest size, examples. */
   static final int AUTO_LARGEST_BATCH = 64;
@@ -207,6 +212,10 @@ public record JobConfig(
 
   public JobConfig withOptimizer(Optimizer optimizer) {
     return SettingsRecords.with(this, "optimizer", optimizer);
+  }
+
+  public JobConfig withNetworkVariant(String variant) {
+    return SettingsRecords.with(this, "networkVariant", variant);
   }
 
   public JobConfig withKeepCheckpoints(int keepCheckpoints) {

@@ -41,6 +41,16 @@ public final class Format {
     return String.format(Locale.ROOT, "%.0f", perSecond);
   }
 
+  /** A learning rate to three significant digits, never in E notation: 0.01 / 255 -> "0.0000392". */
+  public static String learningRate(double rate) {
+    return new java.math.BigDecimal(rate).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+  }
+
+  /** A p-value: "0.0215", "< 0.0001". */
+  public static String pValue(double p) {
+    return p < 1e-4 ? "< 0.0001" : String.format(Locale.ROOT, "%.4f", p);
+  }
+
   public static String loss(double loss) {
     return String.format(Locale.ROOT, "%.4f", loss);
   }

@@ -14,8 +14,6 @@ public final class LogAxis {
   public static void fit(XYChart chart) {
     var st = chart.getStyler();
     st.setYAxisLogarithmic(true);
-    // a custom tick formatter would switch XChart back to a linear axis; a pattern keeps it logarithmic
-    st.setYAxisDecimalPattern("0.######");
     double low = Double.POSITIVE_INFINITY;
     double high = 0;
     for (XYSeries s : chart.getSeriesMap().values()) {
@@ -30,6 +28,10 @@ public final class LogAxis {
       st.setYAxisMin(niceBelow(low));
       st.setYAxisMax(niceAbove(high));
     }
+    // a custom tick formatter would switch XChart back to a linear axis; a pattern keeps it
+    // logarithmic. From 10^5 up or 10^-5 down plain digits are too many to count: 1E7 instead.
+    boolean wide = high > 0 && (niceAbove(high) >= 1e5 || niceBelow(low) <= 1e-5);
+    st.setYAxisDecimalPattern(wide ? "0E0" : "0.######");
     // Over many decades, labelling every minor tick crowds the axis; within about one, decades
     // alone leave one or two labels and the points cannot be read off.
     st.setYAxisLogarithmicDecadeOnly(high <= 0 || niceAbove(high) / niceBelow(low) > 20);

@@ -32,8 +32,11 @@ public final class RunCharts {
 
   /** Validation accuracy at every check against the epoch position, the check the saved model is from marked. */
   public static byte[] validationAccuracy(RunMetrics m) throws IOException {
+    return ChartStyle.png(validationAccuracyChart(m));
+  }
+
+  static XYChart validationAccuracyChart(RunMetrics m) {
     XYChart chart = epochChart(m, "Validation accuracy at every check", "Validation accuracy");
-    ChartStyle.percentY(chart);
     List<ValidationPoint> checks = m.validationCurve();
     line(chart, "validation accuracy (" + checks.size() + " checks)", epochsOf(checks),
         map(checks, ValidationPoint::accuracy), VALIDATION, SOLID, SeriesMarkers.CIRCLE);
@@ -42,11 +45,9 @@ public final class RunCharts {
       line(chart, "the saved model's check", List.of(kept.epoch()), List.of(kept.accuracy()), KEPT, SOLID,
           SeriesMarkers.DIAMOND);
     }
-    double low = checks.stream().mapToDouble(ValidationPoint::accuracy).min().orElse(0);
-    // whole percent below the lowest check; the top at 100%, so a flat curve does not look steep
-    chart.getStyler().setYAxisMin(Math.floor(low * 100 - 1e-9) / 100);
-    chart.getStyler().setYAxisMax(1.0);
-    return ChartStyle.png(chart);
+    ChartStyle.fitPercentY(chart, checks.stream().mapToDouble(ValidationPoint::accuracy).min().orElse(0),
+        checks.stream().mapToDouble(ValidationPoint::accuracy).max().orElse(1));
+    return chart;
   }
 
   /**
@@ -102,19 +103,24 @@ public final class RunCharts {
     s.setMarkerColor(color);
   }
 
-  /** A chart against the epoch position: 1.25 is a quarter into the second epoch. */
+  /**
+   * A chart against the epoch position (1.25 is a quarter into the second epoch), from just before
+   * the first check, where the curves start, to the end of the last epoch.
+   */
   private static XYChart epochChart(RunMetrics m, String title, String yTitle) {
     XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, title + " — " + subtitle(m), "Epoch", yTitle);
     double last = m.validationCurve().stream().mapToDouble(ValidationPoint::epoch).max()
         .orElse(m.epochs().size());
-    chart.getStyler().setXAxisMin(0.0);
+    double first = m.validationCurve().stream().mapToDouble(ValidationPoint::epoch).min().orElse(0);
+    chart.getStyler().setXAxisMin(Math.max(0, first - 0.03 * Math.max(1, last - first)));
     chart.getStyler().setXAxisMax(Math.max(1.0, Math.ceil(last - 1e-9)));
     chart.getStyler().setXAxisDecimalPattern("0.##");
     return chart;
   }
 
   private static String subtitle(RunMetrics m) {
-    return m.data().dataset() + ", " + m.data().trainImages() + " training images, " + m.scaling().kind();
+    return m.data().dataset() + ", " + m.data().trainImages() + " training images, " + m.scaling().kind() + ", seed "
+        + m.config().get("seed");
   }
 
   private static List<Double> epochsOf(List<ValidationPoint> points) {

@@ -1,53 +1,56 @@
 package org.mnistspark.study;
 
 import java.awt.BasicStroke;
-import java.awt.Font;
 import java.awt.Color;
+import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mnistspark.report.ChartStyle;
 import org.mnistspark.report.LogAxis;
 
 /**
- * The study's two plots, drawn with XChart as PNG bytes: one line per scaling (the mean over
- * seeds) with a translucent min–max band over seeds. Pure: no Spark, no files.
+ * The study's plots, drawn with XChart as PNG bytes: one line per condition (the mean over seeds)
+ * with a translucent min–max band over seeds; every plot names its seeds. Pure: no Spark, no files.
  */
 public final class Charts {
   public static final int WIDTH = 900;
   public static final int HEIGHT = 560;
 
-  /** Fixed colours, so a scaling looks the same in both plots and in every study. */
-  private static final Map<String, Color> COLORS = Map.of(
-      "none", new Color(0xD6, 0x27, 0x28),
-      "minmax", new Color(0x1F, 0x77, 0xB4),
-      "standardize", new Color(0x2C, 0xA0, 0x2C));
   private static final String[] LEGEND = {"none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std"};
 
   private Charts() {}
 
-  /** Validation accuracy against epoch. */
+  /** Validation accuracy against epoch, the y axis fitted to every seed's points. */
   public static byte[] accuracy(StudySummary s) throws IOException {
+    return ChartStyle.png(accuracyChart(s));
+  }
+
+  static XYChart accuracyChart(StudySummary s) {
     XYChart chart = chart(s, "Validation accuracy per epoch", "Validation accuracy");
-    ChartStyle.percentY(chart);
+    Map<String, Color> colors = colors(s);
     for (ScalingSummary x : s.scalings()) {
-      add(chart, x, x.validationAccuracy());
+      add(chart, x, colors, epochAxis(x.validationAccuracy().size()), x.validationAccuracy(), legend(x), false);
     }
-    return ChartStyle.png(chart);
+    fitPercentY(chart, s.scalings().stream().flatMap(x -> x.validationAccuracy().stream()).toList());
+    return chart;
   }
 
   /** Train loss (mean over each epoch) and validation loss (after it) against epoch, on a log axis. */
   public static byte[] loss(StudySummary s) throws IOException {
     XYChart chart = chart(s, "Loss per epoch (log scale)", "Cross-entropy: train (mean over the epoch), validation (dashed)");
+    Map<String, Color> colors = colors(s);
     for (ScalingSummary x : s.scalings()) {
       // six series: the long scaling names of the other plots ran off both sides of the legend
-      add(chart, x, epochAxis(x.trainLoss().size()), x.trainLoss(), x.scaling() + " train", false);
-      add(chart, x, epochAxis(x.validationLoss().size()), x.validationLoss(), x.scaling() + " validation", true);
+      add(chart, x, colors, epochAxis(x.trainLoss().size()), x.trainLoss(), x.scaling() + " train", false);
+      add(chart, x, colors, epochAxis(x.validationLoss().size()), x.validationLoss(), x.scaling() + " validation", true);
     }
     chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
     LogAxis.fit(chart);
@@ -56,26 +59,83 @@ public final class Charts {
 
   /**
    * Validation accuracy at every check against {@code axis}: images fitted (thousands) or training
-   * seconds, so that scalings are compared by data seen and by time spent.
+   * seconds, so that conditions are compared by data seen and by time spent. The seconds plot
+   * carries the summary's timing warning above it, when there is one.
    */
   public static byte[] curve(StudySummary s, CurveAxis axis) throws IOException {
+    XYChart chart = curveChart(s, axis);
+    return axis == CurveAxis.SECONDS ? ChartStyle.pngWithWarning(chart, s.timingWarning()) : ChartStyle.png(chart);
+  }
+
+  static XYChart curveChart(StudySummary s, CurveAxis axis) {
     XYChart chart = chart(s, "Validation accuracy at every check", "Validation accuracy");
     chart.setXAxisTitle(axis.title);
     chart.getStyler().setXAxisMin(null);
     chart.getStyler().setXAxisMax(null);
     chart.setCustomXAxisTickLabelsFormatter(v -> String.format(Locale.ROOT, axis.format, v));
-    ChartStyle.percentY(chart);
-    double low = 1;
+    Map<String, Color> colors = colors(s);
+    List<Band> all = new ArrayList<>();
     for (ScalingSummary x : s.scalings()) {
       List<Double> xs = x.checks().stream().map(c -> axis == CurveAxis.IMAGES ? c.images() / 1e3 : c.seconds()).toList();
       List<Band> acc = x.checks().stream().map(ScalingSummary.Check::accuracy).toList();
-      add(chart, x, xs, acc, legend(x), false);
-      low = Math.min(low, acc.stream().skip(Math.min(2, acc.size() - 1)).mapToDouble(Band::min).min().orElse(1));
+      add(chart, x, colors, xs, acc, legend(x), false);
+      all.addAll(acc);
     }
-    // the first checks (near 90%) would squash where the scalings differ
-    chart.getStyler().setYAxisMin(Math.floor(low * 100) / 100);
-    chart.getStyler().setYAxisMax(1.0);
+    fitPercentY(chart, all);
+    return chart;
+  }
+
+  /**
+   * Test accuracy against the learning rate (log axis), one line per scaling (and network variant)
+   * through the means over seeds, each seed a small mark; null when the plan has one rate.
+   */
+  public static byte[] byLearningRate(StudySummary s) throws IOException {
+    StudyResults.Plan plan = s.plan();
+    if (plan.learningRates() == null || plan.learningRates().size() < 2) {
+      return null;
+    }
+    XYChart chart = titled(s, "Test accuracy by learning rate", "Learning rate (log scale)",
+        "Test accuracy of the kept network");
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("0.#######");
+    Map<String, List<ScalingSummary>> lines = new LinkedHashMap<>();
+    for (ScalingSummary x : s.scalings()) {
+      lines.computeIfAbsent(withoutRate(x.scaling()), k -> new ArrayList<>()).add(x);
+    }
+    Map<String, Color> colors = ConditionColors.of(new ArrayList<>(lines.keySet()));
+    List<Band> all = new ArrayList<>();
+    for (var line : lines.entrySet()) {
+      List<Double> rates = new ArrayList<>();
+      List<Double> means = new ArrayList<>();
+      List<Double> seedRates = new ArrayList<>();
+      List<Double> seedValues = new ArrayList<>();
+      for (ScalingSummary x : line.getValue()) {
+        double rate = plan.learningRateOf(x.scaling());
+        rates.add(rate);
+        means.add(x.testAccuracy().mean());
+        all.add(x.testAccuracy());
+        x.testPerSeed().forEach(a -> {
+          seedRates.add(rate);
+          seedValues.add(a);
+        });
+      }
+      Color color = colors.get(line.getKey());
+      XYSeries mean = chart.addSeries(legend(line.getKey()), rates, means);
+      style(mean, color, new BasicStroke(2.5f), true);
+      XYSeries seeds = chart.addSeries(line.getKey() + " seeds", seedRates, seedValues);
+      seeds.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      seeds.setMarker(SeriesMarkers.DIAMOND);
+      seeds.setMarkerColor(color);
+      seeds.setShowInLegend(false);
+    }
+    fitPercentY(chart, all);
     return ChartStyle.png(chart);
+  }
+
+  /** "none + batchnorm-conv1" of "none + batchnorm-conv1 @ 0.001". */
+  static String withoutRate(String condition) {
+    int at = condition.indexOf(" @ ");
+    return at < 0 ? condition : condition.substring(0, at);
   }
 
   /** The x axis of {@link #curve}. */
@@ -100,10 +160,19 @@ public final class Charts {
     return xs;
   }
 
+  private static Map<String, Color> colors(StudySummary s) {
+    return ConditionColors.of(s.scalings().stream().map(ScalingSummary::scaling).toList());
+  }
+
+  /** A y axis from the lowest minimum to the highest maximum of {@code bands}. */
+  private static void fitPercentY(XYChart chart, List<Band> bands) {
+    double low = bands.stream().mapToDouble(Band::min).filter(Double::isFinite).min().orElse(0);
+    double high = bands.stream().mapToDouble(Band::max).filter(Double::isFinite).max().orElse(1);
+    ChartStyle.fitPercentY(chart, low, high);
+  }
+
   private static XYChart chart(StudySummary s, String title, String yTitle) {
-    int seeds = s.minSeeds();
-    String subtitle = s.plan().dataset() + ", " + (seeds == 1 ? "1 seed" : "mean of " + seeds + " seeds, band: min–max");
-    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, title + " — " + subtitle, "Epoch", yTitle);
+    XYChart chart = titled(s, title, "Epoch", yTitle);
     int epochs = s.scalings().stream().mapToInt(ScalingSummary::epochs).max().orElse(1);
     chart.getStyler().setXAxisMin(1.0);
     chart.getStyler().setXAxisMax((double) Math.max(2, epochs));
@@ -111,18 +180,64 @@ public final class Charts {
     return chart;
   }
 
-  /** The mean line and, with two or more seeds, the min–max band of one scaling, one point per epoch. */
-  private static void add(XYChart chart, ScalingSummary x, List<Band> bands) {
-    add(chart, x, epochAxis(bands.size()), bands, legend(x), false);
+  /**
+   * A chart titled "TITLE — SUBTITLE", the title's font smaller when it is long, with the legend
+   * beside the plot when there are more conditions than fit below it.
+   */
+  private static XYChart titled(StudySummary s, String title, String xTitle, String yTitle) {
+    String full = title + " — " + subtitle(s);
+    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, full, xTitle, yTitle);
+    if (full.length() > 85) {
+      chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    }
+    if (s.scalings().size() > 3) {
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
+      chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    }
+    return chart;
+  }
+
+  /**
+   * The dataset and the seeds: "mnist, seeds 42, 43 (mean, band min–max)", each condition's own
+   * when a few differ, and the conditions not run yet.
+   */
+  static String subtitle(StudySummary s) {
+    List<List<Long>> seeds = s.scalings().stream().map(ScalingSummary::seeds).distinct().toList();
+    String text = s.plan().dataset() + ", ";
+    if (seeds.size() == 1) {
+      List<Long> only = seeds.get(0);
+      text += (only.size() == 1 ? "seed " : "seeds ") + join(only) + (only.size() == 1 ? "" : " (mean, band min–max)");
+    } else if (s.scalings().size() <= 3) {
+      List<String> each = new ArrayList<>();
+      s.scalings().forEach(x -> each.add(x.scaling() + " " + join(x.seeds())));
+      text += "seeds " + String.join("; ", each) + " (mean, band min–max)";
+    } else {
+      List<Long> union = s.scalings().stream().flatMap(x -> x.seeds().stream()).distinct().sorted().toList();
+      long fewer = s.scalings().stream().filter(x -> x.seeds().size() < union.size()).count();
+      text += "seeds " + join(union) + " (" + fewer + " conditions have fewer so far; mean, band min–max)";
+    }
+    List<String> planned = s.plan().conditions() == null ? s.plan().scalings() : s.plan().conditions();
+    List<String> done = s.scalings().stream().map(ScalingSummary::scaling).toList();
+    List<String> missing = planned.stream().filter(c -> !done.contains(c)).toList();
+    if (missing.isEmpty()) {
+      return text;
+    }
+    return text + "; not run yet: " + (missing.size() <= 2 ? String.join(", ", missing)
+        : missing.size() + " of " + planned.size() + " conditions");
+  }
+
+  private static String join(List<Long> seeds) {
+    return String.join(", ", seeds.stream().map(String::valueOf).toList());
   }
 
   /**
    * The mean line of {@code bands} at {@code xs} and, with two or more seeds, their min–max band;
-   * dashed for a second quantity of the same scaling (validation loss beside train loss).
+   * dashed for a second quantity of the same condition (validation loss beside train loss).
    */
-  private static void add(XYChart chart, ScalingSummary x, List<Double> xs, List<Band> bands, String name,
-      boolean dashed) {
-    Color color = COLORS.getOrDefault(x.scaling(), Color.DARK_GRAY);
+  private static void add(XYChart chart, ScalingSummary x, Map<String, Color> colors, List<Double> xs, List<Band> bands,
+      String name, boolean dashed) {
+    Color color = colors.get(x.scaling());
     List<Double> epochs = new ArrayList<>();
     List<Double> means = new ArrayList<>();
     for (int e = 0; e < bands.size(); e++) {
@@ -158,23 +273,31 @@ public final class Charts {
       band.setShowInLegend(false);
     }
     XYSeries line = chart.addSeries(name, epochs, means);
+    style(line, color, dashed
+        ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f)
+        : new BasicStroke(2.5f), !dashed);
+  }
+
+  private static void style(XYSeries line, Color color, BasicStroke stroke, boolean markers) {
     line.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Line);
     line.setLineColor(color);
-    line.setLineStyle(dashed
-        ? new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f)
-        : new BasicStroke(2.5f));
-    line.setMarker(dashed ? SeriesMarkers.NONE : SeriesMarkers.CIRCLE);
+    line.setLineStyle(stroke);
+    line.setMarker(markers ? SeriesMarkers.CIRCLE : SeriesMarkers.NONE);
     line.setMarkerColor(color);
   }
 
   private static String legend(ScalingSummary x) {
-    String name = x.scaling();
+    return legend(x.scaling());
+  }
+
+  /** "none (raw 0..255)" for a bare scaling; a condition's label as it is. */
+  private static String legend(String condition) {
     for (int i = 0; i < LEGEND.length; i += 2) {
-      if (LEGEND[i].equals(name)) {
-        name += " (" + LEGEND[i + 1] + ")";
+      if (LEGEND[i].equals(condition)) {
+        return condition + " (" + LEGEND[i + 1] + ")";
       }
     }
-    return name;
+    return condition;
   }
 
   /** Finite and, for the log axis, positive. */

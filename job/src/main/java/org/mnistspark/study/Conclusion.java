@@ -187,6 +187,9 @@ public final class Conclusion {
       parts.add(x.scaling() + " " + Format.seconds(x.secondsPerEpoch().mean()) + " s");
     }
     StringBuilder b = new StringBuilder("Mean seconds per training epoch: ").append(String.join(", ", parts)).append('.');
+    if (!s.timingWarning().isEmpty()) {
+      return b.append(" These times do not compare the scalings: ").append(s.timingWarning()).toString();
+    }
     if (s.scalings().size() < 2) {
       return b.toString();
     }

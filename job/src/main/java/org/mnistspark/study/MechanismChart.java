@@ -12,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.mnistspark.report.ChartStyle;
 import org.mnistspark.report.LogAxis;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.NetworkProbe;
@@ -48,14 +50,8 @@ import org.mnistspark.train.NetworkProbe;
 public final class MechanismChart {
   static final int PANEL_WIDTH = 620;
   static final int PANEL_HEIGHT = 520;
-  private static final int HEADER = 104;
+  private static final int HEADER = 110;
 
-  /** The colours of {@link Charts}, so a scaling looks the same in every plot of the study. */
-  private static final Map<String, Color> COLORS = Map.of(
-      "none", new Color(0xD6, 0x27, 0x28),
-      "minmax", new Color(0x1F, 0x77, 0xB4),
-      "standardize", new Color(0x2C, 0xA0, 0x2C));
-  private static final Color[] OTHER_COLORS = {new Color(0x94, 0x67, 0xBD), new Color(0xFF, 0x7F, 0x0E), Color.DARK_GRAY};
   private static final Map<String, String> MEANING = Map.of(
       "none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std");
   private static final BasicStroke[] LAYER_STROKES = {
@@ -74,16 +70,44 @@ public final class MechanismChart {
    * @throws IllegalArgumentException if there is no probe at all
    */
   public static byte[] png(Map<String, List<NetworkProbe>> probesByScaling) throws IOException {
+    return png(new Shown(probesByScaling, Map.of()));
+  }
+
+  /**
+   * What the plot shows: each condition's probes, from one run each.
+   *
+   * @param seeds the seed of each condition's run, named on the plot; conditions missing here are
+   *     drawn without one
+   */
+  public record Shown(Map<String, List<NetworkProbe>> probes, Map<String, Long> seeds) {}
+
+  /** As {@link #png(Map)}, naming the seed each line is from. */
+  public static byte[] png(Shown shown) throws IOException {
+    Map<String, List<NetworkProbe>> probesByScaling = shown.probes();
     List<String> layers = layers(probesByScaling);
     Map<String, Color> colors = colors(probesByScaling);
     List<XYChart> panels = List.of(
         preActivationPanel(probesByScaling, colors, layers.get(0)),
         deadFractionPanel(probesByScaling, colors, layers),
         gradientPanel(probesByScaling, colors, layers));
-    BufferedImage image = compose(panels, colors, layers);
+    BufferedImage image = compose(panels, colors, layers, seedsLine(shown));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(image, "png", out);
     return out.toByteArray();
+  }
+
+  /** "seed 43 for every line", or "one run each, none: seed 43; minmax: seed 43; standardize: seed 42". */
+  static String seedsLine(Shown shown) {
+    Map<String, Long> seeds = shown.seeds();
+    if (seeds.isEmpty()) {
+      return "one run per scaling";
+    }
+    if (seeds.keySet().containsAll(shown.probes().keySet()) && seeds.values().stream().distinct().count() == 1) {
+      return "seed " + seeds.values().iterator().next() + " for every line";
+    }
+    List<String> each = new ArrayList<>();
+    seeds.forEach((condition, seed) -> each.add(condition + ": seed " + seed));
+    return "one run each, " + String.join("; ", each);
   }
 
   /** The layer names in network order, from the first probe. */
@@ -94,14 +118,9 @@ public final class MechanismChart {
         .orElseThrow(() -> new IllegalArgumentException("no probes to plot: " + probes.keySet()));
   }
 
-  private static Map<String, Color> colors(Map<String, List<NetworkProbe>> probes) {
-    Map<String, Color> colors = new LinkedHashMap<>();
-    int other = 0;
-    for (String scaling : probes.keySet()) {
-      Color c = COLORS.get(scaling);
-      colors.put(scaling, c != null ? c : OTHER_COLORS[other++ % OTHER_COLORS.length]);
-    }
-    return colors;
+  /** The colours of {@link Charts}, so a condition looks the same in every plot of the study. */
+  static Map<String, Color> colors(Map<String, List<NetworkProbe>> probes) {
+    return ConditionColors.of(new ArrayList<>(probes.keySet()));
   }
 
   private static XYChart preActivationPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, String first) {
@@ -117,10 +136,11 @@ public final class MechanismChart {
     return chart;
   }
 
-  private static XYChart deadFractionPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
-    XYChart chart = panel("Dead ReLUs per layer", "share of units at 0 for every probe image");
+  static XYChart deadFractionPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
+    XYChart chart = panel("Dead ReLUs per layer", "share of units with z \u2264 0 for every probe image");
     chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.0f%%", y * 100));
     perLayer(chart, probes, colors, layers, LayerProbe::deadFraction, false);
+    noteOverlaps(chart, probes, layers, false);
     double high = chart.getSeriesMap().values().stream().flatMapToDouble(s -> Arrays.stream(s.getYData()))
         .max().orElse(0);
     chart.getStyler().setYAxisMin(0.0);
@@ -129,9 +149,10 @@ public final class MechanismChart {
     return chart;
   }
 
-  private static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
+  static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
     XYChart chart = panel("Gradient norm per layer (log scale)", "||d loss / d(W, b)||, mean cross-entropy");
     perLayer(chart, probes, colors, layers, LayerProbe::gradientNorm, true);
+    noteOverlaps(chart, probes, layers, true);
     LogAxis.fit(chart);
     return chart;
   }
@@ -146,6 +167,57 @@ public final class MechanismChart {
             .ifPresent(s -> style(s, colors.get(e.getKey()), stroke, marker));
       }
     }
+  }
+
+  /**
+   * Says under the panel which layers' lines of one scaling are drawn over each other (within 2%
+   * of the axis, or of a fiftieth of a decade on a log axis) at two or more epochs, which the eye
+   * cannot tell from a missing line.
+   */
+  private static void noteOverlaps(XYChart chart, Map<String, List<NetworkProbe>> probes, List<String> layers,
+      boolean log) {
+    List<String> notes = new ArrayList<>();
+    for (String scaling : probes.keySet()) {
+      // layer underneath -> the layers drawn over it, and the first epoch they coincide
+      Map<String, List<String>> hidden = new LinkedHashMap<>();
+      Map<String, Long> from = new HashMap<>();
+      for (int k = 1; k < layers.size(); k++) {
+        XYSeries s = chart.getSeriesMap().get(scaling + " " + layers.get(k));
+        for (int j = 0; j < k && s != null; j++) {
+          XYSeries under = chart.getSeriesMap().get(scaling + " " + layers.get(j));
+          List<Double> at = under == null ? List.of() : coinciding(under, s, log);
+          if (at.size() >= 2) {
+            hidden.computeIfAbsent(layers.get(j), x -> new ArrayList<>()).add(layers.get(k));
+            from.merge(layers.get(j), Math.round(at.get(0)), Math::min);
+            break;
+          }
+        }
+      }
+      hidden.forEach((under, over) -> notes.add(scaling + ": " + String.join(", ", over) + " on " + under
+          + " from epoch " + from.get(under)));
+    }
+    if (!notes.isEmpty()) {
+      chart.setXAxisTitle("epochs trained (hidden lines: " + String.join("; ", notes) + ")");
+    }
+  }
+
+  /** The epochs at which {@code b} lies on {@code a}. */
+  private static List<Double> coinciding(XYSeries a, XYSeries b, boolean log) {
+    double span = Math.max(0.1, Math.max(Arrays.stream(a.getYData()).max().orElse(0),
+        Arrays.stream(b.getYData()).max().orElse(0)));
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; i < b.getXData().length; i++) {
+      for (int j = 0; j < a.getXData().length; j++) {
+        if (a.getXData()[j] == b.getXData()[i]) {
+          double ya = a.getYData()[j];
+          double yb = b.getYData()[i];
+          if (log ? Math.abs(Math.log10(ya / yb)) <= 0.02 : Math.abs(ya - yb) <= 0.02 * span) {
+            out.add(b.getXData()[i]);
+          }
+        }
+      }
+    }
+    return out;
   }
 
   /** One series of {@code layer}'s value against epoch; empty when no point can be drawn. */
@@ -185,12 +257,14 @@ public final class MechanismChart {
     st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     st.setXAxisMin(0.0);
-    st.setXAxisDecimalPattern("0.##");
+    // probes are taken at whole epochs only
+    chart.setCustomXAxisTickLabelsFormatter(ChartStyle.wholeNumbers());
     return chart;
   }
 
   /** The panels side by side under a title and one shared legend. */
-  private static BufferedImage compose(List<XYChart> panels, Map<String, Color> colors, List<String> layers) {
+  private static BufferedImage compose(List<XYChart> panels, Map<String, Color> colors, List<String> layers,
+      String seeds) {
     BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), HEADER + PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -198,7 +272,7 @@ public final class MechanismChart {
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
-      header(g, image.getWidth(), colors, layers);
+      header(g, image.getWidth(), colors, layers, seeds);
       for (int i = 0; i < panels.size(); i++) {
         g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), i * PANEL_WIDTH, HEADER, null);
       }
@@ -210,27 +284,48 @@ public final class MechanismChart {
 
   private record LegendItem(Color color, Stroke stroke, String label, int gapBefore) {}
 
-  private static void header(Graphics2D g, int width, Map<String, Color> colors, List<String> layers) {
+  private static void header(Graphics2D g, int width, Map<String, Color> colors, List<String> layers, String seeds) {
     g.setColor(Color.BLACK);
     g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 19));
     centered(g, "What input scaling does inside the LeNet during training", width, 28);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    centered(g, "measured on one fixed probe batch; one representative run per scaling; x: epochs trained (0 = before training)",
-        width, 50);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-    List<LegendItem> items = new ArrayList<>();
-    colors.forEach((scaling, color) -> items.add(new LegendItem(color, LAYER_STROKES[0],
+    centered(g, "measured on one fixed probe batch, not averaged over seeds: " + seeds
+        + "; x: epochs trained (0 = before training)", width, 50);
+    List<LegendItem> conditions = new ArrayList<>();
+    colors.forEach((scaling, color) -> conditions.add(new LegendItem(color, LAYER_STROKES[0],
         scaling + (MEANING.containsKey(scaling) ? " (" + MEANING.get(scaling) + ")" : ""), 24)));
-    items.add(new LegendItem(null, null, "layers (middle, right):", 40));
+    List<LegendItem> layerItems = new ArrayList<>();
+    layerItems.add(new LegendItem(null, null, "layers (middle, right):", 40));
     for (int k = 0; k < layers.size(); k++) {
-      items.add(new LegendItem(Color.DARK_GRAY, LAYER_STROKES[k % LAYER_STROKES.length], layers.get(k), 16));
+      layerItems.add(new LegendItem(Color.DARK_GRAY, LAYER_STROKES[k % LAYER_STROKES.length], layers.get(k), 16));
     }
+    List<LegendItem> all = new ArrayList<>(conditions);
+    all.addAll(layerItems);
+    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+    if (rowWidth(all, g.getFontMetrics()) <= width - 40) {
+      row(g, all, width, 82);
+    } else {
+      // many conditions (learning rates, network variants): conditions on one row, layers below
+      if (rowWidth(conditions, g.getFontMetrics()) > width - 40) {
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+      }
+      row(g, conditions, width, 74);
+      g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
+      row(g, layerItems, width, 98);
+    }
+  }
+
+  private static int rowWidth(List<LegendItem> items, FontMetrics fm) {
+    return items.stream().mapToInt(i -> i.gapBefore + itemWidth(i, fm)).sum();
+  }
+
+  /** {@code items} side by side, centred on a line at {@code y}. */
+  private static void row(Graphics2D g, List<LegendItem> items, int width, int y) {
     FontMetrics fm = g.getFontMetrics();
-    int total = items.stream().mapToInt(i -> i.gapBefore + itemWidth(i, fm)).sum();
-    int x = (width - total) / 2;
+    int x = (width - rowWidth(items, fm)) / 2;
     for (LegendItem i : items) {
       x += i.gapBefore;
-      legendItem(g, x, 82, i);
+      legendItem(g, x, y, i);
       x += itemWidth(i, fm);
     }
   }

@@ -8,6 +8,7 @@ import org.mnistspark.config.Decay;
 import org.mnistspark.config.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.LeNet;
 import org.mnistspark.train.NetworkProbe;
 import org.mnistspark.train.ValidationPoint;
 
@@ -23,6 +24,12 @@ import org.mnistspark.train.ValidationPoint;
  * @param curve every validation check: fractional epoch, images fitted, training seconds, accuracy, loss
  * @param stoppedEarly why the run ended before its last epoch (early-stop-patience...), or null
  * @param mechanism the network's insides on the probe batch before training and after some epochs
+ * @param testMistakes every test image the network got wrong, as [image index in the test file,
+ *     label, predicted class]; every other image was predicted as its label. Null in runs recorded
+ *     before it was kept. Two runs' mistakes give the paired test of {@link McNemar}
+ * @param maxLoadAverage the highest one-minute system load average seen at the end of an epoch,
+ *     or null where not recorded; with {@code cores}, whether other work shared the machine
+ * @param cores the processors the JVM saw, or null where not recorded
  */
 public record RunRecord(
     String scaling,
@@ -40,21 +47,45 @@ public record RunRecord(
     String finishedAt,
     List<ValidationPoint> curve,
     String stoppedEarly,
-    List<NetworkProbe> mechanism) {
+    List<NetworkProbe> mechanism,
+    List<List<Integer>> testMistakes,
+    Double maxLoadAverage,
+    Integer cores) {
 
-  /** The record of a run from the metrics the training job returned. */
-  public static RunRecord of(StudyPlan.Run run, RunMetrics m) {
+  /** The record of a run from the metrics the training job returned and the test images it got wrong. */
+  public static RunRecord of(StudyPlan.Run run, RunMetrics m, List<List<Integer>> testMistakes) {
     return new RunRecord(run.scaling().label(), run.seed(), optionsOf(run.config()), m.epochs(), m.test().accuracy(),
         m.test().examples(), m.scaling(), m.data().trainImages(), m.data().validationImages(), m.spark().master(),
         m.spark().partitions(), m.wallSeconds(), m.finishedAt(), m.validationCurve(), m.stoppedEarly(),
-        m.mechanism());
+        m.mechanism(), testMistakes, null, null);
+  }
+
+  /** This record with the load seen while it trained. */
+  public RunRecord withLoad(double maxLoadAverage, int cores) {
+    return new RunRecord(scaling, seed, options, epochs, testAccuracy, testExamples, scaler, trainImages,
+        validationImages, master, partitions, wallSeconds, finishedAt, curve, stoppedEarly, mechanism, testMistakes,
+        maxLoadAverage, cores);
+  }
+
+  /** Whether other work shared the machine: a load average above its cores at some epoch's end. */
+  public boolean ranOnALoadedMachine() {
+    return maxLoadAverage != null && cores != null && maxLoadAverage > cores;
+  }
+
+  /** The test images this run got wrong, by index; empty when its mistakes were not recorded. */
+  public java.util.Set<Integer> mistakenImages() {
+    java.util.Set<Integer> out = new java.util.HashSet<>();
+    if (testMistakes != null) {
+      testMistakes.forEach(m -> out.add(m.get(0)));
+    }
+    return out;
   }
 
   /**
    * The options that identify a run: all effective options but the output folder, its lock wait and
    * the checkpoint settings, which study runs do not use, the learning-rate schedule's when the rate is constant
-   * and the averaging growth when the period is (results.json files written before they existed lack them, and
-   * their runs must still count as done).
+   * the averaging growth when the period is and the network variant when it is the LeNet (results.json files
+   * written before they existed lack them, and their runs must still count as done).
    */
   public static Map<String, Object> optionsOf(JobConfig config) {
     Map<String, Object> m = new LinkedHashMap<>(config.asMap());
@@ -71,6 +102,10 @@ public record RunRecord(
     if (config.averagingGrowth() == 1) {
       // a constant averaging period, as before the option existed
       m.remove("averaging-growth");
+    }
+    if (LeNet.LENET.equals(config.networkVariant())) {
+      // runs recorded before the network variants existed trained the LeNet
+      m.remove("network-variant");
     }
     return m;
   }

@@ -6,8 +6,10 @@ import java.util.OptionalInt;
 import org.mnistspark.train.ValidationPoint;
 
 /**
- * One scaling's runs, aggregated over seeds. Pure: built from run records, no Spark.
+ * One condition's runs, aggregated over seeds. Pure: built from run records, no Spark.
  *
+ * @param scaling the condition's label: its scaling, with the network variant and learning rate
+ *     where the plan compares several ("none + batchnorm-conv1", "minmax @ 0.0003")
  * @param epochs the most epochs any seed ran; a seed stopped early (early-stop-patience) counts
  *     in the bands only up to its last epoch
  * @param validationAccuracy per epoch (index 0 = epoch 1), mean/min/max over the seeds that ran it
@@ -18,6 +20,7 @@ import org.mnistspark.train.ValidationPoint;
  * @param validationLoss per epoch, mean/min/max over seeds (NaN where a trainer does not measure it)
  * @param checks every validation check (validations-per-epoch per epoch), over the seeds that ran it
  * @param stoppedEarly "seed S: why" for each seed that stopped before its last epoch
+ * @param testPerSeed each seed's test accuracy, in the order of {@code seeds}
  */
 public record ScalingSummary(
     String scaling,
@@ -31,7 +34,8 @@ public record ScalingSummary(
     List<double[]> validationPerSeed,
     List<Band> validationLoss,
     List<Check> checks,
-    List<String> stoppedEarly) {
+    List<String> stoppedEarly,
+    List<Double> testPerSeed) {
 
   /**
    * One validation check over seeds: where the seeds were (means of images fitted and training
@@ -45,6 +49,18 @@ public record ScalingSummary(
    * @throws IllegalArgumentException if there are no runs or they mix scalings
    */
   public static ScalingSummary of(List<RunRecord> runs) {
+    if (runs.isEmpty()) {
+      throw new IllegalArgumentException("no runs to summarize");
+    }
+    return of(runs.get(0).scaling(), runs);
+  }
+
+  /**
+   * Returns the summary of {@code runs}, all of one condition of a plan, under {@code condition}'s label.
+   *
+   * @throws IllegalArgumentException if there are no runs or they mix scalings
+   */
+  public static ScalingSummary of(String condition, List<RunRecord> runs) {
     if (runs.isEmpty()) {
       throw new IllegalArgumentException("no runs to summarize");
     }
@@ -64,7 +80,7 @@ public record ScalingSummary(
       validationLoss.add(Band.of(valuesAt(runs, e, RunRecord::validationLoss)));
     }
     return new ScalingSummary(
-        scaling,
+        condition,
         runs.stream().map(RunRecord::seed).toList(),
         epochs,
         List.copyOf(validation),
@@ -75,7 +91,8 @@ public record ScalingSummary(
         runs.stream().map(RunRecord::validationAccuracy).toList(),
         List.copyOf(validationLoss),
         checks(runs),
-        runs.stream().filter(r -> r.stoppedEarly() != null).map(r -> "seed " + r.seed() + ": " + r.stoppedEarly()).toList());
+        runs.stream().filter(r -> r.stoppedEarly() != null).map(r -> "seed " + r.seed() + ": " + r.stoppedEarly()).toList(),
+        runs.stream().map(RunRecord::testAccuracy).toList());
   }
 
   private static List<Check> checks(List<RunRecord> runs) {
@@ -118,6 +135,19 @@ public record ScalingSummary(
       }
     }
     return OptionalInt.empty();
+  }
+
+  /** Each seed's epoch (1-based) of its highest validation accuracy, the first on ties, in the order of {@link #seeds()}. */
+  public List<Integer> bestEpochPerSeed() {
+    return validationPerSeed.stream().map(curve -> {
+      int best = 0;
+      for (int e = 1; e < curve.length; e++) {
+        if (curve[e] > curve[best]) {
+          best = e;
+        }
+      }
+      return best + 1;
+    }).toList();
   }
 
   public Band lastValidationAccuracy() {

@@ -66,12 +66,22 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
 
   private void study(StudyPlan plan, StudyFolder folder, TableConfig columns) throws Exception {
     SparkConf sparkConf = SparkSetup.sparkConf(plan.base()).setAppName("mnist-normalization-study");
-    StudyRunner.Outcome outcome = new StudyRunner(folder, log::info)
-        .run(plan, () -> new SparkStudyExecutor(plan, sparkConf, columns));
+    StudyRunner runner = new StudyRunner(folder, log::info, reuseFrom(sparkConf));
+    StudyRunner.Outcome outcome = settings.resolve().study().redrawOnly() ? runner.redraw(plan)
+        : runner.run(plan, () -> new SparkStudyExecutor(plan, sparkConf, columns));
     var out = spec.commandLine().getOut();
     out.printf("study: ran %d of %d runs (%d already in %s); report: %s%n", outcome.ran(), outcome.planned(),
         outcome.reused(), StudyFolder.RESULTS, folder.path(StudyFolder.REPORT_MD));
     out.flush();
+  }
+
+  /** The --reuse-from folders, each checked to be a study's. */
+  private List<StudyFolder> reuseFrom(SparkConf sparkConf) {
+    List<StudyFolder> out = new ArrayList<>();
+    for (String f : settings.resolve().study().reuseFromList()) {
+      out.add(new StudyFolder(SparkSetup.hadoopConf(sparkConf), "--reuse-from", f));
+    }
+    return out;
   }
 
   /** One plan per optimizer of the study's optimizers (or the configured one), checked before anything runs. */
@@ -90,7 +100,8 @@ public final class StudyCommand implements Callable<Integer>, Configurable {
         base = base.withLearningRate(SGD_LEARNING_RATE);
       }
       out.add(new StudyPlan(base, study.scalingList(), study.seeds(),
-          study.thresholdList(StudyPlan.defaultThresholds(base.dataset()))));
+          study.thresholdList(StudyPlan.defaultThresholds(base.dataset())), study.learningRateList(),
+          study.variantList(), study.secondsCaveat()));
     }
     return out;
   }

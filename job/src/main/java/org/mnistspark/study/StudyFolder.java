@@ -31,7 +31,12 @@ public final class StudyFolder {
    *     (it is a file, or a folder this job did not write)
    */
   public StudyFolder(Configuration hadoop, String location) {
-    this.folder = OutputFolder.open("--out", location, KIND, hadoop);
+    this(hadoop, "--out", location);
+  }
+
+  /** As the other constructor, the folder given by {@code option} (named in the refusal). */
+  public StudyFolder(Configuration hadoop, String option, String location) {
+    this.folder = OutputFolder.open(option, location, KIND, hadoop);
   }
 
   /** Takes the folder's lock ({@link OutputLock}), waiting up to {@code wait} while another run holds it. */

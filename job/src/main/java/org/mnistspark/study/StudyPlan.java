@@ -3,35 +3,50 @@ package org.mnistspark.study;
 import java.util.ArrayList;
 import java.util.List;
 import org.mnistspark.config.JobConfig;
+import org.mnistspark.report.Format;
 import org.mnistspark.scale.Scaling;
+import org.mnistspark.train.LeNet;
 
 /**
- * The runs of a study: every scaling under every seed, all other options equal, so that the runs
- * differ only in what is being compared.
+ * The runs of a study: every condition (a scaling, at each learning rate, with each network
+ * variant) under every seed, all other options equal, so that the runs differ only in what is being
+ * compared.
  *
  * @param base the effective options; its scaling is ignored and its seed is the first seed
  * @param scalings the scalings to compare, in report order
- * @param seeds runs per scaling, with seeds {@code base.seed()}, {@code base.seed() + 1}, ...
+ * @param seeds runs per condition, with seeds {@code base.seed()}, {@code base.seed() + 1}, ...
  * @param thresholds validation accuracies, rising, whose first epoch the report gives; they only
  *     shape the report, so runs are reused whatever they are
+ * @param learningRates the rates every scaling trains at; empty: the base's only
+ * @param variants the network variants every scaling trains with; empty: the base's only
+ * @param secondsCaveat a warning about the runs' timing for the seconds plot and the report, or
+ *     empty; like the thresholds it only shapes the report
  */
-public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<Double> thresholds) {
+public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<Double> thresholds,
+    List<Double> learningRates, List<String> variants, String secondsCaveat) {
 
   /**
    * One planned training run.
    *
    * @param number 1-based position in the plan, for "run 3/9"
+   * @param condition what the report groups it under: the scaling, with the variant and the rate
+   *     where the plan compares several
    */
-  public record Run(int number, Scaling scaling, long seed, JobConfig config) {
+  public record Run(int number, Scaling scaling, long seed, JobConfig config, String condition) {
     @Override
     public String toString() {
-      return scaling.label() + ", seed " + seed;
+      return condition + ", seed " + seed;
     }
   }
 
   /** A plan with the dataset's {@linkplain #defaultThresholds default thresholds}. */
   public StudyPlan(JobConfig base, List<Scaling> scalings, int seeds) {
     this(base, scalings, seeds, defaultThresholds(base.dataset()));
+  }
+
+  /** A plan of scalings only, at the base's learning rate and network. */
+  public StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<Double> thresholds) {
+    this(base, scalings, seeds, thresholds, List.of(), List.of(), "");
   }
 
   /**
@@ -56,6 +71,8 @@ public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<
     }
     scalings = List.copyOf(scalings);
     thresholds = List.copyOf(thresholds);
+    learningRates = List.copyOf(learningRates);
+    variants = List.copyOf(variants);
   }
 
   /**
@@ -75,17 +92,48 @@ public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<
   }
 
   /**
-   * Returns the runs seed by seed (every scaling under the first seed, then under the second...),
-   * so that a study stopped halfway has already compared every scaling at least once.
+   * Returns the runs seed by seed (every condition under the first seed, then under the second...),
+   * so that a study stopped halfway has already compared every condition at least once; under one
+   * seed variant by variant and rate by rate, the scalings of each side by side.
    */
   public List<Run> runs() {
     List<Run> runs = new ArrayList<>();
     for (long seed : seedValues()) {
-      for (Scaling s : scalings) {
-        runs.add(new Run(runs.size() + 1, s, seed, base.withScaling(s).withSeed(seed)));
+      for (JobConfig c : conditionConfigs()) {
+        runs.add(new Run(runs.size() + 1, c.scaling(), seed, c.withSeed(seed), condition(c)));
       }
     }
     return runs;
+  }
+
+  /** The conditions' labels in report order: those of {@link #runs()} under one seed. */
+  public List<String> conditions() {
+    return conditionConfigs().stream().map(this::condition).toList();
+  }
+
+  /** One configuration per condition, seed not yet set. */
+  private List<JobConfig> conditionConfigs() {
+    List<JobConfig> out = new ArrayList<>();
+    for (String v : variants.isEmpty() ? List.of(base.networkVariant()) : variants) {
+      for (double rate : learningRates.isEmpty() ? List.of(base.learningRate()) : learningRates) {
+        for (Scaling s : scalings) {
+          out.add(base.withNetworkVariant(v).withLearningRate(rate).withScaling(s));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** "none", "none + batchnorm-conv1", "minmax @ 0.0003": the scaling and what else the plan varies. */
+  private String condition(JobConfig c) {
+    String label = c.scaling().label();
+    if (variants.size() > 1 || (variants.size() == 1 && !variants.get(0).equals(LeNet.LENET))) {
+      label += c.networkVariant().equals(LeNet.LENET) ? "" : " + " + c.networkVariant();
+    }
+    if (learningRates.size() > 1) {
+      label += " @ " + Format.learningRate(c.learningRate());
+    }
+    return label;
   }
 
   public List<String> scalingLabels() {

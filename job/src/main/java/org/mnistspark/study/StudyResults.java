@@ -19,15 +19,43 @@ public record StudyResults(Plan study, List<RunRecord> runs, String updatedAt) {
   /**
    * The plan the report covers.
    *
-   * @param options the options every run shares (all but scaling, seed and the output folder)
+   * @param options the options every run shares (all but scaling, seed, the output folder and what
+   *     the conditions vary)
+   * @param conditions the report's groups of runs, in order (the scalings, unless the plan also
+   *     varies the learning rate or the network); null in files written before they existed
+   * @param learningRates the rates the conditions vary over; empty when they share one
+   * @param variants the network variants the conditions vary over; empty when they share one
+   * @param secondsCaveat a warning about the timing, or empty
    */
   public record Plan(String dataset, int epochs, List<String> scalings, List<Long> seeds, List<Double> thresholds,
-      Map<String, Object> options) {
+      Map<String, Object> options, List<String> conditions, List<Double> learningRates, List<String> variants,
+      String secondsCaveat) {
     static Plan of(StudyPlan p) {
       Map<String, Object> shared = RunRecord.optionsOf(p.base());
       shared.remove("scaling");
       shared.remove("seed");
-      return new Plan(p.base().dataset(), p.base().epochs(), p.scalingLabels(), p.seedValues(), p.thresholds(), shared);
+      if (!p.learningRates().isEmpty()) {
+        shared.remove("learning-rate");
+      }
+      if (!p.variants().isEmpty()) {
+        shared.remove("network-variant");
+      }
+      return new Plan(p.base().dataset(), p.base().epochs(), p.scalingLabels(), p.seedValues(), p.thresholds(), shared,
+          p.conditions(), p.learningRates(), p.variants(), p.secondsCaveat());
+    }
+
+    /**
+     * The learning rate {@code condition} trained at, where the plan varies it: the conditions run
+     * variant by variant, rate by rate, scaling by scaling.
+     *
+     * @throws IllegalArgumentException if the plan has no such condition or does not vary the rate
+     */
+    public double learningRateOf(String condition) {
+      int i = conditions == null ? -1 : conditions.indexOf(condition);
+      if (i < 0 || learningRates == null || learningRates.isEmpty()) {
+        throw new IllegalArgumentException("no learning rate of its own for " + condition + " in " + conditions);
+      }
+      return learningRates.get((i / scalings.size()) % learningRates.size());
     }
   }
 

@@ -6,8 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.ToDoubleFunction;
+import org.mnistspark.train.LayerProbe;
+import org.mnistspark.train.NetworkProbe;
 
 /**
  * A study's runs, summarized per scaling, plus what is needed to say how complete it is. Pure.
@@ -15,11 +19,48 @@ import java.util.OptionalInt;
  * @param scalings one summary per scaling that has at least one finished run, in plan order
  * @param planned runs in the plan
  * @param finished runs of the plan that are done
+ * @param pairedTests McNemar's test on the test-set predictions of each pair of neighbouring
+ *     scalings (none vs minmax, minmax vs standardize) under each variant and rate, seed by seed,
+ *     where both runs kept their predictions
+ * @param probes every run's mechanism in brief, in plan order (runs that measured none left out)
+ * @param timingWarning why the seconds should not be compared (the plan's caveat, or the load the
+ *     runs saw), or empty
  */
-public record StudySummary(List<ScalingSummary> scalings, int planned, int finished, StudyResults.Plan plan, Data data) {
+public record StudySummary(List<ScalingSummary> scalings, int planned, int finished, StudyResults.Plan plan, Data data,
+    List<PairedTest> pairedTests, List<ProbeRow> probes, String timingWarning) {
+
+  /**
+   * One run's probes in brief: the share of conv2's units dead after epoch 1 and at its last
+   * probe, and conv1's gradient norm before training; null where not measured.
+   */
+  public record ProbeRow(String condition, long seed, Double conv2DeadAfterEpoch1, Double conv2DeadLast,
+      Double lastEpoch, Double conv1GradientAtStart) {
+    static ProbeRow of(String condition, long seed, List<NetworkProbe> probes) {
+      NetworkProbe last = probes.get(probes.size() - 1);
+      return new ProbeRow(condition, seed, at(probes, 1, "conv2", LayerProbe::deadFraction),
+          last.layer("conv2").deadFraction(), last.epoch(), at(probes, 0, "conv1", LayerProbe::gradientNorm));
+    }
+
+    private static Double at(List<NetworkProbe> probes, double epoch, String layer, ToDoubleFunction<LayerProbe> value) {
+      return probes.stream().filter(p -> p.epoch() == epoch).findFirst()
+          .map(p -> value.applyAsDouble(p.layer(layer))).orElse(null);
+    }
+  }
 
   /** Image counts of the runs (the same for every run of a plan). */
   public record Data(int trainImages, int validationImages, long testImages, String master, int partitions) {}
+
+  /**
+   * Two conditions compared image by image on the test set.
+   *
+   * @param perSeed the test of the two runs of each seed both finished
+   * @param pooled the discordant counts summed over those seeds: it treats every (seed, image) as
+   *     independent, which they are not, so its p-value is smaller than the evidence warrants
+   */
+  public record PairedTest(String first, String second, List<SeedTest> perSeed, McNemar pooled) {}
+
+  /** McNemar's test of the two runs of one seed. */
+  public record SeedTest(long seed, McNemar test) {}
 
   /**
    * Returns the summary of {@code results} for the runs of {@code plan}.
@@ -31,16 +72,81 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
     if (done.isEmpty()) {
       throw new IllegalArgumentException("no run of the plan has finished yet");
     }
+    Map<String, Map<Long, RunRecord>> byCondition = byCondition(plan, results);
     List<ScalingSummary> out = new ArrayList<>();
-    for (String s : plan.scalingLabels()) {
-      List<RunRecord> runs = done.stream().filter(r -> r.scaling().equals(s)).toList();
+    byCondition.forEach((condition, runs) -> {
       if (!runs.isEmpty()) {
-        out.add(ScalingSummary.of(runs));
+        out.add(ScalingSummary.of(condition, List.copyOf(runs.values())));
       }
-    }
+    });
     RunRecord first = done.get(0);
     return new StudySummary(List.copyOf(out), plan.runs().size(), done.size(), StudyResults.Plan.of(plan),
-        new Data(first.trainImages(), first.validationImages(), first.testExamples(), first.master(), first.partitions()));
+        new Data(first.trainImages(), first.validationImages(), first.testExamples(), first.master(), first.partitions()),
+        pairedTests(plan, byCondition), probeRows(byCondition), timingWarning(plan, done));
+  }
+
+  private static List<ProbeRow> probeRows(Map<String, Map<Long, RunRecord>> byCondition) {
+    List<ProbeRow> out = new ArrayList<>();
+    byCondition.forEach((condition, runs) -> runs.forEach((seed, r) -> {
+      if (r.mechanism() != null && !r.mechanism().isEmpty()) {
+        out.add(ProbeRow.of(condition, seed, r.mechanism()));
+      }
+    }));
+    return List.copyOf(out);
+  }
+
+  /**
+   * The plan's caveat and, when some run saw a load average above the machine's cores, the highest
+   * such load; empty when neither.
+   */
+  static String timingWarning(StudyPlan plan, List<RunRecord> runs) {
+    String load = runs.stream().filter(RunRecord::ranOnALoadedMachine)
+        .max(Comparator.comparingDouble(RunRecord::maxLoadAverage))
+        .map(r -> String.format(Locale.ROOT, "Other work shared the machine: load average up to %.1f on %d cores while "
+            + "runs trained, so their seconds measure that load as much as the runs.", r.maxLoadAverage(), r.cores()))
+        .orElse("");
+    return (plan.secondsCaveat() + " " + load).trim();
+  }
+
+  /** Each condition's finished runs by seed, conditions and seeds in plan order. */
+  static Map<String, Map<Long, RunRecord>> byCondition(StudyPlan plan, StudyResults results) {
+    Map<String, Map<Long, RunRecord>> out = new LinkedHashMap<>();
+    plan.conditions().forEach(c -> out.put(c, new LinkedHashMap<>()));
+    for (StudyPlan.Run run : plan.runs()) {
+      results.resultOf(run).ifPresent(r -> out.get(run.condition()).put(run.seed(), r));
+    }
+    return out;
+  }
+
+  /** Neighbouring scalings under the same variant and rate: the plan lists the scalings innermost. */
+  private static List<PairedTest> pairedTests(StudyPlan plan, Map<String, Map<Long, RunRecord>> byCondition) {
+    List<String> conditions = plan.conditions();
+    int group = plan.scalings().size();
+    List<PairedTest> out = new ArrayList<>();
+    for (int i = 0; i + 1 < conditions.size(); i++) {
+      if ((i + 1) % group == 0) {
+        continue;
+      }
+      Map<Long, RunRecord> a = byCondition.get(conditions.get(i));
+      Map<Long, RunRecord> b = byCondition.get(conditions.get(i + 1));
+      List<SeedTest> seeds = new ArrayList<>();
+      int onlyFirst = 0;
+      int onlySecond = 0;
+      for (long seed : plan.seedValues()) {
+        RunRecord x = a.get(seed);
+        RunRecord y = b.get(seed);
+        if (x != null && y != null && x.testMistakes() != null && y.testMistakes() != null) {
+          McNemar t = McNemar.of(x.mistakenImages(), y.mistakenImages());
+          seeds.add(new SeedTest(seed, t));
+          onlyFirst += t.onlyFirstRight();
+          onlySecond += t.onlySecondRight();
+        }
+      }
+      if (!seeds.isEmpty()) {
+        out.add(new PairedTest(conditions.get(i), conditions.get(i + 1), List.copyOf(seeds), McNemar.of(onlyFirst, onlySecond)));
+      }
+    }
+    return List.copyOf(out);
   }
 
   /**

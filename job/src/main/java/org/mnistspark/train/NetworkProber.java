@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
@@ -19,14 +22,15 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Measures what input scaling changes inside the network: for each ReLU layer (conv1, conv2,
- * dense of the LeNet), on one fixed probe batch,
+ * Measures what input scaling changes inside the network: for each ReLU or LeakyReLU (after conv1,
+ * conv2 and dense in the LeNet and its variants, named for that layer), on one fixed probe batch,
  * <ul>
- *   <li><b>pre-activation</b> z = W*x + b, the layer's input to its ReLU: the mean and the maximum
- *       of |z| over every probe image and unit; for a convolution the units are every (channel, y,
- *       x) output element;
- *   <li><b>dead fraction</b>: the share of units whose ReLU output is exactly 0 for <em>every</em>
- *       probe image (convolution: every channel x position element; dense: each of its neurons).
+ *   <li><b>pre-activation</b> z = W*x + b (batch-normalized in {@code batchnorm-conv1}), the input to
+ *       the rectifier: the mean and the maximum of |z| over every probe image and unit; for a
+ *       convolution the units are every (channel, y, x) output element;
+ *   <li><b>dead fraction</b>: the share of units whose z is at most 0 for <em>every</em> probe image
+ *       (convolution: every channel x position element; dense: each of its neurons): a ReLU's
+ *       output is exactly 0 there, a LeakyReLU's on its shallow slope.
  *       Before training the biases are 0, so a convolution unit whose 5x5 window is blank in every
  *       probe image (MNIST's empty border) has z = 0 and counts as dead; the share of such
  *       positions is the same for every scaling that maps 0 to 0;
@@ -58,19 +62,25 @@ public final class NetworkProber {
     // a trainer may call this between fits with a workspace still open; the copy must outlive none of it
     try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
       MultiLayerNetwork copy = copyOf(net);
-      List<Integer> reluLayers = reluLayers(copy);
-      double[] gradientNorms = gradientNorms(copy, reluLayers);
+      List<Rectifier> rectifiers = rectifiers(copy);
+      double[] gradientNorms = gradientNorms(copy, rectifiers);
       List<INDArray> activations = copy.feedForward(features, false);
       List<LayerProbe> probes = new ArrayList<>();
-      for (int k = 0; k < reluLayers.size(); k++) {
-        int i = reluLayers.get(k);
-        INDArray z = preActivation(copy, i, activations.get(i));
-        probes.add(new LayerProbe(name(copy, reluLayers, k), z.ameanNumber().doubleValue(),
-            z.amaxNumber().doubleValue(), deadFraction(activations.get(i + 1)), gradientNorms[k]));
+      for (int k = 0; k < rectifiers.size(); k++) {
+        INDArray z = preActivation(copy, rectifiers.get(k), activations);
+        probes.add(new LayerProbe(name(copy, rectifiers, k), z.ameanNumber().doubleValue(),
+            z.amaxNumber().doubleValue(), deadFraction(z), gradientNorms[k]));
       }
       return new NetworkProbe(epoch, imagesSeen, probes);
     }
   }
+
+  /**
+   * Where the network rectifies: layer {@code index} applies a ReLU or LeakyReLU to z, computed by
+   * the convolution or dense layer {@code weights} (the same layer, or an earlier one when batch
+   * normalization and an activation layer follow it).
+   */
+  record Rectifier(int index, int weights) {}
 
   /**
    * A network of its own: configuration cloned (the probe switches activations on it) and
@@ -83,22 +93,38 @@ public final class NetworkProber {
     return copy;
   }
 
-  /** Indices of the hidden layers whose activation is ReLU (the output layer has softmax). */
-  static List<Integer> reluLayers(MultiLayerNetwork net) {
-    List<Integer> out = new ArrayList<>();
+  /** The hidden layers whose activation is ReLU or LeakyReLU (the output layer has softmax), in network order. */
+  static List<Rectifier> rectifiers(MultiLayerNetwork net) {
+    List<Rectifier> out = new ArrayList<>();
+    int weights = -1;
     for (int i = 0; i < net.getnLayers(); i++) {
-      if (net.getLayer(i).conf().getLayer() instanceof BaseLayer b && b.getActivationFn() instanceof ActivationReLU) {
-        out.add(i);
+      Object conf = net.getLayer(i).conf().getLayer();
+      if (conf instanceof ConvolutionLayer || conf instanceof DenseLayer) {
+        weights = i;
+      }
+      if (weights >= 0 && isRectifier(activation(conf))) {
+        out.add(new Rectifier(i, weights));
       }
     }
     return out;
   }
 
-  /** "conv1", "conv2", "dense": the names; a dense layer is numbered only if there are several. */
-  private static String name(MultiLayerNetwork net, List<Integer> reluLayers, int k) {
-    String kind = kind(net, reluLayers.get(k));
-    long sameKind = reluLayers.stream().filter(i -> kind(net, i).equals(kind)).count();
-    long before = reluLayers.subList(0, k).stream().filter(i -> kind(net, i).equals(kind)).count();
+  private static IActivation activation(Object conf) {
+    if (conf instanceof ActivationLayer a) {
+      return a.getActivationFn();
+    }
+    return conf instanceof BaseLayer b ? b.getActivationFn() : null;
+  }
+
+  private static boolean isRectifier(IActivation a) {
+    return a instanceof ActivationReLU || a instanceof ActivationLReLU;
+  }
+
+  /** "conv1", "conv2", "dense": the weights layer's kind, numbered; a dense layer only if there are several. */
+  private static String name(MultiLayerNetwork net, List<Rectifier> rectifiers, int k) {
+    String kind = kind(net, rectifiers.get(k).weights());
+    long sameKind = rectifiers.stream().filter(r -> kind(net, r.weights()).equals(kind)).count();
+    long before = rectifiers.subList(0, k).stream().filter(r -> kind(net, r.weights()).equals(kind)).count();
     return kind.equals("conv") || sameKind > 1 ? kind + (before + 1) : kind;
   }
 
@@ -112,15 +138,16 @@ public final class NetworkProber {
    * summed over the minibatch (its updater divides by the minibatch size later), so it is
    * divided by the probe size here.
    */
-  private double[] gradientNorms(MultiLayerNetwork copy, List<Integer> reluLayers) {
+  private double[] gradientNorms(MultiLayerNetwork copy, List<Rectifier> rectifiers) {
     copy.setInput(features);
     copy.setLabels(labels);
     copy.computeGradientAndScore();
     Gradient g = copy.gradient();
     double n = features.size(0);
-    double[] norms = new double[reluLayers.size()];
+    double[] norms = new double[rectifiers.size()];
     for (int k = 0; k < norms.length; k++) {
-      norms[k] = Math.sqrt(squaredNorm(g, copy.getLayer(reluLayers.get(k)), reluLayers.get(k))) / n;
+      int weights = rectifiers.get(k).weights();
+      norms[k] = Math.sqrt(squaredNorm(g, copy.getLayer(weights), weights)) / n;
     }
     copy.clear();
     return norms;
@@ -136,12 +163,16 @@ public final class NetworkProber {
   }
 
   /**
-   * z of layer {@code i}, in double, from the previous layer's output: the layer itself, run with
-   * an identity activation, so that the convolution mode, padding and helper are exactly the
-   * network's own.
+   * z of a rectifier, in double. A layer that rectifies its own output is run again from the
+   * previous layer's output with an identity activation, so that the convolution mode, padding
+   * and helper are exactly the network's own; an activation layer's z is simply its input.
    */
-  private static INDArray preActivation(MultiLayerNetwork copy, int i, INDArray previousOutput) {
-    INDArray input = previousOutput;
+  private static INDArray preActivation(MultiLayerNetwork copy, Rectifier r, List<INDArray> activations) {
+    int i = r.index();
+    if (copy.getLayer(i).conf().getLayer() instanceof ActivationLayer) {
+      return activations.get(i).castTo(DataType.DOUBLE);
+    }
+    INDArray input = activations.get(i);
     InputPreProcessor pre = copy.getLayerWiseConfigurations().getInputPreProcess(i);
     if (pre != null) {
       input = pre.preProcess(input, (int) input.size(0), NO_WORKSPACES);
@@ -153,13 +184,17 @@ public final class NetworkProber {
     return z;
   }
 
-  /** Share of units (all elements of one image's output) whose output is 0 for every image. */
-  static double deadFraction(INDArray reluOutput) {
-    long n = reluOutput.size(0);
-    double[] largest = reluOutput.reshape('c', new long[] {n, reluOutput.length() / n}).max(0).toDoubleVector();
+  /**
+   * Share of units (all elements of one image's output) whose z, or ReLU output, is at most 0 for
+   * every image: for a ReLU, units that output 0 and pass no gradient; for a LeakyReLU, units on
+   * its shallow slope, the ones a ReLU would have lost.
+   */
+  static double deadFraction(INDArray z) {
+    long n = z.size(0);
+    double[] largest = z.reshape('c', new long[] {n, z.length() / n}).max(0).toDoubleVector();
     long dead = 0;
     for (double v : largest) {
-      if (v == 0) {
+      if (v <= 0) {
         dead++;
       }
     }

@@ -131,7 +131,7 @@ class JobOptionsTest {
   void referenceDefaults() {
     JobConfig c = resolve("train");
     assertThat(c).isEqualTo(new JobConfig("", "mnist", "data/mnist", "out/latest", 4, Scaling.MINMAX, 0, 0.2, 0, 0, 0,
-        1, 2, 42, 0.002, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY_SER", 500, Trainer.RESIDENT, 4, 0.0, 0.0, false, Optimizer.ADAM, 0, 1, 2, 0));
+        1, 2, 42, 0.002, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY_SER", 500, Trainer.RESIDENT, 4, 0.0, 0.0, false, Optimizer.ADAM, "lenet", 0, 1, 2, 0));
   }
 
   @Test
@@ -169,7 +169,7 @@ class JobOptionsTest {
     assertThat(c.dataset()).isEqualTo("mnist");
 
     assertThat(c).isEqualTo(new JobConfig("local[3]", "mnist", "file:///d", "out/latest", 3, Scaling.STANDARDIZE, 600,
-        0.2, 0, 16, 0, 1, 2, 9, 0.005, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY", 500, Trainer.RESIDENT, 4, 0.0, 0.0, false, Optimizer.ADAM, 0, 1, 2, 0));
+        0.2, 0, 16, 0, 1, 2, 9, 0.005, Decay.COSINE, 0.05, 0.25, 1, "MEMORY_ONLY", 500, Trainer.RESIDENT, 4, 0.0, 0.0, false, Optimizer.ADAM, "lenet", 0, 1, 2, 0));
   }
 
   @Test

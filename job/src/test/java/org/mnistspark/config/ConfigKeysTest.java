@@ -53,9 +53,9 @@ class ConfigKeysTest {
 
   @Test
   void unknownOverrideIsNamedAsAnOption() {
-    assertThatThrownBy(() -> JobConfig.load(null, Map.of("learning-rates", 0.1)))
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("learning-ratez", 0.1)))
         .isExactlyInstanceOf(InvalidOptionException.class)
-        .hasMessage("options: unknown key mnist.learning-rates (did you mean mnist.learning-rate?)");
+        .hasMessage("options: unknown key mnist.learning-ratez (did you mean mnist.learning-rate?)");
   }
 
   /** A conf file's top level holds only mnist: anything else would be read by nothing. */

@@ -34,4 +34,16 @@ class LogAxisTest {
     assertThat(manyDecades.getStyler().getYAxisMax()).isEqualTo(5.0);
     assertThat(manyDecades.getStyler().isYAxisLogarithmicDecadeOnly()).isTrue();
   }
+
+  @Test
+  void aRangeBeyondTenToTheFifthIsLabelledWithExponents() {
+    XYChart wide = ChartStyle.xy(400, 300, "t", "x", "y");
+    wide.addSeries("z", List.of(0.0, 1.0), List.of(0.048, 88_000.0));
+    LogAxis.fit(wide);
+    assertThat(wide.getStyler().getYAxisDecimalPattern()).isEqualTo("0E0");
+    XYChart narrow = ChartStyle.xy(400, 300, "t", "x", "y");
+    narrow.addSeries("z", List.of(0.0, 1.0), List.of(0.048, 12.0));
+    LogAxis.fit(narrow);
+    assertThat(narrow.getStyler().getYAxisDecimalPattern()).isEqualTo("0.######");
+  }
 }

@@ -9,8 +9,11 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
 
 class ChartsTest {
   private static StudySummary threeScalingsTwoSeeds() {
@@ -28,6 +31,62 @@ class ChartsTest {
       }
     }
     return StudySummary.of(plan, r);
+  }
+
+  @Test
+  void accuracyAxesFitTheDataWithoutClippingTheFirstChecksOrPinningTheTopAt100() {
+    StudySummary s = threeScalingsTwoSeeds();
+    for (XYChart chart : List.of(Charts.accuracyChart(s), Charts.curveChart(s, Charts.CurveAxis.IMAGES))) {
+      double low = chart.getSeriesMap().values().stream().flatMapToDouble(x -> Arrays.stream(x.getYData())).min().orElseThrow();
+      double high = chart.getSeriesMap().values().stream().flatMapToDouble(x -> Arrays.stream(x.getYData())).max().orElseThrow();
+      assertThat(chart.getStyler().getYAxisMin()).as(chart.getTitle()).isLessThanOrEqualTo(low).isGreaterThan(low - 0.01);
+      assertThat(chart.getStyler().getYAxisMax()).as(chart.getTitle()).isGreaterThanOrEqualTo(high).isLessThan(1.0);
+    }
+  }
+
+  @Test
+  void everyPlotNamesItsSeedsAndWhatHasNotRunYet() {
+    assertThat(Charts.subtitle(threeScalingsTwoSeeds())).isEqualTo("mnist, seeds 42, 43 (mean, band min–max)");
+    StudyPlan plan = Runs.plan(2, 2, NONE, MINMAX, STANDARDIZE);
+    StudyResults r = StudyResults.empty(plan);
+    for (StudyPlan.Run run : List.of(Runs.run(plan, NONE, 0), Runs.run(plan, MINMAX, 0), Runs.run(plan, MINMAX, 1))) {
+      r = r.with(run, Runs.record(run, 0.98, 1, 0.97, 0.98), "t");
+    }
+    assertThat(Charts.subtitle(StudySummary.of(plan, r)))
+        .isEqualTo("mnist, seeds none 42; minmax 42, 43 (mean, band min–max); not run yet: standardize");
+  }
+
+  @Test
+  void theSecondsPlotCarriesTheTimingWarningTheImagesPlotDoesNot() throws Exception {
+    StudyPlan plan = new StudyPlan(Runs.base(2), List.of(NONE, MINMAX), 1, List.of(0.98), List.of(), List.of(),
+        "tests ran beside these runs");
+    StudyResults r = StudyResults.empty(plan);
+    for (StudyPlan.Run run : plan.runs()) {
+      r = r.with(run, Runs.record(run, 0.98, 1, 0.97, 0.98), "t");
+    }
+    StudySummary s = StudySummary.of(plan, r);
+    assertThat(s.timingWarning()).isEqualTo("tests ran beside these runs");
+    BufferedImage seconds = ImageIO.read(new ByteArrayInputStream(Charts.curve(s, Charts.CurveAxis.SECONDS)));
+    BufferedImage images = ImageIO.read(new ByteArrayInputStream(Charts.curve(s, Charts.CurveAxis.IMAGES)));
+    assertThat(seconds.getHeight()).as("a warning band above the plot").isGreaterThan(Charts.HEIGHT);
+    assertThat(images.getHeight()).isEqualTo(Charts.HEIGHT);
+    assertThat(StudySummary.of(Runs.plan(2, 1, NONE, MINMAX), r).timingWarning()).as("runs that saw no load").isEmpty();
+  }
+
+  @Test
+  void learningRatesGetAPlotOfTheirOwn() throws Exception {
+    StudyPlan plan = new StudyPlan(Runs.base(2), List.of(NONE, MINMAX), 2, List.of(0.98), List.of(0.0003, 0.001, 0.003),
+        List.of(), "");
+    StudyResults r = StudyResults.empty(plan);
+    for (StudyPlan.Run run : plan.runs()) {
+      r = r.with(run, Runs.record(run, run.scaling() == NONE ? 0.985 : 0.99, 1, 0.97, 0.98), "t");
+    }
+    StudySummary s = StudySummary.of(plan, r);
+    assertThat(s.plan().learningRateOf("minmax @ 0.001")).isEqualTo(0.001);
+    byte[] png = Charts.byLearningRate(s);
+    assertThat(ImageIO.read(new ByteArrayInputStream(png)).getWidth()).isEqualTo(Charts.WIDTH);
+    Files.write(Path.of("target", "charts-test-by-rate.png"), png);
+    assertThat(Charts.byLearningRate(threeScalingsTwoSeeds())).as("one rate: no plot").isNull();
   }
 
   @Test

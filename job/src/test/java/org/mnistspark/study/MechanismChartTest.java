@@ -74,4 +74,35 @@ class MechanismChartTest {
   void noProbesIsRefused() {
     assertThatThrownBy(() -> MechanismChart.png(Map.of("none", List.of()))).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theSeedsShownAreNamed() {
+    Map<String, List<NetworkProbe>> probes = threeScalings();
+    assertThat(MechanismChart.seedsLine(new MechanismChart.Shown(probes, Map.of("none", 43L, "minmax", 43L,
+        "standardize", 43L)))).isEqualTo("seed 43 for every line");
+    Map<String, Long> mixed = new LinkedHashMap<>();
+    mixed.put("none", 43L);
+    mixed.put("minmax", 43L);
+    mixed.put("standardize", 42L);
+    assertThat(MechanismChart.seedsLine(new MechanismChart.Shown(probes, mixed)))
+        .isEqualTo("one run each, none: seed 43; minmax: seed 43; standardize: seed 42");
+  }
+
+  @Test
+  void linesDrawnOverEachOtherAreNamedUnderThePanel() {
+    // plain SGD on raw pixels: after epoch 1 every layer's ReLUs are dead, three lines at 100%
+    List<NetworkProbe> sgd = new ArrayList<>();
+    double[][] dead = {{0.136, 0.005, 0.11}, {1, 1, 0.994}, {1, 1, 0.994}, {1, 1, 0.994}};
+    double[] epochs = {0, 1, 2, 4};
+    for (int i = 0; i < epochs.length; i++) {
+      sgd.add(new NetworkProbe(epochs[i], 0, List.of(new LayerProbe("conv1", 1, 2, dead[i][0], 1),
+          new LayerProbe("conv2", 1, 2, dead[i][1], 1), new LayerProbe("dense", 1, 2, dead[i][2], 1))));
+    }
+    Map<String, List<NetworkProbe>> m = new LinkedHashMap<>();
+    m.put("none", sgd);
+    m.put("minmax", run(0.042, 0.17, 0.03));
+    var panel = MechanismChart.deadFractionPanel(m, MechanismChart.colors(m), List.of("conv1", "conv2", "dense"));
+    assertThat(panel.getXAxisTitle()).contains("none: conv2, dense on conv1 from epoch 1")
+        .doesNotContain("minmax:");
+  }
 }

@@ -45,6 +45,22 @@ final class ReportCheck {
     return cell;
   }
 
+  /** The report's "best validation epoch" cell, from each seed's validation curve in the summary. */
+  static String bestEpochCell(JsonNode scaling) {
+    List<Integer> best = new ArrayList<>();
+    for (JsonNode curve : scaling.get("validationPerSeed")) {
+      int b = 0;
+      for (int e = 1; e < curve.size(); e++) {
+        if (curve.get(e).asDouble() > curve.get(b).asDouble()) {
+          b = e;
+        }
+      }
+      best.add(b + 1);
+    }
+    String cell = String.valueOf(Math.round(best.stream().mapToInt(Integer::intValue).average().orElse(0)));
+    return best.size() < 2 ? cell : cell + " (per seed: " + String.join(", ", best.stream().map(String::valueOf).toList()) + ")";
+  }
+
   private static String epoch(JsonNode e) {
     return e.isNull() ? "not reached" : e.asText();
   }
@@ -82,6 +98,7 @@ final class ReportCheck {
       for (JsonNode t : results.at("/study/thresholds")) {
         assertThat(row.get(column++)).as("epoch of %s reaching %s", row.get(0), t).isEqualTo(epochCell(results, row.get(0), t));
       }
+      assertThat(row.get(column++)).as("best epoch of %s", row.get(0)).isEqualTo(bestEpochCell(x));
       assertThat(row).as("columns of %s", row.get(0)).hasSize(column + 2);
       assertThat(Double.parseDouble(row.get(column))).as("seconds per epoch of %s", row.get(0))
           .isCloseTo(x.at("/secondsPerEpoch/mean").asDouble(), within(0.051));

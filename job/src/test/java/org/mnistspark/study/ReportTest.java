@@ -2,6 +2,7 @@ package org.mnistspark.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.mnistspark.scale.Scaling.MINMAX;
 import static org.mnistspark.scale.Scaling.NONE;
 
@@ -41,7 +42,7 @@ class ReportTest {
     String md = Report.markdown(StudySummary.of(plan, results), results.updatedAt(), false);
     ReportCheck.assertMatches(md, json());
     assertThat(ReportCheck.section(md, "## Conclusion")).startsWith("\n\n" + ReportCheck.best(json()) + " had the highest");
-    assertThat(md).contains("| none | 2 | 98.12% | 98.01% | 98.23% | 2 (per seed: 2, 3) | not reached (per seed: not reached, not reached) | 55.5 | 29 |");
+    assertThat(md).contains("| none | 2 | 98.12% | 98.01% | 98.23% | 2 (per seed: 2, 3) | not reached (per seed: not reached, not reached) | 3 (per seed: 3, 3) | 55.5 | 29 |");
     assertThat(md).contains("![Validation accuracy per epoch](accuracy.png)").contains("![Train and validation loss per epoch](loss.png)")
         .contains("![Validation accuracy against images fitted](accuracy-vs-images.png)")
         .contains("![Validation accuracy against training seconds](accuracy-vs-seconds.png)");
@@ -76,6 +77,30 @@ class ReportTest {
     assertThat(m.find()).isFalse();
     assertThat(html).contains("<td>none</td><td>2</td><td>98.12%</td>").doesNotContain("accuracy.png");
     assertThat(org.mnistspark.report.Html.escape("a < b & \"c\"")).isEqualTo("a &lt; b &amp; &quot;c&quot;");
+  }
+
+  @Test
+  void pairedTestsComeFromEachSeedsMistakesAndTheLoadIsWarnedOf() throws Exception {
+    StudyPlan.Run none42 = Runs.run(plan, NONE, 0);
+    StudyPlan.Run minmax42 = Runs.run(plan, MINMAX, 0);
+    StudyPlan.Run none43 = Runs.run(plan, NONE, 1);
+    StudyPlan.Run minmax43 = Runs.run(plan, MINMAX, 1);
+    StudyResults r = results
+        .with(none42, Runs.withMistakes(results.resultOf(none42).orElseThrow(), List.of(1, 2, 3, 4), 1.5, 2), "t")
+        .with(minmax42, Runs.withMistakes(results.resultOf(minmax42).orElseThrow(), List.of(4, 5), 5.04, 2), "t")
+        .with(none43, Runs.withMistakes(results.resultOf(none43).orElseThrow(), List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), 1, 2), "t")
+        .with(minmax43, Runs.withMistakes(results.resultOf(minmax43).orElseThrow(), List.of(), 1, 2), "t");
+    StudySummary s = StudySummary.of(plan, r);
+    String md = Report.markdown(s, "t", false);
+    // seed 42: only image 5 is none's alone to get right, 1-3 minmax's: 2 x P(X <= 1), X ~ Bin(4, 1/2) = 0.625
+    assertThat(md).contains("| none | minmax | seed 42 | 1 | 3 | 0.6250 |")
+        .contains("| none | minmax | seed 43 | 0 | 10 | 0.0020 |")
+        .contains("| none | minmax | pooled over 2 seeds | 1 | 13 | 0.0018 |");
+    assertThat(s.timingWarning()).contains("load average up to 5.0 on 2 cores");
+    assertThat(md).contains("Timing: Other work shared the machine: load average up to 5.0 on 2 cores");
+    JsonNode json = ModelStore.JSON.readTree(StudyFolder.resultsJson(r, s));
+    assertThat(json.at("/summary/pairedTests/0/pooled/p").asDouble()).isCloseTo(30.0 / 16384, within(1e-12));
+    assertThat(json.at("/runs/0/testMistakes/0").toString()).isEqualTo("[1,0,1]");
   }
 
   @Test

@@ -44,7 +44,15 @@ final class Runs {
     }
     return new RunRecord(run.scaling().label(), run.seed(), RunRecord.optionsOf(run.config()), epochs, testAccuracy,
         10_000, new RunMetrics.Scaling(run.scaling().label(), 0, 1, null, null), 1600, 400, "local[2]", 2, seconds * 3,
-        "2026-01-01T00:00:00Z", curve, null, null);
+        "2026-01-01T00:00:00Z", curve, null, null, null, null, null);
+  }
+
+  /** {@code r} with the test images it got wrong (label 0, predicted 1) and the load it saw. */
+  static RunRecord withMistakes(RunRecord r, List<Integer> wrong, double load, int cores) {
+    List<List<Integer>> mistakes = wrong.stream().map(i -> List.of(i, 0, 1)).toList();
+    return new RunRecord(r.scaling(), r.seed(), r.options(), r.epochs(), r.testAccuracy(), r.testExamples(), r.scaler(),
+        r.trainImages(), r.validationImages(), r.master(), r.partitions(), r.wallSeconds(), r.finishedAt(), r.curve(),
+        r.stoppedEarly(), r.mechanism(), mistakes, null, null).withLoad(load, cores);
   }
 
   /** The plan's run of {@code scaling} under the {@code i}-th seed (0-based). */

@@ -36,7 +36,13 @@ class StudyCommandTest {
         refusal("thresholds in percent", "mnist-job: Invalid value '98,99' for option '--thresholds': must be "
             + "accuracies in (0, 1], rising, e.g. 0.98,0.99", "--thresholds", "98,99"),
         refusal("a threshold that is not a number", "mnist-job: Invalid value '0.9,high' for option '--thresholds': "
-            + "'high' is not a number", "--thresholds", "0.9,high"));
+            + "'high' is not a number", "--thresholds", "0.9,high"),
+        refusal("a learning rate of 0", "mnist-job: Invalid value '0.001,0' for option '--learning-rates': '0' is not "
+            + "a rate above 0", "--learning-rates", "0.001,0"),
+        refusal("an unknown network variant", "mnist-job: Invalid value 'lenet,resnet' for option '--variants': 'resnet' "
+            + "is not one of lenet, batchnorm-conv1, leaky-relu-conv2, conv1-init-over-255", "--variants", "lenet,resnet"),
+        refusal("an empty folder to reuse", "mnist-job: Invalid value 'out/a,' for option '--reuse-from': an empty "
+            + "folder name", "--reuse-from", "out/a,"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -47,7 +53,16 @@ class StudyCommandTest {
 
   @Test
   void thresholdsParseWithSpaces() {
-    assertThat(new StudyConfig(1, "minmax", "0.9, 0.95,1", "").thresholdList(List.of())).containsExactly(0.9, 0.95, 1.0);
+    assertThat(new StudyConfig(1, "minmax", "0.9, 0.95,1", "", "", "", "", "", false).thresholdList(List.of())).containsExactly(0.9, 0.95, 1.0);
+  }
+
+  @Test
+  void learningRatesAndVariantsParseInTheirOrder() {
+    StudyConfig c = new StudyConfig(1, "none,minmax", "", "", "0.0001, 0.003,1e-3", "LeNet,batchnorm-conv1", "a, b", "", false);
+    assertThat(c.learningRateList()).containsExactly(0.0001, 0.003, 0.001);
+    assertThat(c.variantList()).containsExactly("lenet", "batchnorm-conv1");
+    assertThat(c.reuseFromList()).containsExactly("a", "b");
+    assertThat(new StudyConfig(1, "none", "", "", "", "", "", "", false).learningRateList()).isEmpty();
   }
 
   @Test
@@ -66,7 +81,7 @@ class StudyCommandTest {
 
   @Test
   void scalingsKeepTheirOrderAndIgnoreCaseAndBlanks() {
-    assertThat(new StudyConfig(1, "standardize, NONE", "", "").scalingList()).containsExactly(Scaling.STANDARDIZE, Scaling.NONE);
+    assertThat(new StudyConfig(1, "standardize, NONE", "", "", "", "", "", "", false).scalingList()).containsExactly(Scaling.STANDARDIZE, Scaling.NONE);
   }
 
   @Test

@@ -88,6 +88,8 @@ class StudyIntegrationTest {
       }
       assertThat(run.get("testAccuracy").asDouble()).as("test accuracy after 2 epochs on 1600 images").isBetween(0.6, 1.0);
       assertThat(run.get("testExamples").asLong()).isEqualTo(10_000);
+      assertThat(run.get("testMistakes").size()).as("the kept mistakes are the evaluation's")
+          .isEqualTo((int) Math.round((1 - run.get("testAccuracy").asDouble()) * 10_000));
       assertThat(run.get("trainImages").asInt()).isEqualTo(1600);
       assertThat(run.get("validationImages").asInt()).isEqualTo(400);
       assertThat(run.at("/scaler/kind").asText()).isEqualTo(run.get("scaling").asText());

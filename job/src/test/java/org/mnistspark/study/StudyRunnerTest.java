@@ -144,4 +144,47 @@ class StudyRunnerTest {
     assertThat(r.runs()).as("the 2-epoch runs are kept").hasSize(8);
     assertThat(r.study().epochs()).isEqualTo(3);
   }
+
+  @Test
+  void runsAnotherStudyFinishedAreCopiedNotTrainedAndEachTrainedRunRecordsTheLoad() throws Exception {
+    StudyFolder other = new StudyFolder(new Configuration(), tmp.resolve("other").toString());
+    new StudyRunner(other, log::add, nanos::get, Instant::now).run(Runs.plan(2, 1, NONE, MINMAX), FakeExecutor::new);
+
+    FakeExecutor ex = new FakeExecutor();
+    StudyRunner reusing = new StudyRunner(folder(), log::add, List.of(other), nanos::get, Instant::now);
+    StudyRunner.Outcome o = reusing.run(plan, () -> ex);
+    assertThat(ex.ran).containsExactly("none, seed 43", "minmax, seed 43");
+    assertThat(o).isEqualTo(new StudyRunner.Outcome(4, 2, 2));
+    assertThat(log).anyMatch(l -> l.startsWith("none, seed 42: copied from file:" + tmp.resolve("other")));
+    StudyResults mine = folder().readResults().orElseThrow();
+    StudyResults theirs = other.readResults().orElseThrow();
+    StudyPlan.Run copied = Runs.run(plan, NONE, 0);
+    assertThat(mine.resultOf(copied)).isEqualTo(theirs.resultOf(copied));
+    RunRecord trained = mine.resultOf(Runs.run(plan, NONE, 1)).orElseThrow();
+    assertThat(trained.cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(trained.maxLoadAverage()).isNotNull();
+  }
+
+  @Test
+  void aPlanOfRatesAndVariantsRunsEachConditionAndDrawsTheRatePlot() throws Exception {
+    StudyPlan arms = new StudyPlan(Runs.base(2), List.of(NONE, MINMAX), 1, List.of(0.98), List.of(0.001, 0.003),
+        List.of("lenet", "leaky-relu-conv2"), "");
+    FakeExecutor ex = new FakeExecutor();
+    runner().run(arms, () -> ex);
+    assertThat(ex.ran).containsExactly("none @ 0.001, seed 42", "minmax @ 0.001, seed 42", "none @ 0.003, seed 42",
+        "minmax @ 0.003, seed 42", "none + leaky-relu-conv2 @ 0.001, seed 42", "minmax + leaky-relu-conv2 @ 0.001, seed 42",
+        "none + leaky-relu-conv2 @ 0.003, seed 42", "minmax + leaky-relu-conv2 @ 0.003, seed 42");
+    assertThat(Files.size(tmp.resolve("study").resolve(Report.BY_LEARNING_RATE_PNG))).isPositive();
+    assertThat(Files.readString(tmp.resolve("study/report.md")))
+        .contains("| none + leaky-relu-conv2 @ 0.003 | 1 | 98.00% |")
+        .contains("![Test accuracy by learning rate](accuracy-by-learning-rate.png)");
+  }
+
+  @Test
+  void redrawingTrainsNothingEvenWithRunsLeftToDo() throws Exception {
+    runner().run(Runs.plan(2, 1, NONE, MINMAX), FakeExecutor::new);
+    StudyRunner.Outcome o = runner().redraw(plan);
+    assertThat(o).isEqualTo(new StudyRunner.Outcome(4, 2, 0));
+    assertThat(Files.readString(tmp.resolve("study/report.md"))).contains("- Runs: 2 of 4 planned");
+  }
 }

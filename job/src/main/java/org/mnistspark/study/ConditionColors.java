@@ -1,0 +1,51 @@
+package org.mnistspark.study;
+
+import java.awt.Color;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One colour per condition of a study, the same in every plot: a scaling's own colour (raw red,
+ * x/255 blue, standardized green), and for several conditions of one scaling (learning rates,
+ * network variants) shades of it, darkest first, so the scaling still reads at a glance.
+ */
+final class ConditionColors {
+  private static final Map<String, Color> SCALINGS = Map.of(
+      "none", new Color(0xD6, 0x27, 0x28),
+      "minmax", new Color(0x1F, 0x77, 0xB4),
+      "standardize", new Color(0x2C, 0xA0, 0x2C));
+  private static final Color OTHER = new Color(0x55, 0x55, 0x55);
+  /** Mixed into the scaling's colour: black (below 0) to white (above 0), as a fraction. */
+  private static final double[] SHADES = {0, -0.45, 0.45, -0.7, 0.7, -0.2, 0.2};
+
+  private ConditionColors() {}
+
+  /** The colour of each of {@code conditions}, in their order. */
+  static Map<String, Color> of(List<String> conditions) {
+    Map<String, Color> out = new LinkedHashMap<>();
+    Map<String, Integer> seen = new LinkedHashMap<>();
+    for (String condition : conditions) {
+      String scaling = scalingOf(condition);
+      int k = seen.merge(scaling, 1, Integer::sum) - 1;
+      out.put(condition, shade(SCALINGS.getOrDefault(scaling, OTHER), SHADES[k % SHADES.length]));
+    }
+    return out;
+  }
+
+  /** "none" of "none + batchnorm-conv1 @ 0.001". */
+  static String scalingOf(String condition) {
+    int space = condition.indexOf(' ');
+    return space < 0 ? condition : condition.substring(0, space);
+  }
+
+  private static Color shade(Color c, double f) {
+    int target = f < 0 ? 0 : 255;
+    double a = Math.abs(f);
+    return new Color(mix(c.getRed(), target, a), mix(c.getGreen(), target, a), mix(c.getBlue(), target, a));
+  }
+
+  private static int mix(int from, int to, double a) {
+    return (int) Math.round(from + (to - from) * a);
+  }
+}
