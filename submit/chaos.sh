@@ -25,7 +25,7 @@ if [ "${SKIP_BUILD:-}" != 1 ] && { [ ! -f "$TEST_CLASSPATH_FILE" ] || \
   touch "$TEST_CLASSPATH_FILE"
 fi
 [ -f "$TEST_CLASSPATH_FILE" ] || { log "$TEST_CLASSPATH_FILE is missing: run mvn package first"; exit 1; }
-fetch_data
+fetch mnist
 # shellcheck disable=SC2086
 exec java $JAVA17_OPENS -Xmx2g -Dorg.bytedeco.javacpp.maxbytes=2G \
   -Dlog4j2.configurationFile="$ROOT/conf/log4j2.properties" -Dproject.root="$ROOT" -Dmnist.dir="$ROOT/data/mnist" \
