@@ -18,17 +18,7 @@ import org.mnistspark.use.StoredModel;
  * Spark context of its own, since the candidate's stopped with its training and the table is
  * never brought to the driver.
  */
-final class TableTestSet implements ProductionBaseline.TestSet {
-  private final JobConfig job;
-  private final TableConfig columns;
-  private final Configuration hadoop;
-
-  TableTestSet(JobConfig job, TableConfig columns, Configuration hadoop) {
-    this.job = job;
-    this.columns = columns;
-    this.hadoop = hadoop;
-  }
-
+record TableTestSet(JobConfig job, TableConfig columns, Configuration hadoop) implements ProductionBaseline.TestSet {
   @Override
   public double accuracy(Path folder, ModelStore.Loaded model, int evalBatchSize) throws IOException {
     // read again as evaluate reads a model: checked against its manifest, shipped to the executors as bytes
