@@ -16,7 +16,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 # Under setsid the arms are a session, so Linux's autogroup scheduler gives them a share equal to
 # every other session's whatever their nice value (a suite beside them took 39 minutes instead of
-# about 25): give the session's group the same low priority. Only when the script leads its own
+# 22): give the session's group the same low priority. Only when the script leads its own
 # session, so that a study started from a terminal never lowers the terminal's other work.
 if [ "$(ps -o sid= -p $$ | tr -d ' ')" = "$$" ] && [ -w /proc/self/autogroup ]; then
   echo "$(nice)" > /proc/self/autogroup 2>/dev/null || true
