@@ -1,7 +1,6 @@
 package org.mnistspark;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 import static org.mnistspark.SubmitScripts.ROOT;
 import static org.mnistspark.SubmitScripts.SMALL_RUN;
 import static org.mnistspark.SubmitScripts.finish;
@@ -70,7 +69,6 @@ class StandaloneClusterIT {
       "logger.executor.appenderRef.tasks.ref = tasks");
 
   static String master;
-  static double normalAccuracy = Double.NaN;
 
   @BeforeAll
   static void startClusterOfTwoWorkers() throws Exception {
@@ -104,34 +102,13 @@ class StandaloneClusterIT {
     SCRIPTS.script(60, "submit/standalone.sh", "stop");
   }
 
+  /**
+   * Also the cluster's plain path: both workers' executors train, with conf/spark-cluster.properties.
+   * An undisturbed submission of its own is SecureClusterIT's and ChaosIT's reference, not repeated here.
+   */
   @Test
   @Order(1)
-  void aSubmittedRunTrainsOnBothWorkersExecutors() throws Exception {
-    Path out = WORK.resolve("normal");
-    Result run = submit(out, List.of());
-    assertThat(run.code()).as("cluster.sh exit code; stderr:\n%s", run.err()).isZero();
-
-    JsonNode m = metrics(out);
-    assertThat(m.at("/spark/master").asText()).isEqualTo(master);
-    Map<String, Long> executors = executors(m);
-    assertThat(executors).as("tasks per executor").containsOnlyKeys("0", "1");
-    assertThat(executors.values()).allSatisfy(tasks -> assertThat(tasks).isPositive());
-    normalAccuracy = m.at("/test/accuracy").asDouble();
-    assertThat(normalAccuracy).as("test accuracy, 1 epoch on 2400 images").isGreaterThan(0.9);
-
-    // conf/spark-cluster.properties reached both executors, with SparkSetup's flag appended, not instead
-    for (int w = 1; w <= 2; w++) {
-      String launch = Files.readString(RUN_DIR.resolve("worker-" + w + ".log")).lines()
-          .filter(l -> l.contains("Launch command:") && l.contains("CoarseGrainedExecutorBackend")).reduce((a, b) -> b)
-          .orElseThrow(() -> new AssertionError("no executor launched by worker"));
-      assertThat(launch).contains("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxbytes=768m",
-          "-Dorg.eclipse.deeplearning4j.helpers.disable=false", "-Xmx1024M");
-    }
-  }
-
-  @Test
-  @Order(2)
-  void anExecutorKilledMidTrainingIsReplacedAndTheRunFinishesNormally() throws Exception {
+  void anExecutorKilledMidTrainingIsReplacedAndTheRunFinishesOnBothWorkers() throws Exception {
     Path out = WORK.resolve("executor-killed");
     Killed killed = submitAndKillAnExecutor(out, List.of());
     assertThat(killed.run.code()).as("cluster.sh exit code; stderr:\n%s", killed.run.err()).isZero();
@@ -143,18 +120,27 @@ class StandaloneClusterIT {
     assertThat(killed.run.err()).contains("saved model.zip, metrics.json, evaluation.txt and report.html with 4 PNGs to " + out);
 
     JsonNode m = metrics(out);
+    assertThat(m.at("/spark/master").asText()).isEqualTo(master);
     Map<String, Long> executors = executors(m);
-    assertThat(executors).as("tasks per executor").containsKey(killed.executorId).hasSizeGreaterThanOrEqualTo(2);
-    double accuracy = m.at("/test/accuracy").asDouble();
-    assertThat(accuracy).as("test accuracy after losing an executor").isGreaterThan(0.9);
-    if (!Double.isNaN(normalAccuracy)) {
-      // the lost round is recomputed from the same broadcast parameters and data
-      assertThat(accuracy).as("accuracy vs the undisturbed run").isCloseTo(normalAccuracy, within(0.02));
+    assertThat(executors).as("tasks per executor: the first two, the lost one among them").containsKeys("0", "1")
+        .containsKey(killed.executorId);
+    assertThat(executors.values()).allSatisfy(tasks -> assertThat(tasks).isPositive());
+    assertThat(m.at("/test/accuracy").asDouble()).as("test accuracy after losing an executor, 1 epoch on 2400 images")
+        .isGreaterThan(0.9);
+
+    // conf/spark-cluster.properties reached both workers' executors (the replacement too), with
+    // SparkSetup's flag appended, not instead
+    for (int w = 1; w <= 2; w++) {
+      String launch = Files.readString(RUN_DIR.resolve("worker-" + w + ".log")).lines()
+          .filter(l -> l.contains("Launch command:") && l.contains("CoarseGrainedExecutorBackend")).reduce((a, b) -> b)
+          .orElseThrow(() -> new AssertionError("no executor launched by worker"));
+      assertThat(launch).contains("--add-opens=java.base/java.nio=ALL-UNNAMED", "-Dorg.bytedeco.javacpp.maxbytes=768m",
+          "-Dorg.eclipse.deeplearning4j.helpers.disable=false", "-Xmx1024M");
     }
   }
 
   @Test
-  @Order(3)
+  @Order(2)
   void whenSparkGivesUpOnALostTaskTheRunFailsCleanlyAndWritesNothing() throws Exception {
     Path out = WORK.resolve("aborted");
     Killed killed = submitAndKillAnExecutor(out, List.of("--spark-conf", "spark.task.maxFailures=1"));
@@ -168,7 +154,7 @@ class StandaloneClusterIT {
   }
 
   @Test
-  @Order(4)
+  @Order(3)
   void stopEndsExactlyTheRecordedProcessesAndIsSafeTwice() throws Exception {
     List<Long> recorded = new ArrayList<>();
     try (Stream<Path> s = Files.list(RUN_DIR)) {
@@ -198,7 +184,7 @@ class StandaloneClusterIT {
   }
 
   @Test
-  @Order(5)
+  @Order(4)
   void aWholeWorkerKilledMidTrainingLeavesTheRunToTheOther() throws Exception {
     startCluster();
     Path out = WORK.resolve("worker-killed");
@@ -231,13 +217,10 @@ class StandaloneClusterIT {
     assertThat(executors(m)).containsKey(executorId).hasSize(2);
     double accuracy = m.at("/test/accuracy").asDouble();
     assertThat(accuracy).as("test accuracy after losing a worker").isGreaterThan(0.9);
-    if (!Double.isNaN(normalAccuracy)) {
-      assertThat(accuracy).as("accuracy vs the undisturbed run").isCloseTo(normalAccuracy, within(0.02));
-    }
   }
 
   @Test
-  @Order(6)
+  @Order(5)
   void theMasterKilledMidTrainingLeavesTheRunningApplicationToFinish() throws Exception {
     startCluster();
     Path out = WORK.resolve("master-killed");
