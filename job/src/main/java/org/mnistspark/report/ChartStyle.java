@@ -40,11 +40,27 @@ public final class ChartStyle {
     st.setLegendPosition(Styler.LegendPosition.OutsideS);
     st.setLegendLayout(Styler.LegendLayout.Horizontal);
     st.setLegendBorderColor(Color.WHITE);
-    st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
+    st.setChartTitleFont(titleFont(16));
     st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
     st.setPlotGridLinesColor(new Color(0xE0, 0xE0, 0xE0));
     st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
     st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+  }
+
+  public static Font titleFont(int points) {
+    return new Font(Font.SANS_SERIF, Font.BOLD, points);
+  }
+
+  /** The title font of the first of {@code points} at which {@code text} is at most {@code width} pixels wide; null if none. */
+  public static Font largestFitting(String text, int width, int... points) {
+    Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+    for (int p : points) {
+      Font font = titleFont(p);
+      if (g.getFontMetrics(font).stringWidth(text) <= width) {
+        return font;
+      }
+    }
+    return null;
   }
 
   /**

@@ -14,6 +14,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mnistspark.report.ChartStyle;
+import org.mnistspark.report.Format;
 import org.mnistspark.report.LogAxis;
 
 /**
@@ -23,6 +24,8 @@ import org.mnistspark.report.LogAxis;
 public final class Charts {
   public static final int WIDTH = 900;
   public static final int HEIGHT = 560;
+  /** XChart's padding on either side of the title, with room to spare. */
+  static final int TITLE_MARGIN = 40;
 
   private static final String[] LEGEND = {"none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std"};
 
@@ -181,15 +184,19 @@ public final class Charts {
   }
 
   /**
-   * A chart titled "TITLE — SUBTITLE", the title's font smaller when it is long, with the legend
-   * beside the plot when there are more conditions than fit below it.
+   * A chart titled "TITLE — SUBTITLE" in the largest of 16, 12 and 10 points at which it fits the
+   * chart's width, the subtitle shortened when even 10 points do not fit (a partial study with many
+   * conditions), with the legend beside the plot when there are more conditions than fit below it.
    */
   private static XYChart titled(StudySummary s, String title, String xTitle, String yTitle) {
-    String full = title + " — " + subtitle(s);
-    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, full, xTitle, yTitle);
-    if (full.length() > 85) {
-      chart.getStyler().setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 12));
+    String full = title + " — " + subtitle(s, false);
+    Font font = ChartStyle.largestFitting(full, WIDTH - TITLE_MARGIN, 16, 12, 10);
+    if (font == null) {
+      full = title + " — " + subtitle(s, true);
+      font = ChartStyle.titleFont(10);
     }
+    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, full, xTitle, yTitle);
+    chart.getStyler().setChartTitleFont(font);
     if (s.scalings().size() > 3) {
       chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
       chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
@@ -200,22 +207,23 @@ public final class Charts {
 
   /**
    * The dataset and the seeds: "mnist, seeds 42, 43 (mean, band min–max)", each condition's own
-   * when a few differ, and the conditions not run yet.
+   * when a few differ (unless {@code brief}), and the conditions not run yet.
    */
-  static String subtitle(StudySummary s) {
+  static String subtitle(StudySummary s, boolean brief) {
     List<List<Long>> seeds = s.scalings().stream().map(ScalingSummary::seeds).distinct().toList();
     String text = s.plan().dataset() + ", ";
     if (seeds.size() == 1) {
       List<Long> only = seeds.get(0);
       text += (only.size() == 1 ? "seed " : "seeds ") + join(only) + (only.size() == 1 ? "" : " (mean, band min–max)");
-    } else if (s.scalings().size() <= 3) {
+    } else if (s.scalings().size() <= 3 && !brief) {
       List<String> each = new ArrayList<>();
       s.scalings().forEach(x -> each.add(x.scaling() + " " + join(x.seeds())));
       text += "seeds " + String.join("; ", each) + " (mean, band min–max)";
     } else {
       List<Long> union = s.scalings().stream().flatMap(x -> x.seeds().stream()).distinct().sorted().toList();
-      long fewer = s.scalings().stream().filter(x -> x.seeds().size() < union.size()).count();
-      text += "seeds " + join(union) + " (" + fewer + " conditions have fewer so far; mean, band min–max)";
+      int fewer = (int) s.scalings().stream().filter(x -> x.seeds().size() < union.size()).count();
+      text += "seeds " + join(union) + " (" + Format.count(fewer, "condition") + (fewer == 1 ? " has" : " have")
+          + " fewer so far; mean, band min–max)";
     }
     List<String> planned = s.plan().conditions() == null ? s.plan().scalings() : s.plan().conditions();
     List<String> done = s.scalings().stream().map(ScalingSummary::scaling).toList();

@@ -5,6 +5,7 @@ import static org.mnistspark.scale.Scaling.MINMAX;
 import static org.mnistspark.scale.Scaling.NONE;
 import static org.mnistspark.scale.Scaling.STANDARDIZE;
 
+import java.awt.FontMetrics;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Files;
@@ -46,14 +47,39 @@ class ChartsTest {
 
   @Test
   void everyPlotNamesItsSeedsAndWhatHasNotRunYet() {
-    assertThat(Charts.subtitle(threeScalingsTwoSeeds())).isEqualTo("mnist, seeds 42, 43 (mean, band min–max)");
+    assertThat(Charts.subtitle(threeScalingsTwoSeeds(), false)).isEqualTo("mnist, seeds 42, 43 (mean, band min–max)");
     StudyPlan plan = Runs.plan(2, 2, NONE, MINMAX, STANDARDIZE);
     StudyResults r = StudyResults.empty(plan);
     for (StudyPlan.Run run : List.of(Runs.run(plan, NONE, 0), Runs.run(plan, MINMAX, 0), Runs.run(plan, MINMAX, 1))) {
       r = r.with(run, Runs.record(run, 0.98, 1, 0.97, 0.98), "t");
     }
-    assertThat(Charts.subtitle(StudySummary.of(plan, r)))
+    assertThat(Charts.subtitle(StudySummary.of(plan, r), false))
         .isEqualTo("mnist, seeds none 42; minmax 42, 43 (mean, band min–max); not run yet: standardize");
+  }
+
+  /**
+   * The learning-rate arm as it stood after its first trained run: raw pixels at 1e-4 on one seed,
+   * both scalings at 1e-3 on two (copied), five conditions to go. Its title used to run off both
+   * edges of the plot.
+   */
+  @Test
+  void aPartialStudysTitleFitsItsChartWithItsSeedsStillNamed() {
+    StudyPlan plan = new StudyPlan(Runs.base(16), List.of(NONE, MINMAX), 2, List.of(0.98, 0.99),
+        List.of(0.0001, 0.0003, 0.001, 0.003), List.of(), "");
+    StudyResults r = StudyResults.empty(plan);
+    for (StudyPlan.Run run : plan.runs()) {
+      double rate = run.config().learningRate();
+      if (rate == 0.001 || (rate == 0.0001 && run.scaling() == NONE && run.seed() == 42)) {
+        r = r.with(run, Runs.record(run, 0.988, 60, 0.97, 0.98), "t");
+      }
+    }
+    StudySummary s = StudySummary.of(plan, r);
+    for (XYChart chart : List.of(Charts.accuracyChart(s), Charts.curveChart(s, Charts.CurveAxis.IMAGES))) {
+      FontMetrics fm = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics()
+          .getFontMetrics(chart.getStyler().getChartTitleFont());
+      assertThat(fm.stringWidth(chart.getTitle())).as(chart.getTitle()).isLessThanOrEqualTo(Charts.WIDTH - Charts.TITLE_MARGIN);
+      assertThat(chart.getTitle()).contains("seeds 42, 43 (1 condition has fewer so far", "not run yet: 5 of 8 conditions");
+    }
   }
 
   @Test
