@@ -49,8 +49,8 @@ class StandaloneClusterIT {
   static final Path RUN_DIR = ROOT.resolve("job/target/standalone-it");
   static final Path WORK = ROOT.resolve("job/target/cluster-it");
   static final SubmitScripts SCRIPTS = new SubmitScripts(RUN_DIR, WORK);
-  /** The phase in which the fault tests kill an executor: the third of 8 averaging rounds. */
-  static final String MID_TRAINING = "epoch 1/1, averaging round 3/8";
+  /** The phase in which the fault tests kill an executor: the second of 4 averaging rounds. */
+  static final String MID_TRAINING = "epoch 1/1, averaging round 2/4";
   /**
    * The executors log as Spark's defaults have them (INFO to stderr), and also write their task
    * starts and ends straight to {@value #TASKS_LOG} in their working folder: stderr reaches its
@@ -186,13 +186,13 @@ class StandaloneClusterIT {
 
   // --- helpers -------------------------------------------------------------------------------
 
-  /** Waits until the submitted run is in its third averaging round; returns its application id. */
+  /** Waits until the submitted run is in its second averaging round; returns its application id. */
   private static String midTraining(Process driver, Path out) throws Exception {
     Path err = logOf(out, "err");
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
     while (!Files.readString(err).contains(MID_TRAINING)) {
       assertThat(driver.isAlive()).as("driver alive; stderr:\n%s", Files.readString(err)).isTrue();
-      assertThat(System.nanoTime()).as("training reached round 3 in 300 s").isLessThan(deadline);
+      assertThat(System.nanoTime()).as("training reached round 2 in 300 s").isLessThan(deadline);
       Thread.sleep(50);
     }
     Matcher app = Pattern.compile("application (app-[0-9-]+)").matcher(Files.readString(err));
@@ -211,7 +211,7 @@ class StandaloneClusterIT {
   }
 
   /**
-   * Submits the small run, and once it starts its third averaging round kills (SIGKILL) one of the
+   * Submits the small run, and once it starts its second averaging round kills (SIGKILL) one of the
    * application's executors while it is running a task whose result it has not sent.
    */
   private static Killed submitAndKillAnExecutor(Path out, List<String> extra) throws Exception {

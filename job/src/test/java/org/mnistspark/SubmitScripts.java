@@ -27,11 +27,11 @@ public final class SubmitScripts {
   public static final Path ROOT = Paths.get(System.getProperty("project.root", "..")).toAbsolutePath().normalize();
   static final String MNIST = RealMnist.DIR;
   /**
-   * 2400 training images in 8 averaging rounds of 2 x 10 minibatches of 16 (the last round 2 x 5),
+   * 2400 training images in 4 averaging rounds of 2 x 20 minibatches of 16 (the last round 2 x 15),
    * validated once, at the end: the cluster tests are about surviving, not the curve.
    */
   static final List<String> SMALL_TRAINING = List.of("--train-limit", "3000", "--epochs", "1",
-      "--batch-size-per-worker", "16", "--averaging-frequency", "10", "--validations-per-epoch", "1");
+      "--batch-size-per-worker", "16", "--averaging-frequency", "20", "--validations-per-epoch", "1");
   /** {@link #SMALL_TRAINING} on the local copy of MNIST. */
   static final List<String> SMALL_RUN = Stream.concat(Stream.of("--data", MNIST), SMALL_TRAINING.stream()).toList();
 

@@ -149,7 +149,10 @@ class YarnClusterIT {
     // hdfs:/// as in docs/deploying.md: the default file system of HADOOP_CONF_DIR's core-site.xml
     String out = "hdfs:///models/lenet";
     Path logs = WORK.resolve("run");
+    // The NodeManagers run on this machine, so Spark's own jars can be read where they lie instead
+    // of being uploaded to HDFS for every submission, as a cluster would set spark.yarn.archive
     List<String> args = new ArrayList<>(List.of("--master", "yarn", "--spark-conf", "spark.executor.instances=2",
+        "--spark-conf", "spark.yarn.jars=local:" + ROOT.resolve("job/target/spark-home/jars") + "/*",
         "--data", "hdfs:///datasets/mnist"));
     args.addAll(SMALL_TRAINING);
     SubmitScripts scripts = new SubmitScripts(WORK.resolve("no-standalone"), WORK).env("HADOOP_CONF_DIR", hadoopConf.toString());
