@@ -12,6 +12,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.cli.CliRun;
 import org.mnistspark.data.RealMnist;
 import org.mnistspark.output.Checkpoints;
 import org.mnistspark.output.ModelStore;
@@ -27,7 +28,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * from the one after epoch 1, the half-written one never read.
  */
 class DriverKilledMidTrainingTest {
-  static final String MNIST = RealMnist.DIR;
+  static final String MNIST = RealMnist.shortTestDir();
   /** 1,200 training images: 2 workers x 38 minibatches of 16, 4 averaging rounds per epoch, 4 checks (small: the test is about state, not accuracy). */
   static final List<String> RUN = List.of("--train-limit", "1500", "--epochs", "4", "--batch-size-per-worker", "16",
       "--averaging-frequency", "10", "--keep-best-validation", "true");
@@ -40,7 +41,7 @@ class DriverKilledMidTrainingTest {
   static void uninterruptedRun() {
     RealMnist.dir();
     uninterrupted = shared.resolve("uninterrupted");
-    TrainingIntegrationTest.train(uninterrupted, RUN.toArray(String[]::new));
+    CliRun.succeeding(trainArgs(uninterrupted));
     assertThat(shared.resolve("uninterrupted.checkpoints")).as("deleted once the run finished").doesNotExist();
   }
 
@@ -61,7 +62,7 @@ class DriverKilledMidTrainingTest {
     Path checkpoints = tmp.resolve("run.checkpoints");
     assertThat(names(checkpoints)).as("keep-checkpoints 1").containsExactly("epoch-0002", OutputFolder.MANIFEST);
 
-    TrainingIntegrationTest.train(out, withResume());
+    CliRun.succeeding(trainArgs(out, "--resume"));
 
     JsonNode m = metrics(out);
     assertThat(m.at("/resumedFrom/epoch").asInt()).isEqualTo(2);
@@ -91,7 +92,7 @@ class DriverKilledMidTrainingTest {
     assertThat(Files.size(partial.resolve("model-state.bin"))).isEqualTo(StallingLocalFileSystem.STALL_AFTER);
     assertThat(Checkpoints.beside(out.toString(), new Configuration()).epochs()).containsExactly(1);
 
-    TrainingIntegrationTest.train(out, withResume());
+    CliRun.succeeding(trainArgs(out, "--resume"));
 
     assertThat(metrics(out).at("/resumedFrom/epoch").asInt()).isEqualTo(1);
     assertSameResult(out, uninterrupted);
@@ -102,12 +103,6 @@ class DriverKilledMidTrainingTest {
     List<String> args = new ArrayList<>(List.of("train", "--master", "local[2]", "--data", MNIST, "--out", out.toString()));
     args.addAll(RUN);
     args.addAll(List.of(more));
-    return args.toArray(String[]::new);
-  }
-
-  private static String[] withResume() {
-    List<String> args = new ArrayList<>(RUN);
-    args.add("--resume");
     return args.toArray(String[]::new);
   }
 

@@ -45,7 +45,7 @@ class HdfsTrainingTest {
     hdfs = MiniHdfs.start(tmp.resolve("hdfs"));
     fs = hdfs.fs();
     root = hdfs.uri();
-    copyMnist(fs, root + "/mnist");
+    copyMnist(fs, MNIST, root + "/mnist");
     // --out's parent must exist, as on any file system
     fs.mkdirs(new org.apache.hadoop.fs.Path(root + "/runs"));
   }
@@ -114,10 +114,10 @@ class HdfsTrainingTest {
     run.assertSparkNotStarted();
   }
 
-  /** Copies the four MNIST files of the local {@code mnist.dir} into {@code folder} of {@code fs}. */
-  static void copyMnist(FileSystem fs, String folder) throws IOException {
+  /** Copies the four MNIST files of local folder {@code source} into {@code folder} of {@code fs}. */
+  static void copyMnist(FileSystem fs, String source, String folder) throws IOException {
     for (String name : List.of(MnistLoader.TRAIN_IMAGES, MnistLoader.TRAIN_LABELS, MnistLoader.TEST_IMAGES, MnistLoader.TEST_LABELS)) {
-      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File(MNIST, name).toURI()),
+      fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(new File(source, name).toURI()),
           new org.apache.hadoop.fs.Path(folder + "/" + name));
     }
   }

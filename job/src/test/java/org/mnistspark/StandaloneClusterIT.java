@@ -126,8 +126,8 @@ class StandaloneClusterIT {
     assertThat(executors).as("tasks per executor: the first two, the lost one among them").containsKeys("0", "1")
         .containsKey(killed.executorId);
     assertThat(executors.values()).allSatisfy(tasks -> assertThat(tasks).isPositive());
-    assertThat(m.at("/test/accuracy").asDouble()).as("test accuracy after losing an executor, 1 epoch on 2400 images")
-        .isGreaterThan(0.9);
+    assertThat(m.at("/test/accuracy").asDouble()).as("test accuracy after losing an executor")
+        .isGreaterThan(SubmitScripts.SMALL_RUN_ACCURACY);
 
     // conf/spark-cluster.properties reached both workers' executors (the replacement too), with
     // SparkSetup's flag appended, not instead

@@ -22,7 +22,7 @@ import org.mnistspark.train.ValidationPoint;
 
 /** The benchmark's quick mode produces well-formed, self-consistent results; how fast is for the benchmark itself to say. */
 class BenchCommandTest {
-  static final String MNIST = RealMnist.DIR;
+  static final String MNIST = RealMnist.shortTestDir();
 
   @Test
   void quickBenchComparesTheDefaultWithTheBestBaselineOverSeeds(@TempDir Path tmp) throws Exception {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mnistspark.data.RealMnist;
 import org.mnistspark.MiniHdfs;
 import org.mnistspark.cli.CliRun;
 import org.mnistspark.lock.LeaseLock;
@@ -164,7 +165,7 @@ class RetrainHdfsTest {
 
   @Test
   void retrainWithItsRootOnHdfs() throws Exception {
-    Path data = RetrainIntegrationTest.mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
+    Path data = RealMnist.withTestImages(tmp.resolve("mnist-1000"), 1000);
     String root = uri + "/models/mnist";
     // the root's parent must exist, as for --out
     hdfs.fs().mkdirs(new org.apache.hadoop.fs.Path(uri + "/models"));

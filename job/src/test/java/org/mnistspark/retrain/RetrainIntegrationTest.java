@@ -51,7 +51,7 @@ class RetrainIntegrationTest {
   @BeforeAll
   static void firstRun() throws Exception {
     RealMnist.dir();
-    data = mnistWithTestImages(shared.resolve("mnist-2000"), TEST_IMAGES);
+    data = RealMnist.withTestImages(shared.resolve("mnist-2000"), TEST_IMAGES);
     template = shared.resolve("template");
     first = retrain(template, data, "--train-limit", "2000", "--floor", "0.5");
     firstRun = new String(Files.readAllBytes(template.resolve(RetrainRoot.PRODUCTION))).trim();
@@ -66,20 +66,6 @@ class RetrainIntegrationTest {
     }
     args.addAll(Arrays.asList(options));
     return CliRun.execute(args);
-  }
-
-  /** A data folder: links to the real training files, and the first {@code n} real test images. */
-  static Path mnistWithTestImages(Path dir, int n) throws IOException {
-    Files.createDirectories(dir);
-    Path real = Path.of(MNIST).toAbsolutePath();
-    for (String name : List.of(MnistLoader.TRAIN_IMAGES, MnistLoader.TRAIN_LABELS)) {
-      Files.createSymbolicLink(dir.resolve(name), real.resolve(name));
-    }
-    byte[] images = Files.readAllBytes(real.resolve(MnistLoader.TEST_IMAGES));
-    byte[] labels = Files.readAllBytes(real.resolve(MnistLoader.TEST_LABELS));
-    Files.write(dir.resolve(MnistLoader.TEST_IMAGES), IdxBytes.images(Arrays.copyOfRange(images, 16, 16 + n * 784)));
-    Files.write(dir.resolve(MnistLoader.TEST_LABELS), IdxBytes.labels(Arrays.copyOfRange(labels, 8, 8 + n)));
-    return dir;
   }
 
   static Path copyOfTemplate(Path to) throws IOException {
@@ -272,7 +258,7 @@ class RetrainIntegrationTest {
   @Test
   void productionIsReevaluatedWhenTheTestFilesDiffer() throws Exception {
     Path root = copyOfTemplate(tmp.resolve("root"));
-    Path otherTestSet = mnistWithTestImages(tmp.resolve("mnist-1000"), 1000);
+    Path otherTestSet = RealMnist.withTestImages(tmp.resolve("mnist-1000"), 1000);
 
     CliRun r = retrain(root, otherTestSet, "--train-limit", "200", "--tolerance", "0", "--floor", "0.1");
 

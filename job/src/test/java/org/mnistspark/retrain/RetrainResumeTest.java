@@ -52,7 +52,7 @@ class RetrainResumeTest {
   @BeforeAll
   static void mnist() throws Exception {
     RealMnist.dir();
-    data = RetrainIntegrationTest.mnistWithTestImages(shared.resolve("mnist-2000"), RetrainIntegrationTest.TEST_IMAGES);
+    data = RealMnist.withTestImages(shared.resolve("mnist-2000"), RetrainIntegrationTest.TEST_IMAGES);
   }
 
   @Test
