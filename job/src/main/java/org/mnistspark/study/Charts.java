@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
@@ -26,6 +27,11 @@ public final class Charts {
   public static final int HEIGHT = 560;
   /** XChart's padding on either side of the title, with room to spare. */
   static final int TITLE_MARGIN = 40;
+  /**
+   * Width a legend beside the plot takes from the title: XChart centres the title over the plot,
+   * not the chart, so the title must fit twice the room left of the plot's centre.
+   */
+  static final int LEGEND_BESIDE = 140;
 
   private static final String[] LEGEND = {"none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std"};
 
@@ -190,10 +196,11 @@ public final class Charts {
    */
   private static XYChart titled(StudySummary s, String title, String xTitle, String yTitle) {
     String full = title + " — " + subtitle(s, false);
-    Font font = ChartStyle.largestFitting(full, WIDTH - TITLE_MARGIN, 16, 12, 10);
+    int room = WIDTH - TITLE_MARGIN - (s.scalings().size() > 3 ? LEGEND_BESIDE : 0);
+    Font font = ChartStyle.largestFitting(full, room, 16, 12, 10);
     if (font == null) {
       full = title + " — " + subtitle(s, true);
-      font = ChartStyle.titleFont(10);
+      font = Objects.requireNonNullElse(ChartStyle.largestFitting(full, room, 12, 10), ChartStyle.titleFont(9));
     }
     XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, full, xTitle, yTitle);
     chart.getStyler().setChartTitleFont(font);
@@ -215,7 +222,9 @@ public final class Charts {
     if (seeds.size() == 1) {
       List<Long> only = seeds.get(0);
       text += (only.size() == 1 ? "seed " : "seeds ") + join(only) + (only.size() == 1 ? "" : " (mean, band min–max)");
-    } else if (s.scalings().size() <= 3 && !brief) {
+    } else if (brief) {
+      return text + briefSeeds(s);
+    } else if (s.scalings().size() <= 3) {
       List<String> each = new ArrayList<>();
       s.scalings().forEach(x -> each.add(x.scaling() + " " + join(x.seeds())));
       text += "seeds " + String.join("; ", each) + " (mean, band min–max)";
@@ -233,6 +242,22 @@ public final class Charts {
     }
     return text + "; not run yet: " + (missing.size() <= 2 ? String.join(", ", missing)
         : missing.size() + " of " + planned.size() + " conditions");
+  }
+
+  /** "seeds 42, 43 (partial: 1 with fewer, 5 of 8 not run)": lines are means, bands min–max, as the full form says. */
+  private static String briefSeeds(StudySummary s) {
+    List<Long> union = s.scalings().stream().flatMap(x -> x.seeds().stream()).distinct().sorted().toList();
+    long fewer = s.scalings().stream().filter(x -> x.seeds().size() < union.size()).count();
+    List<String> planned = s.plan().conditions() == null ? s.plan().scalings() : s.plan().conditions();
+    long missing = planned.size() - s.scalings().size();
+    List<String> partial = new ArrayList<>();
+    if (fewer > 0) {
+      partial.add(fewer + " with fewer");
+    }
+    if (missing > 0) {
+      partial.add(missing + " of " + planned.size() + " not run");
+    }
+    return "seeds " + join(union) + (partial.isEmpty() ? " (mean, band min–max)" : " (partial: " + String.join(", ", partial) + ")");
   }
 
   private static String join(List<Long> seeds) {
