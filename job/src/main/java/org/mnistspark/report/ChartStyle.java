@@ -76,7 +76,7 @@ public final class ChartStyle {
    * {@code high}, in half-percent steps and never past 0 or 100%, so the curves fill the plot and
    * no point is clipped.
    */
-  public static void fitPercentY(XYChart chart, double low, double high) {
+  public static void fitPercentY(Chart<? extends AxesChartStyler, ?> chart, double low, double high) {
     percentY(chart);
     double pad = Math.max(0.001, (high - low) * 0.04);
     chart.getStyler().setYAxisMin(Math.max(0, Math.floor((low - pad) * 200) / 200));

@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -32,6 +34,10 @@ public final class Charts {
    * not the chart, so the title must fit twice the room left of the plot's centre.
    */
   static final int LEGEND_BESIDE = 140;
+
+  /** How a plot shows the seeds: lines through their means with a band, or through marks of each. */
+  static final String BANDS = "mean, band min–max";
+  static final String MARKS = "line: mean, diamonds: seeds";
 
   private static final String[] LEGEND = {"none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std"};
 
@@ -103,7 +109,7 @@ public final class Charts {
     if (plan.learningRates() == null || plan.learningRates().size() < 2) {
       return null;
     }
-    XYChart chart = titled(s, "Test accuracy by learning rate", "Learning rate (log scale)",
+    XYChart chart = titled(s, "Test accuracy by learning rate", MARKS, "Learning rate (log scale)",
         "Test accuracy of the kept network");
     chart.getStyler().setXAxisLogarithmic(true);
     chart.getStyler().setXAxisDecimalPattern("0.#######");
@@ -114,31 +120,51 @@ public final class Charts {
     Map<String, Color> colors = ConditionColors.of(new ArrayList<>(lines.keySet()));
     List<Band> all = new ArrayList<>();
     for (var line : lines.entrySet()) {
-      List<Double> rates = new ArrayList<>();
-      List<Double> means = new ArrayList<>();
-      List<Double> seedRates = new ArrayList<>();
-      List<Double> seedValues = new ArrayList<>();
+      Points test = new Points();
       for (ScalingSummary x : line.getValue()) {
-        double rate = plan.learningRateOf(x.scaling());
-        rates.add(rate);
-        means.add(x.testAccuracy().mean());
+        test.add(plan.learningRateOf(x.scaling()), x.testPerSeed());
         all.add(x.testAccuracy());
-        x.testPerSeed().forEach(a -> {
-          seedRates.add(rate);
-          seedValues.add(a);
-        });
       }
-      Color color = colors.get(line.getKey());
-      XYSeries mean = chart.addSeries(legend(line.getKey()), rates, means);
-      style(mean, color, new BasicStroke(2.5f), true);
-      XYSeries seeds = chart.addSeries(line.getKey() + " seeds", seedRates, seedValues);
-      seeds.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      seeds.setMarker(SeriesMarkers.DIAMOND);
-      seeds.setMarkerColor(color);
-      seeds.setShowInLegend(false);
+      test.draw(chart, legend(line.getKey()), colors.get(line.getKey()), SOLID);
     }
     fitPercentY(chart, all);
     return ChartStyle.png(chart);
+  }
+
+  private static final BasicStroke SOLID = new BasicStroke(2.5f);
+  private static final BasicStroke DASHED =
+      new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
+
+  /** A line through the means of each x's values, each value also a small mark. */
+  private static final class Points {
+    private final List<Double> xs = new ArrayList<>();
+    private final List<Double> means = new ArrayList<>();
+    private final List<Double> eachX = new ArrayList<>();
+    private final List<Double> each = new ArrayList<>();
+
+    void add(double x, List<Double> values) {
+      if (values.isEmpty()) {
+        return;
+      }
+      xs.add(x);
+      means.add(values.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
+      values.forEach(v -> {
+        eachX.add(x);
+        each.add(v);
+      });
+    }
+
+    void draw(XYChart chart, String name, Color color, BasicStroke stroke) {
+      if (xs.isEmpty()) {
+        return;
+      }
+      style(chart.addSeries(name, xs, means), color, stroke, true);
+      XYSeries marks = chart.addSeries(name + " seeds", eachX, each);
+      marks.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+      marks.setMarker(SeriesMarkers.DIAMOND);
+      marks.setMarkerColor(color);
+      marks.setShowInLegend(false);
+    }
   }
 
   /** "none + batchnorm-conv1" of "none + batchnorm-conv1 @ 0.001". */
@@ -174,14 +200,14 @@ public final class Charts {
   }
 
   /** A y axis from the lowest minimum to the highest maximum of {@code bands}. */
-  private static void fitPercentY(XYChart chart, List<Band> bands) {
+  static void fitPercentY(Chart<? extends AxesChartStyler, ?> chart, List<Band> bands) {
     double low = bands.stream().mapToDouble(Band::min).filter(Double::isFinite).min().orElse(0);
     double high = bands.stream().mapToDouble(Band::max).filter(Double::isFinite).max().orElse(1);
     ChartStyle.fitPercentY(chart, low, high);
   }
 
   private static XYChart chart(StudySummary s, String title, String yTitle) {
-    XYChart chart = titled(s, title, "Epoch", yTitle);
+    XYChart chart = titled(s, title, BANDS, "Epoch", yTitle);
     int epochs = s.scalings().stream().mapToInt(ScalingSummary::epochs).max().orElse(1);
     chart.getStyler().setXAxisMin(1.0);
     chart.getStyler().setXAxisMax((double) Math.max(2, epochs));
@@ -190,21 +216,15 @@ public final class Charts {
   }
 
   /**
-   * A chart titled "TITLE — SUBTITLE" in the largest of 16, 12 and 10 points at which it fits the
-   * chart's width, the subtitle shortened when even 10 points do not fit (a partial study with many
-   * conditions), with the legend beside the plot when there are more conditions than fit below it.
+   * A chart titled "TITLE — SUBTITLE" ({@link #fitted}), with the legend beside the plot when there
+   * are more conditions than fit below it.
    */
-  private static XYChart titled(StudySummary s, String title, String xTitle, String yTitle) {
-    String full = title + " — " + subtitle(s, false);
-    int room = WIDTH - TITLE_MARGIN - (s.scalings().size() > 3 ? LEGEND_BESIDE : 0);
-    Font font = ChartStyle.largestFitting(full, room, 16, 12, 10);
-    if (font == null) {
-      full = title + " — " + subtitle(s, true);
-      font = Objects.requireNonNullElse(ChartStyle.largestFitting(full, room, 12, 10), ChartStyle.titleFont(9));
-    }
-    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, full, xTitle, yTitle);
-    chart.getStyler().setChartTitleFont(font);
-    if (s.scalings().size() > 3) {
+  private static XYChart titled(StudySummary s, String title, String spread, String xTitle, String yTitle) {
+    boolean legendBeside = s.scalings().size() > 3;
+    Title fitted = fitted(s, title, spread, legendBeside);
+    XYChart chart = ChartStyle.xy(WIDTH, HEIGHT, fitted.text(), xTitle, yTitle);
+    chart.getStyler().setChartTitleFont(fitted.font());
+    if (legendBeside) {
       chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
       chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
       chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
@@ -212,27 +232,45 @@ public final class Charts {
     return chart;
   }
 
+  /** A chart's title and the font it fits in. */
+  record Title(String text, Font font) {}
+
+  /**
+   * "TITLE — SUBTITLE" in the largest of 16, 12 and 10 points at which it fits a chart {@link #WIDTH}
+   * wide, the subtitle shortened when even 10 points do not fit.
+   */
+  static Title fitted(StudySummary s, String title, String spread, boolean legendBeside) {
+    String full = title + " — " + subtitle(s, false, spread);
+    int room = WIDTH - TITLE_MARGIN - (legendBeside ? LEGEND_BESIDE : 0);
+    Font font = ChartStyle.largestFitting(full, room, 16, 12, 10);
+    if (font == null) {
+      full = title + " — " + subtitle(s, true, spread);
+      font = Objects.requireNonNullElse(ChartStyle.largestFitting(full, room, 12, 10), ChartStyle.titleFont(9));
+    }
+    return new Title(full, font);
+  }
+
   /**
    * The dataset and the seeds: "mnist, seeds 42, 43 (mean, band min–max)", each condition's own
    * when a few differ (unless {@code brief}), and the conditions not run yet.
    */
-  static String subtitle(StudySummary s, boolean brief) {
+  static String subtitle(StudySummary s, boolean brief, String spread) {
     List<List<Long>> seeds = s.scalings().stream().map(ScalingSummary::seeds).distinct().toList();
     String text = s.plan().dataset() + ", ";
     if (seeds.size() == 1) {
       List<Long> only = seeds.get(0);
-      text += (only.size() == 1 ? "seed " : "seeds ") + join(only) + (only.size() == 1 ? "" : " (mean, band min–max)");
+      text += (only.size() == 1 ? "seed " : "seeds ") + join(only) + (only.size() == 1 ? "" : " (" + spread + ")");
     } else if (brief) {
-      return text + briefSeeds(s);
+      return text + briefSeeds(s, spread);
     } else if (s.scalings().size() <= 3) {
       List<String> each = new ArrayList<>();
       s.scalings().forEach(x -> each.add(x.scaling() + " " + join(x.seeds())));
-      text += "seeds " + String.join("; ", each) + " (mean, band min–max)";
+      text += "seeds " + String.join("; ", each) + " (" + spread + ")";
     } else {
       List<Long> union = s.scalings().stream().flatMap(x -> x.seeds().stream()).distinct().sorted().toList();
       int fewer = (int) s.scalings().stream().filter(x -> x.seeds().size() < union.size()).count();
       text += "seeds " + join(union) + " (" + Format.count(fewer, "condition") + (fewer == 1 ? " has" : " have")
-          + " fewer so far; mean, band min–max)";
+          + " fewer so far; " + spread + ")";
     }
     List<String> planned = s.plan().conditions() == null ? s.plan().scalings() : s.plan().conditions();
     List<String> done = s.scalings().stream().map(ScalingSummary::scaling).toList();
@@ -245,7 +283,7 @@ public final class Charts {
   }
 
   /** "seeds 42, 43 (partial: 1 with fewer, 5 of 8 not run)": lines are means, bands min–max, as the full form says. */
-  private static String briefSeeds(StudySummary s) {
+  private static String briefSeeds(StudySummary s, String spread) {
     List<Long> union = s.scalings().stream().flatMap(x -> x.seeds().stream()).distinct().sorted().toList();
     long fewer = s.scalings().stream().filter(x -> x.seeds().size() < union.size()).count();
     List<String> planned = s.plan().conditions() == null ? s.plan().scalings() : s.plan().conditions();
@@ -257,7 +295,7 @@ public final class Charts {
     if (missing > 0) {
       partial.add(missing + " of " + planned.size() + " not run");
     }
-    return "seeds " + join(union) + (partial.isEmpty() ? " (mean, band min–max)" : " (partial: " + String.join(", ", partial) + ")");
+    return "seeds " + join(union) + (partial.isEmpty() ? " (" + spread + ")" : " (partial: " + String.join(", ", partial) + ")");
   }
 
   private static String join(List<Long> seeds) {
@@ -324,7 +362,7 @@ public final class Charts {
   }
 
   /** "none (raw 0..255)" for a bare scaling; a condition's label as it is. */
-  private static String legend(String condition) {
+  static String legend(String condition) {
     for (int i = 0; i < LEGEND.length; i += 2) {
       if (LEGEND[i].equals(condition)) {
         return condition + " (" + LEGEND[i + 1] + ")";

@@ -23,15 +23,16 @@ public final class Report {
   public static final String CURVE_SECONDS_PNG = "accuracy-vs-seconds.png";
   public static final String MECHANISM_PNG = "mechanism.png";
   public static final String BY_LEARNING_RATE_PNG = "accuracy-by-learning-rate.png";
+  public static final String BY_NETWORK_PNG = "accuracy-by-network.png";
 
   /**
    * The plots as PNG bytes, embedded by the HTML report; mechanism is null when no run measured it,
-   * byLearningRate when the plan has one rate.
+   * byLearningRate when the plan has one rate, byNetwork when it has one network.
    */
   public record Images(byte[] accuracy, byte[] loss, byte[] curveImages, byte[] curveSeconds, byte[] mechanism,
-      byte[] byLearningRate) {
+      byte[] byLearningRate, byte[] byNetwork) {
     public Images(byte[] accuracy, byte[] loss, byte[] curveImages, byte[] curveSeconds, byte[] mechanism) {
-      this(accuracy, loss, curveImages, curveSeconds, mechanism, null);
+      this(accuracy, loss, curveImages, curveSeconds, mechanism, null, null);
     }
   }
 
@@ -42,6 +43,12 @@ public final class Report {
       + "every probe image (dead, for a ReLU), and the L2 norm of the mean loss's gradient per layer. The table gives "
       + "every run's conv2 share; all numbers are in results.json (mechanism).";
   private static final String LEARNING_RATE_TITLE = "Test accuracy by learning rate";
+  private static final String NETWORK_TITLE = "Test accuracy and conv2's dead units by network";
+  private static final String NETWORK_NOTE = "Each network variant changes one thing of the LeNet (network-variant in "
+      + "reference.conf) and trains on the same seeds, partitions and options as the LeNet beside it. Below, conv2's "
+      + "units whose input is at most 0 for every probe image, after epoch 1 (solid) and at each run's last probe "
+      + "(dashed): for a ReLU they are dead; under leaky-relu-conv2 they still pass 0.01 of their input, so they are "
+      + "counted but not dead. The paired tests compare each variant with the LeNet under the same scaling too.";
   private static final String PAIRED_TITLE = "Paired test on the test set (McNemar)";
   private static final String PAIRED_NOTE = "Both networks of a seed classify the same 10,000 test images; only the "
       + "images exactly one of them got right say which is better. p is McNemar's exact two-sided p-value: the chance "
@@ -57,11 +64,17 @@ public final class Report {
 
   /** The Markdown report, linking the PNGs beside it; the mechanism section only when {@code withMechanism}. */
   public static String markdown(StudySummary s, String updatedAt, boolean withMechanism) {
-    return markdown(s, updatedAt, withMechanism, false);
+    return markdown(s, updatedAt, withMechanism, false, false);
   }
 
-  /** As the other {@code markdown}, linking the learning-rate plot when {@code byLearningRate}. */
-  public static String markdown(StudySummary s, String updatedAt, boolean withMechanism, boolean byLearningRate) {
+  /** The Markdown report, linking those of {@code images} that were drawn. */
+  public static String markdown(StudySummary s, String updatedAt, Images images) {
+    return markdown(s, updatedAt, images.mechanism() != null, images.byLearningRate() != null,
+        images.byNetwork() != null);
+  }
+
+  private static String markdown(StudySummary s, String updatedAt, boolean withMechanism, boolean byLearningRate,
+      boolean byNetwork) {
     Content c = content(s, updatedAt);
     StringBuilder b = new StringBuilder();
     b.append("# ").append(c.title()).append("\n\n");
@@ -79,6 +92,11 @@ public final class Report {
     if (byLearningRate) {
       b.append("## ").append(LEARNING_RATE_TITLE).append("\n\n");
       b.append("![").append(LEARNING_RATE_TITLE).append("](").append(BY_LEARNING_RATE_PNG).append(")\n\n");
+    }
+    if (byNetwork) {
+      b.append("## ").append(NETWORK_TITLE).append("\n\n");
+      b.append("![").append(NETWORK_TITLE).append("](").append(BY_NETWORK_PNG).append(")\n\n");
+      b.append(NETWORK_NOTE).append("\n\n");
     }
     if (c.paired() != null) {
       b.append("## ").append(PAIRED_TITLE).append("\n\n");
@@ -121,6 +139,11 @@ public final class Report {
     if (images.byLearningRate() != null) {
       Html.heading(b, LEARNING_RATE_TITLE);
       Html.image(b, images.byLearningRate(), LEARNING_RATE_TITLE);
+    }
+    if (images.byNetwork() != null) {
+      Html.heading(b, NETWORK_TITLE);
+      Html.image(b, images.byNetwork(), NETWORK_TITLE);
+      Html.paragraph(b, NETWORK_NOTE);
     }
     if (c.paired() != null) {
       Html.heading(b, PAIRED_TITLE);

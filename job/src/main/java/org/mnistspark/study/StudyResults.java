@@ -57,6 +57,20 @@ public record StudyResults(Plan study, List<RunRecord> runs, String updatedAt) {
       }
       return learningRates.get((i / scalings.size()) % learningRates.size());
     }
+
+    /**
+     * The network variant {@code condition} trained with, where the plan varies it.
+     *
+     * @throws IllegalArgumentException if the plan has no such condition or does not vary the network
+     */
+    public String variantOf(String condition) {
+      int i = conditions == null ? -1 : conditions.indexOf(condition);
+      if (i < 0 || variants == null || variants.isEmpty()) {
+        throw new IllegalArgumentException("no network variant of its own for " + condition + " in " + conditions);
+      }
+      int rates = learningRates == null || learningRates.isEmpty() ? 1 : learningRates.size();
+      return variants.get(i / (scalings.size() * rates));
+    }
   }
 
   public StudyResults {

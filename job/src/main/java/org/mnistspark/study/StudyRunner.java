@@ -155,7 +155,8 @@ public final class StudyRunner {
     MechanismChart.Shown mechanism = mechanismShown(plan, results);
     Report.Images images = new Report.Images(Charts.accuracy(summary), Charts.loss(summary),
         Charts.curve(summary, Charts.CurveAxis.IMAGES), Charts.curve(summary, Charts.CurveAxis.SECONDS),
-        mechanism.probes().isEmpty() ? null : MechanismChart.png(mechanism), Charts.byLearningRate(summary));
+        mechanism.probes().isEmpty() ? null : MechanismChart.png(mechanism), Charts.byLearningRate(summary),
+        NetworkChart.png(summary));
     if (images.mechanism() != null) {
       folder.write(Report.MECHANISM_PNG, images.mechanism());
     }
@@ -166,8 +167,10 @@ public final class StudyRunner {
     if (images.byLearningRate() != null) {
       folder.write(Report.BY_LEARNING_RATE_PNG, images.byLearningRate());
     }
-    folder.write(StudyFolder.REPORT_MD, Report.markdown(summary, results.updatedAt(), images.mechanism() != null,
-        images.byLearningRate() != null).getBytes(StandardCharsets.UTF_8));
+    if (images.byNetwork() != null) {
+      folder.write(Report.BY_NETWORK_PNG, images.byNetwork());
+    }
+    folder.write(StudyFolder.REPORT_MD, Report.markdown(summary, results.updatedAt(), images).getBytes(StandardCharsets.UTF_8));
     folder.write(StudyFolder.REPORT_HTML,
         Report.html(summary, results.updatedAt(), images).getBytes(StandardCharsets.UTF_8));
   }

@@ -20,8 +20,8 @@ import org.mnistspark.train.NetworkProbe;
  * @param planned runs in the plan
  * @param finished runs of the plan that are done
  * @param pairedTests McNemar's test on the test-set predictions of each pair of neighbouring
- *     scalings (none vs minmax, minmax vs standardize) under each variant and rate, seed by seed,
- *     where both runs kept their predictions
+ *     scalings (none vs minmax, minmax vs standardize) under each variant and rate, and of each
+ *     network variant against the first network, seed by seed, where both runs kept their predictions
  * @param probes every run's mechanism in brief, in plan order (runs that measured none left out)
  * @param timingWarning why the seconds should not be compared (the plan's caveat, or the load the
  *     runs saw), or empty
@@ -118,35 +118,45 @@ public record StudySummary(List<ScalingSummary> scalings, int planned, int finis
     return out;
   }
 
-  /** Neighbouring scalings under the same variant and rate: the plan lists the scalings innermost. */
+  /**
+   * Neighbouring scalings under the same variant and rate (the plan lists the scalings innermost)
+   * and, where the plan varies the network, each variant against the first network under the same
+   * scaling and rate: whether an intervention changed what that scaling's network gets right.
+   */
   private static List<PairedTest> pairedTests(StudyPlan plan, Map<String, Map<Long, RunRecord>> byCondition) {
     List<String> conditions = plan.conditions();
     int group = plan.scalings().size();
     List<PairedTest> out = new ArrayList<>();
     for (int i = 0; i + 1 < conditions.size(); i++) {
-      if ((i + 1) % group == 0) {
-        continue;
-      }
-      Map<Long, RunRecord> a = byCondition.get(conditions.get(i));
-      Map<Long, RunRecord> b = byCondition.get(conditions.get(i + 1));
-      List<SeedTest> seeds = new ArrayList<>();
-      int onlyFirst = 0;
-      int onlySecond = 0;
-      for (long seed : plan.seedValues()) {
-        RunRecord x = a.get(seed);
-        RunRecord y = b.get(seed);
-        if (x != null && y != null && x.testMistakes() != null && y.testMistakes() != null) {
-          McNemar t = McNemar.of(x.mistakenImages(), y.mistakenImages());
-          seeds.add(new SeedTest(seed, t));
-          onlyFirst += t.onlyFirstRight();
-          onlySecond += t.onlySecondRight();
-        }
-      }
-      if (!seeds.isEmpty()) {
-        out.add(new PairedTest(conditions.get(i), conditions.get(i + 1), List.copyOf(seeds), McNemar.of(onlyFirst, onlySecond)));
+      if ((i + 1) % group != 0) {
+        pairedTest(plan, byCondition, conditions.get(i), conditions.get(i + 1)).ifPresent(out::add);
       }
     }
+    int perVariant = conditions.size() / Math.max(1, plan.variants().size());
+    for (int i = perVariant; plan.variants().size() > 1 && i < conditions.size(); i++) {
+      pairedTest(plan, byCondition, conditions.get(i % perVariant), conditions.get(i)).ifPresent(out::add);
+    }
     return List.copyOf(out);
+  }
+
+  /** McNemar's test of two conditions, seed by seed where both runs kept their predictions, and pooled. */
+  private static Optional<PairedTest> pairedTest(StudyPlan plan, Map<String, Map<Long, RunRecord>> byCondition,
+      String first, String second) {
+    List<SeedTest> seeds = new ArrayList<>();
+    int onlyFirst = 0;
+    int onlySecond = 0;
+    for (long seed : plan.seedValues()) {
+      RunRecord x = byCondition.get(first).get(seed);
+      RunRecord y = byCondition.get(second).get(seed);
+      if (x != null && y != null && x.testMistakes() != null && y.testMistakes() != null) {
+        McNemar t = McNemar.of(x.mistakenImages(), y.mistakenImages());
+        seeds.add(new SeedTest(seed, t));
+        onlyFirst += t.onlyFirstRight();
+        onlySecond += t.onlySecondRight();
+      }
+    }
+    return seeds.isEmpty() ? Optional.empty()
+        : Optional.of(new PairedTest(first, second, List.copyOf(seeds), McNemar.of(onlyFirst, onlySecond)));
   }
 
   /**

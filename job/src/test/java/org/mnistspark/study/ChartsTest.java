@@ -1,6 +1,7 @@
 package org.mnistspark.study;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.mnistspark.scale.Scaling.MINMAX;
 import static org.mnistspark.scale.Scaling.NONE;
 import static org.mnistspark.scale.Scaling.STANDARDIZE;
@@ -15,6 +16,8 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategorySeries;
 
 class ChartsTest {
   private static StudySummary threeScalingsTwoSeeds() {
@@ -47,13 +50,13 @@ class ChartsTest {
 
   @Test
   void everyPlotNamesItsSeedsAndWhatHasNotRunYet() {
-    assertThat(Charts.subtitle(threeScalingsTwoSeeds(), false)).isEqualTo("mnist, seeds 42, 43 (mean, band min–max)");
+    assertThat(Charts.subtitle(threeScalingsTwoSeeds(), false, Charts.BANDS)).isEqualTo("mnist, seeds 42, 43 (mean, band min–max)");
     StudyPlan plan = Runs.plan(2, 2, NONE, MINMAX, STANDARDIZE);
     StudyResults r = StudyResults.empty(plan);
     for (StudyPlan.Run run : List.of(Runs.run(plan, NONE, 0), Runs.run(plan, MINMAX, 0), Runs.run(plan, MINMAX, 1))) {
       r = r.with(run, Runs.record(run, 0.98, 1, 0.97, 0.98), "t");
     }
-    assertThat(Charts.subtitle(StudySummary.of(plan, r), false))
+    assertThat(Charts.subtitle(StudySummary.of(plan, r), false, Charts.BANDS))
         .isEqualTo("mnist, seeds none 42; minmax 42, 43 (mean, band min–max); not run yet: standardize");
   }
 
@@ -115,6 +118,60 @@ class ChartsTest {
     assertThat(ImageIO.read(new ByteArrayInputStream(png)).getWidth()).isEqualTo(Charts.WIDTH);
     Files.write(Path.of("target", "charts-test-by-rate.png"), png);
     assertThat(Charts.byLearningRate(threeScalingsTwoSeeds())).as("one rate: no plot").isNull();
+  }
+
+  /**
+   * The causal arm: each network variant beside the LeNet, raw pixels and x/255, two seeds, each
+   * run with its conv2 dead share after epoch 1 and at the end.
+   */
+  static StudySummary threeNetworks() {
+    StudyPlan plan = new StudyPlan(Runs.base(4), List.of(NONE, MINMAX), 2, List.of(0.98), List.of(),
+        List.of("lenet", "batchnorm-conv1", "leaky-relu-conv2"), "");
+    StudyResults r = StudyResults.empty(plan);
+    for (StudyPlan.Run run : plan.runs()) {
+      int network = plan.conditions().indexOf(run.condition()) / 2;
+      boolean raw = run.scaling() == NONE;
+      double test = (raw ? 0.985 + 0.002 * network : 0.992) + (run.seed() - 42) * 0.001;
+      double dead = raw && network == 0 ? 0.5 : 0.02 * (network + 1);
+      RunRecord record = Runs.withConv2Dead(Runs.record(run, test, 60, 0.97, 0.98, 0.985, 0.987),
+          dead + (run.seed() - 42) * 0.02, dead / 2);
+      r = r.with(run, Runs.withMistakes(record, raw ? List.of(1, 2, 3) : List.of(3), 1, 2), "t");
+    }
+    return StudySummary.of(plan, r);
+  }
+
+  @Test
+  void networkVariantsGetAPlotOfTestAccuracyAndDeadUnitsByNetwork() throws Exception {
+    StudySummary s = threeNetworks();
+    assertThat(s.plan().variantOf("minmax + leaky-relu-conv2")).isEqualTo("leaky-relu-conv2");
+    assertThat(s.plan().variantOf("none")).isEqualTo("lenet");
+    List<CategoryChart> panels = NetworkChart.panels(s);
+    CategorySeries rawTest = panels.get(0).getSeriesMap().get("none (raw 0..255)");
+    assertThat(rawTest.getXData().stream().map(Object::toString).toList()).containsExactly("lenet", "batchnorm-conv1", "leaky-relu-conv2");
+    assertThat(ys(rawTest)).containsExactly(new double[] {0.9855, 0.9875, 0.9895}, within(1e-9));
+    assertThat(ys(panels.get(0).getSeriesMap().get("none (raw 0..255), seed 43"))).containsExactly(new double[] {0.986, 0.988, 0.99}, within(1e-9));
+    assertThat(ys(panels.get(1).getSeriesMap().get("none, after epoch 1"))).as("mean of the seeds' shares after epoch 1")
+        .containsExactly(new double[] {0.51, 0.05, 0.07}, within(1e-9));
+    assertThat(ys(panels.get(1).getSeriesMap().get("minmax, at the end"))).containsExactly(new double[] {0.01, 0.02, 0.03}, within(1e-9));
+    assertThat(panels.get(0).getTitle()).endsWith("mnist, seeds 42, 43 (line: mean, diamonds: seeds)");
+    byte[] png = NetworkChart.png(s);
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+    assertThat(image.getWidth()).isEqualTo(Charts.WIDTH);
+    assertThat(image.getHeight()).isEqualTo(Charts.HEIGHT + NetworkChart.DEAD_PANEL_HEIGHT);
+    Files.write(Path.of("target", "charts-test-by-network.png"), png);
+    assertThat(NetworkChart.png(threeScalingsTwoSeeds())).as("one network: no plot").isNull();
+  }
+
+  private static double[] ys(CategorySeries series) {
+    return series.getYData().stream().mapToDouble(Number::doubleValue).toArray();
+  }
+
+  @Test
+  void eachVariantIsPairedWithTheLeNetUnderTheSameScaling() {
+    List<String> pairs = threeNetworks().pairedTests().stream().map(t -> t.first() + " vs " + t.second()).toList();
+    assertThat(pairs).containsExactly("none vs minmax", "none + batchnorm-conv1 vs minmax + batchnorm-conv1",
+        "none + leaky-relu-conv2 vs minmax + leaky-relu-conv2", "none vs none + batchnorm-conv1",
+        "minmax vs minmax + batchnorm-conv1", "none vs none + leaky-relu-conv2", "minmax vs minmax + leaky-relu-conv2");
   }
 
   @Test

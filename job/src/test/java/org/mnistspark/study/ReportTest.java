@@ -104,6 +104,18 @@ class ReportTest {
   }
 
   @Test
+  void aStudyOfNetworksShowsItsPlotByNetworkAndTestsEachVariantAgainstTheLeNet() throws Exception {
+    StudySummary s = ChartsTest.threeNetworks();
+    Report.Images images = new Report.Images(Charts.accuracy(s), Charts.loss(s), null, null, null, null,
+        NetworkChart.png(s));
+    String md = Report.markdown(s, "t", images);
+    assertThat(md).contains("![Test accuracy and conv2's dead units by network](accuracy-by-network.png)")
+        .contains("| none | none + batchnorm-conv1 | seed 42 | 0 | 0 | 1.0000 |")
+        .contains("| none + leaky-relu-conv2 | minmax + leaky-relu-conv2 | seed 43 | 0 | 2 | 0.5000 |");
+    assertThat(Report.markdown(s, "t", false)).doesNotContain("accuracy-by-network.png");
+  }
+
+  @Test
   void aScalingWhoseRunsStoppedEarlyLeavesItsLaterEpochsEmpty() {
     StudyPlan plan = Runs.plan(3, 1, org.mnistspark.scale.Scaling.NONE, org.mnistspark.scale.Scaling.MINMAX);
     StudyPlan.Run none = Runs.run(plan, org.mnistspark.scale.Scaling.NONE, 0);

@@ -8,6 +8,8 @@ import org.mnistspark.config.JobConfig;
 import org.mnistspark.output.RunMetrics;
 import org.mnistspark.scale.Scaling;
 import org.mnistspark.train.EpochStats;
+import org.mnistspark.train.LayerProbe;
+import org.mnistspark.train.NetworkProbe;
 import org.mnistspark.train.ValidationPoint;
 
 /** Hand-made run records and plans for the study's tests, no Spark. */
@@ -53,6 +55,20 @@ final class Runs {
     return new RunRecord(r.scaling(), r.seed(), r.options(), r.epochs(), r.testAccuracy(), r.testExamples(), r.scaler(),
         r.trainImages(), r.validationImages(), r.master(), r.partitions(), r.wallSeconds(), r.finishedAt(), r.curve(),
         r.stoppedEarly(), r.mechanism(), mistakes, null, null).withLoad(load, cores);
+  }
+
+  /** {@code r} with probes before training and after epochs 1 and 4, conv2's dead share given for the last two. */
+  static RunRecord withConv2Dead(RunRecord r, double afterEpoch1, double atEpoch4) {
+    List<NetworkProbe> probes = new ArrayList<>();
+    double[] dead = {0, afterEpoch1, atEpoch4};
+    double[] epochs = {0, 1, 4};
+    for (int i = 0; i < 3; i++) {
+      probes.add(new NetworkProbe(epochs[i], (long) epochs[i] * 1600, List.of(new LayerProbe("conv1", 1, 2, 0, 1),
+          new LayerProbe("conv2", 1, 2, dead[i], 1), new LayerProbe("dense", 1, 2, 0, 1))));
+    }
+    return new RunRecord(r.scaling(), r.seed(), r.options(), r.epochs(), r.testAccuracy(), r.testExamples(), r.scaler(),
+        r.trainImages(), r.validationImages(), r.master(), r.partitions(), r.wallSeconds(), r.finishedAt(), r.curve(),
+        r.stoppedEarly(), probes, r.testMistakes(), null, null);
   }
 
   /** The plan's run of {@code scaling} under the {@code i}-th seed (0-based). */

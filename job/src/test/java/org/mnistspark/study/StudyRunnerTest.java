@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mnistspark.scale.Scaling.MINMAX;
 import static org.mnistspark.scale.Scaling.NONE;
 
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
+import javax.imageio.ImageIO;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -166,7 +168,7 @@ class StudyRunnerTest {
   }
 
   @Test
-  void aPlanOfRatesAndVariantsRunsEachConditionAndDrawsTheRatePlot() throws Exception {
+  void aPlanOfRatesAndVariantsRunsEachConditionAndDrawsTheRateAndNetworkPlots() throws Exception {
     StudyPlan arms = new StudyPlan(Runs.base(2), List.of(NONE, MINMAX), 1, List.of(0.98), List.of(0.001, 0.003),
         List.of("lenet", "leaky-relu-conv2"), "");
     FakeExecutor ex = new FakeExecutor();
@@ -175,6 +177,8 @@ class StudyRunnerTest {
         "minmax @ 0.003, seed 42", "none + leaky-relu-conv2 @ 0.001, seed 42", "minmax + leaky-relu-conv2 @ 0.001, seed 42",
         "none + leaky-relu-conv2 @ 0.003, seed 42", "minmax + leaky-relu-conv2 @ 0.003, seed 42");
     assertThat(Files.size(tmp.resolve("study").resolve(Report.BY_LEARNING_RATE_PNG))).isPositive();
+    BufferedImage byNetwork = ImageIO.read(tmp.resolve("study").resolve(Report.BY_NETWORK_PNG).toFile());
+    assertThat(byNetwork.getHeight()).as("test accuracy only: no run measured the probes").isEqualTo(Charts.HEIGHT);
     assertThat(Files.readString(tmp.resolve("study/report.md")))
         .contains("| none + leaky-relu-conv2 @ 0.003 | 1 | 98.00% |")
         .contains("![Test accuracy by learning rate](accuracy-by-learning-rate.png)");
