@@ -5,7 +5,6 @@ import java.awt.Color;
 import java.awt.Font;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,73 +97,6 @@ public final class Charts {
     }
     fitPercentY(chart, all);
     return chart;
-  }
-
-  /**
-   * Test accuracy against the learning rate (log axis), one line per scaling (and network variant)
-   * through the means over seeds, each seed a small mark; null when the plan has one rate.
-   */
-  public static byte[] byLearningRate(StudySummary s) throws IOException {
-    StudyResults.Plan plan = s.plan();
-    if (plan.learningRates() == null || plan.learningRates().size() < 2) {
-      return null;
-    }
-    XYChart chart = titled(s, "Test accuracy by learning rate", MARKS, "Learning rate (log scale)",
-        "Test accuracy of the kept network");
-    chart.getStyler().setXAxisLogarithmic(true);
-    chart.getStyler().setXAxisDecimalPattern("0.#######");
-    Map<String, List<ScalingSummary>> lines = new LinkedHashMap<>();
-    for (ScalingSummary x : s.scalings()) {
-      lines.computeIfAbsent(withoutRate(x.scaling()), k -> new ArrayList<>()).add(x);
-    }
-    Map<String, Color> colors = ConditionColors.of(new ArrayList<>(lines.keySet()));
-    List<Band> all = new ArrayList<>();
-    for (var line : lines.entrySet()) {
-      Points test = new Points();
-      for (ScalingSummary x : line.getValue()) {
-        test.add(plan.learningRateOf(x.scaling()), x.testPerSeed());
-        all.add(x.testAccuracy());
-      }
-      test.draw(chart, legend(line.getKey()), colors.get(line.getKey()), SOLID);
-    }
-    fitPercentY(chart, all);
-    return ChartStyle.png(chart);
-  }
-
-  private static final BasicStroke SOLID = new BasicStroke(2.5f);
-  private static final BasicStroke DASHED =
-      new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
-
-  /** A line through the means of each x's values, each value also a small mark. */
-  private static final class Points {
-    private final List<Double> xs = new ArrayList<>();
-    private final List<Double> means = new ArrayList<>();
-    private final List<Double> eachX = new ArrayList<>();
-    private final List<Double> each = new ArrayList<>();
-
-    void add(double x, List<Double> values) {
-      if (values.isEmpty()) {
-        return;
-      }
-      xs.add(x);
-      means.add(values.stream().mapToDouble(Double::doubleValue).average().orElseThrow());
-      values.forEach(v -> {
-        eachX.add(x);
-        each.add(v);
-      });
-    }
-
-    void draw(XYChart chart, String name, Color color, BasicStroke stroke) {
-      if (xs.isEmpty()) {
-        return;
-      }
-      style(chart.addSeries(name, xs, means), color, stroke, true);
-      XYSeries marks = chart.addSeries(name + " seeds", eachX, each);
-      marks.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      marks.setMarker(SeriesMarkers.DIAMOND);
-      marks.setMarkerColor(color);
-      marks.setShowInLegend(false);
-    }
   }
 
   /** "none + batchnorm-conv1" of "none + batchnorm-conv1 @ 0.001". */

@@ -155,8 +155,8 @@ public final class StudyRunner {
     MechanismChart.Shown mechanism = mechanismShown(plan, results);
     Report.Images images = new Report.Images(Charts.accuracy(summary), Charts.loss(summary),
         Charts.curve(summary, Charts.CurveAxis.IMAGES), Charts.curve(summary, Charts.CurveAxis.SECONDS),
-        mechanism.probes().isEmpty() ? null : MechanismChart.png(mechanism), Charts.byLearningRate(summary),
-        NetworkChart.png(summary));
+        mechanism.probes().isEmpty() ? null : MechanismChart.png(mechanism), ComparisonCharts.byLearningRate(summary),
+        ComparisonCharts.byNetwork(summary));
     if (images.mechanism() != null) {
       folder.write(Report.MECHANISM_PNG, images.mechanism());
     }

@@ -114,10 +114,10 @@ class ChartsTest {
     }
     StudySummary s = StudySummary.of(plan, r);
     assertThat(s.plan().learningRateOf("minmax @ 0.001")).isEqualTo(0.001);
-    byte[] png = Charts.byLearningRate(s);
+    byte[] png = ComparisonCharts.byLearningRate(s);
     assertThat(ImageIO.read(new ByteArrayInputStream(png)).getWidth()).isEqualTo(Charts.WIDTH);
     Files.write(Path.of("target", "charts-test-by-rate.png"), png);
-    assertThat(Charts.byLearningRate(threeScalingsTwoSeeds())).as("one rate: no plot").isNull();
+    assertThat(ComparisonCharts.byLearningRate(threeScalingsTwoSeeds())).as("one rate: no plot").isNull();
   }
 
   /**
@@ -145,7 +145,7 @@ class ChartsTest {
     StudySummary s = threeNetworks();
     assertThat(s.plan().variantOf("minmax + leaky-relu-conv2")).isEqualTo("leaky-relu-conv2");
     assertThat(s.plan().variantOf("none")).isEqualTo("lenet");
-    List<CategoryChart> panels = NetworkChart.panels(s);
+    List<CategoryChart> panels = ComparisonCharts.byNetworkPanels(s);
     CategorySeries rawTest = panels.get(0).getSeriesMap().get("none (raw 0..255)");
     assertThat(rawTest.getXData().stream().map(Object::toString).toList()).containsExactly("lenet", "batchnorm-conv1", "leaky-relu-conv2");
     assertThat(ys(rawTest)).containsExactly(new double[] {0.9855, 0.9875, 0.9895}, within(1e-9));
@@ -154,12 +154,12 @@ class ChartsTest {
         .containsExactly(new double[] {0.51, 0.05, 0.07}, within(1e-9));
     assertThat(ys(panels.get(1).getSeriesMap().get("minmax, at the end"))).containsExactly(new double[] {0.01, 0.02, 0.03}, within(1e-9));
     assertThat(panels.get(0).getTitle()).endsWith("mnist, seeds 42, 43 (line: mean, diamonds: seeds)");
-    byte[] png = NetworkChart.png(s);
+    byte[] png = ComparisonCharts.byNetwork(s);
     BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
     assertThat(image.getWidth()).isEqualTo(Charts.WIDTH);
-    assertThat(image.getHeight()).isEqualTo(Charts.HEIGHT + NetworkChart.DEAD_PANEL_HEIGHT);
+    assertThat(image.getHeight()).isEqualTo(Charts.HEIGHT + ComparisonCharts.DEAD_PANEL_HEIGHT);
     Files.write(Path.of("target", "charts-test-by-network.png"), png);
-    assertThat(NetworkChart.png(threeScalingsTwoSeeds())).as("one network: no plot").isNull();
+    assertThat(ComparisonCharts.byNetwork(threeScalingsTwoSeeds())).as("one network: no plot").isNull();
   }
 
   private static double[] ys(CategorySeries series) {

@@ -107,7 +107,7 @@ class ReportTest {
   void aStudyOfNetworksShowsItsPlotByNetworkAndTestsEachVariantAgainstTheLeNet() throws Exception {
     StudySummary s = ChartsTest.threeNetworks();
     Report.Images images = new Report.Images(Charts.accuracy(s), Charts.loss(s), null, null, null, null,
-        NetworkChart.png(s));
+        ComparisonCharts.byNetwork(s));
     String md = Report.markdown(s, "t", images);
     assertThat(md).contains("![Test accuracy and conv2's dead units by network](accuracy-by-network.png)")
         .contains("| none | none + batchnorm-conv1 | seed 42 | 0 | 0 | 1.0000 |")
