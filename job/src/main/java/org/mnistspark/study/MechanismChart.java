@@ -34,7 +34,8 @@ import org.mnistspark.train.NetworkProbe;
 
 /**
  * The mechanism plot: what each input scaling does inside the LeNet over training, measured by
- * {@link org.mnistspark.train.NetworkProber} on a fixed probe batch. Three panels side by side:
+ * {@link org.mnistspark.train.NetworkProber} on a fixed probe batch. Three panels side by side (a
+ * row of them per network or rate when a study compares several, on shared y axes):
  * <ol>
  *   <li>the first layer's pre-activation |z| (mean, and max as a thin line), log scale;
  *   <li>the fraction of dead ReLUs per layer (line style per layer);
@@ -50,7 +51,7 @@ import org.mnistspark.train.NetworkProbe;
 public final class MechanismChart {
   static final int PANEL_WIDTH = 620;
   static final int PANEL_HEIGHT = 520;
-  private static final int HEADER = 110;
+  static final int HEADER = 110;
 
   private static final Map<String, String> MEANING = Map.of(
       "none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std");
@@ -78,22 +79,61 @@ public final class MechanismChart {
    *
    * @param seeds the seed of each condition's run, named on the plot; conditions missing here are
    *     drawn without one
+   * @param rows each condition's row of panels, by its label ("batchnorm-conv1", "rate 0.0003"), in
+   *     order of first appearance: a study of many networks or rates gets one row each, its scalings
+   *     side by side, instead of every line in one crowded row; empty: one row
    */
-  public record Shown(Map<String, List<NetworkProbe>> probes, Map<String, Long> seeds) {}
+  public record Shown(Map<String, List<NetworkProbe>> probes, Map<String, Long> seeds, Map<String, String> rows) {
+    public Shown(Map<String, List<NetworkProbe>> probes, Map<String, Long> seeds) {
+      this(probes, seeds, Map.of());
+    }
+  }
 
-  /** As {@link #png(Map)}, naming the seed each line is from. */
+  /** As {@link #png(Map)}, naming the seed each line is from, a row of panels per row label. */
   public static byte[] png(Shown shown) throws IOException {
-    Map<String, List<NetworkProbe>> probesByScaling = shown.probes();
-    List<String> layers = layers(probesByScaling);
-    Map<String, Color> colors = colors(probesByScaling);
-    List<XYChart> panels = List.of(
-        preActivationPanel(probesByScaling, colors, layers.get(0)),
-        deadFractionPanel(probesByScaling, colors, layers),
-        gradientPanel(probesByScaling, colors, layers));
-    BufferedImage image = compose(panels, colors, layers, seedsLine(shown));
+    List<String> layers = layers(shown.probes());
+    BufferedImage image = compose(panels(shown), colors(shown.probes()), layers, seedsLine(shown));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ImageIO.write(image, "png", out);
     return out.toByteArray();
+  }
+
+  /** The rows of three panels, y axes shared down each column. */
+  static List<List<XYChart>> panels(Shown shown) {
+    List<String> layers = layers(shown.probes());
+    Map<String, Color> colors = colors(shown.probes());
+    Map<String, Map<String, List<NetworkProbe>>> rows = new LinkedHashMap<>();
+    shown.probes().forEach((condition, probes) ->
+        rows.computeIfAbsent(shown.rows().getOrDefault(condition, ""), r -> new LinkedHashMap<>()).put(condition, probes));
+    List<List<XYChart>> panels = new ArrayList<>();
+    rows.forEach((row, probes) -> panels.add(List.of(
+        preActivationPanel(probes, colors, layers.get(0), row),
+        deadFractionPanel(probes, colors, layers, row),
+        gradientPanel(probes, colors, layers, row))));
+    for (int column = 0; column < 3; column++) {
+      int c = column;
+      shareYAxis(panels.stream().map(r -> r.get(c)).toList());
+    }
+    return panels;
+  }
+
+  /** One y range for a column of panels, so that rows compare by eye: the widest of theirs. */
+  private static void shareYAxis(List<XYChart> column) {
+    double low = column.stream().map(c -> c.getStyler().getYAxisMin()).filter(v -> v != null)
+        .mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
+    double high = column.stream().map(c -> c.getStyler().getYAxisMax()).filter(v -> v != null)
+        .mapToDouble(Double::doubleValue).max().orElse(Double.NaN);
+    if (column.size() < 2 || !Double.isFinite(low) || !Double.isFinite(high)) {
+      return;
+    }
+    for (XYChart chart : column) {
+      chart.getStyler().setYAxisMin(low);
+      chart.getStyler().setYAxisMax(high);
+      if (chart.getStyler().isYAxisLogarithmic()) {
+        chart.getStyler().setYAxisDecimalPattern(high >= 1e5 || low <= 1e-5 ? "0E0" : "0.######");
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(high / low > 20);
+      }
+    }
   }
 
   /** "seed 43 for every line", or "one run each, none: seed 43; minmax: seed 43; standardize: seed 42". */
@@ -123,8 +163,10 @@ public final class MechanismChart {
     return ConditionColors.of(new ArrayList<>(probes.keySet()));
   }
 
-  private static XYChart preActivationPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, String first) {
-    XYChart chart = panel(first + " pre-activation |z| (log scale)", "|W*x + b|: mean (thick, \u25CF), max (thin, \u25B2)");
+  private static XYChart preActivationPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, String first,
+      String row) {
+    XYChart chart = panel(titled(first + " pre-activation |z| (log scale)", row),
+        "|W*x + b|: mean (thick, \u25CF), max (thin, \u25B2)");
     for (var e : probes.entrySet()) {
       Color color = colors.get(e.getKey());
       line(chart, e.getKey() + " mean", e.getValue(), first, LayerProbe::preActivationMeanAbs, true)
@@ -136,8 +178,9 @@ public final class MechanismChart {
     return chart;
   }
 
-  static XYChart deadFractionPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
-    XYChart chart = panel("Dead ReLUs per layer", "share of units with z \u2264 0 for every probe image");
+  static XYChart deadFractionPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers,
+      String row) {
+    XYChart chart = panel(titled("Dead ReLUs per layer", row), "share of units with z \u2264 0 for every probe image");
     chart.setCustomYAxisTickLabelsFormatter(y -> String.format(Locale.ROOT, "%.0f%%", y * 100));
     perLayer(chart, probes, colors, layers, LayerProbe::deadFraction, false);
     noteOverlaps(chart, probes, layers, false);
@@ -149,8 +192,9 @@ public final class MechanismChart {
     return chart;
   }
 
-  static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers) {
-    XYChart chart = panel("Gradient norm per layer (log scale)", "||d loss / d(W, b)||, mean cross-entropy");
+  static XYChart gradientPanel(Map<String, List<NetworkProbe>> probes, Map<String, Color> colors, List<String> layers,
+      String row) {
+    XYChart chart = panel(titled("Gradient norm per layer (log scale)", row), "||d loss / d(W, b)||, mean cross-entropy");
     perLayer(chart, probes, colors, layers, LayerProbe::gradientNorm, true);
     noteOverlaps(chart, probes, layers, true);
     LogAxis.fit(chart);
@@ -243,6 +287,11 @@ public final class MechanismChart {
     s.setMarkerColor(color);
   }
 
+  /** "Dead ReLUs per layer — batchnorm-conv1" in a plot of several rows. */
+  private static String titled(String title, String row) {
+    return row.isEmpty() ? title : title + " \u2014 " + row;
+  }
+
   private static XYChart panel(String title, String yTitle) {
     XYChart chart = new XYChartBuilder().width(PANEL_WIDTH).height(PANEL_HEIGHT)
         .title(title).xAxisTitle("epochs trained").yAxisTitle(yTitle).build();
@@ -262,10 +311,11 @@ public final class MechanismChart {
     return chart;
   }
 
-  /** The panels side by side under a title and one shared legend. */
-  private static BufferedImage compose(List<XYChart> panels, Map<String, Color> colors, List<String> layers,
+  /** Each row's panels side by side, the rows one above the other, under a title and one shared legend. */
+  private static BufferedImage compose(List<List<XYChart>> rows, Map<String, Color> colors, List<String> layers,
       String seeds) {
-    BufferedImage image = new BufferedImage(PANEL_WIDTH * panels.size(), HEADER + PANEL_HEIGHT, BufferedImage.TYPE_INT_RGB);
+    BufferedImage image = new BufferedImage(PANEL_WIDTH * rows.get(0).size(), HEADER + PANEL_HEIGHT * rows.size(),
+        BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
@@ -273,8 +323,10 @@ public final class MechanismChart {
       g.setColor(Color.WHITE);
       g.fillRect(0, 0, image.getWidth(), image.getHeight());
       header(g, image.getWidth(), colors, layers, seeds);
-      for (int i = 0; i < panels.size(); i++) {
-        g.drawImage(BitmapEncoder.getBufferedImage(panels.get(i)), i * PANEL_WIDTH, HEADER, null);
+      for (int r = 0; r < rows.size(); r++) {
+        for (int i = 0; i < rows.get(r).size(); i++) {
+          g.drawImage(BitmapEncoder.getBufferedImage(rows.get(r).get(i)), i * PANEL_WIDTH, HEADER + r * PANEL_HEIGHT, null);
+        }
       }
     } finally {
       g.dispose();

@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -194,6 +195,28 @@ public final class StudyRunner {
       probes.put(condition, runs.get(seed).mechanism());
       seeds.put(condition, seed);
     });
-    return new MechanismChart.Shown(probes, seeds);
+    return new MechanismChart.Shown(probes, seeds, rows(plan));
+  }
+
+  /**
+   * Each condition's row in the mechanism plot when the plan compares networks or rates: the
+   * network and the rate ("batchnorm-conv1", "rate 0.0003"), so each row holds one of each scaling.
+   */
+  static Map<String, String> rows(StudyPlan plan) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (plan.conditions().size() == plan.scalings().size()) {
+      return out;
+    }
+    for (StudyPlan.Run run : plan.runs()) {
+      List<String> row = new ArrayList<>();
+      if (plan.variants().size() > 1) {
+        row.add(run.config().networkVariant());
+      }
+      if (plan.learningRates().size() > 1) {
+        row.add("rate " + Format.learningRate(run.config().learningRate()));
+      }
+      out.put(run.condition(), String.join(", ", row));
+    }
+    return out;
   }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.NetworkProbe;
 
@@ -60,6 +61,34 @@ class MechanismChartTest {
     Files.write(Path.of("target", "mechanism-chart-test.png"), png);
   }
 
+  /** The causal arm's eight lines in one row were a tangle: a row per network, axes shared down the columns. */
+  @Test
+  void aStudyOfNetworksGetsARowPerNetworkOnSharedAxes() throws Exception {
+    Map<String, List<NetworkProbe>> probes = new LinkedHashMap<>();
+    probes.put("none", run(10.6, 220, 0.2));
+    probes.put("minmax", run(0.042, 0.17, 0.03));
+    probes.put("none + batchnorm-conv1", run(0.3, 3, 0.05));
+    probes.put("minmax + batchnorm-conv1", run(0.3, 3, 0.06));
+    Map<String, String> rows = Map.of("none", "lenet", "minmax", "lenet", "none + batchnorm-conv1", "batchnorm-conv1",
+        "minmax + batchnorm-conv1", "batchnorm-conv1");
+    MechanismChart.Shown shown = new MechanismChart.Shown(probes, Map.of(), rows);
+    List<List<XYChart>> panels = MechanismChart.panels(shown);
+    assertThat(panels).hasSize(2);
+    assertThat(panels.get(1).get(1).getTitle()).isEqualTo("Dead ReLUs per layer \u2014 batchnorm-conv1");
+    assertThat(panels.get(1).get(1).getSeriesMap()).containsOnlyKeys("none + batchnorm-conv1 conv1",
+        "none + batchnorm-conv1 conv2", "none + batchnorm-conv1 dense", "minmax + batchnorm-conv1 conv1",
+        "minmax + batchnorm-conv1 conv2", "minmax + batchnorm-conv1 dense");
+    for (int column = 0; column < 3; column++) {
+      assertThat(panels.get(1).get(column).getStyler().getYAxisMax()).as("column " + column)
+          .isEqualTo(panels.get(0).get(column).getStyler().getYAxisMax());
+      assertThat(panels.get(1).get(column).getStyler().getYAxisMin()).as("column " + column)
+          .isEqualTo(panels.get(0).get(column).getStyler().getYAxisMin());
+    }
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(MechanismChart.png(shown)));
+    assertThat(image.getHeight()).isEqualTo(MechanismChart.HEADER + 2 * MechanismChart.PANEL_HEIGHT);
+    Files.write(Path.of("target", "mechanism-chart-rows-test.png"), MechanismChart.png(shown));
+  }
+
   @Test
   void aZeroGradientOrAnUnknownScalingStillDraws() throws Exception {
     Map<String, List<NetworkProbe>> m = new LinkedHashMap<>();
@@ -101,7 +130,7 @@ class MechanismChartTest {
     Map<String, List<NetworkProbe>> m = new LinkedHashMap<>();
     m.put("none", sgd);
     m.put("minmax", run(0.042, 0.17, 0.03));
-    var panel = MechanismChart.deadFractionPanel(m, MechanismChart.colors(m), List.of("conv1", "conv2", "dense"));
+    var panel = MechanismChart.deadFractionPanel(m, MechanismChart.colors(m), List.of("conv1", "conv2", "dense"), "");
     assertThat(panel.getXAxisTitle()).contains("none: conv2, dense on conv1 from epoch 1")
         .doesNotContain("minmax:");
   }

@@ -179,6 +179,9 @@ class StudyRunnerTest {
     assertThat(Files.size(tmp.resolve("study").resolve(Report.BY_LEARNING_RATE_PNG))).isPositive();
     BufferedImage byNetwork = ImageIO.read(tmp.resolve("study").resolve(Report.BY_NETWORK_PNG).toFile());
     assertThat(byNetwork.getHeight()).as("test accuracy only: no run measured the probes").isEqualTo(Charts.HEIGHT);
+    assertThat(StudyRunner.rows(arms)).containsEntry("minmax @ 0.001", "lenet, rate 0.001")
+        .containsEntry("none + leaky-relu-conv2 @ 0.003", "leaky-relu-conv2, rate 0.003").hasSize(8);
+    assertThat(StudyRunner.rows(Runs.plan(2, 1, NONE, MINMAX))).as("scalings only: one row").isEmpty();
     assertThat(Files.readString(tmp.resolve("study/report.md")))
         .contains("| none + leaky-relu-conv2 @ 0.003 | 1 | 98.00% |")
         .contains("![Test accuracy by learning rate](accuracy-by-learning-rate.png)");
