@@ -4,7 +4,8 @@
 # the same options is copied from there (--reuse-from). Hours of CPU on 2 cores.
 #
 # The runs use a copy of the built job in $STUDY_JAR (default /work/study-jar), made by `install`,
-# so that rebuilding the checkout cannot change the code of runs in flight or of a resumed study.
+# so that rebuilding the checkout cannot change the code of runs in flight; installing while the
+# arms run changes the code of the arms that start after it, not of the one running.
 #
 #   submit/study-arms.sh install             # copy the built jar and its classpath to $STUDY_JAR
 #   submit/study-arms.sh [ARM...]            # run these arms in this order (default: all, as listed below)
@@ -92,10 +93,15 @@ study() {
     run_job study "$@" )
 }
 
+# Each file is copied beside its old one and renamed over it: an arm's JVM keeps the jar it opened
+# (a copy in place would change the bytes under it), and the next arm starts with the new one.
 install() {
   ensure_built
   mkdir -p "$STUDY_JAR"
-  cp "$JOB_JAR" "$CLASSPATH_FILE" "$STUDY_JAR/"
+  for f in "$JOB_JAR" "$CLASSPATH_FILE"; do
+    cp "$f" "$STUDY_JAR/.$(basename "$f").new"
+    mv -f "$STUDY_JAR/.$(basename "$f").new" "$STUDY_JAR/$(basename "$f")"
+  done
   log "copied $(basename "$JOB_JAR") and its classpath to $STUDY_JAR"
 }
 

@@ -241,8 +241,19 @@ public final class MechanismChart {
           + " from epoch " + from.get(under)));
     }
     if (!notes.isEmpty()) {
-      chart.setXAxisTitle("epochs trained (hidden lines: " + String.join("; ", notes) + ")");
+      String title = "epochs trained (hidden lines: " + String.join("; ", notes) + ")";
+      chart.setXAxisTitle(title);
+      // a long note in a smaller font rather than cut at the panel's edge
+      Font font = chart.getStyler().getAxisTitleFont();
+      for (int size = font.getSize(); size > 9 && width(title, font) > PANEL_WIDTH - 20; size--) {
+        font = font.deriveFont((float) size - 1);
+      }
+      chart.getStyler().setAxisTitleFont(font);
     }
+  }
+
+  private static int width(String text, Font font) {
+    return new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(font).stringWidth(text);
   }
 
   /** The epochs at which {@code b} lies on {@code a}. */

@@ -133,5 +133,10 @@ class MechanismChartTest {
     var panel = MechanismChart.deadFractionPanel(m, MechanismChart.colors(m), List.of("conv1", "conv2", "dense"), "");
     assertThat(panel.getXAxisTitle()).contains("none: conv2, dense on conv1 from epoch 1")
         .doesNotContain("minmax:");
+    Map<String, List<NetworkProbe>> longName = Map.of("minmax + batchnorm-conv1 @ 0.0003", sgd);
+    var longNote = MechanismChart.deadFractionPanel(longName, MechanismChart.colors(longName), List.of("conv1", "conv2", "dense"), "");
+    var font = longNote.getStyler().getAxisTitleFont();
+    assertThat(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(font)
+        .stringWidth(longNote.getXAxisTitle())).as("a long note fits its panel").isLessThanOrEqualTo(MechanismChart.PANEL_WIDTH - 20);
   }
 }
