@@ -52,6 +52,11 @@ public final class MechanismChart {
   static final int PANEL_WIDTH = 620;
   static final int PANEL_HEIGHT = 520;
   static final int HEADER = 110;
+  /**
+   * The widest x axis title that fits its panel: XChart centres it under the plot, which starts
+   * right of the y axis's labels and title, so it has less than the panel's width.
+   */
+  static final int NOTE_WIDTH = PANEL_WIDTH - 100;
 
   private static final Map<String, String> MEANING = Map.of(
       "none", "raw 0..255", "minmax", "x/255", "standardize", "(x-mean)/std");
@@ -245,7 +250,7 @@ public final class MechanismChart {
       chart.setXAxisTitle(title);
       // a long note in a smaller font rather than cut at the panel's edge
       Font font = chart.getStyler().getAxisTitleFont();
-      for (int size = font.getSize(); size > 9 && width(title, font) > PANEL_WIDTH - 20; size--) {
+      for (int size = font.getSize(); size > 9 && width(title, font) > NOTE_WIDTH; size--) {
         font = font.deriveFont((float) size - 1);
       }
       chart.getStyler().setAxisTitleFont(font);

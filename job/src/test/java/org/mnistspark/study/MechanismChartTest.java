@@ -137,6 +137,6 @@ class MechanismChartTest {
     var longNote = MechanismChart.deadFractionPanel(longName, MechanismChart.colors(longName), List.of("conv1", "conv2", "dense"), "");
     var font = longNote.getStyler().getAxisTitleFont();
     assertThat(new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(font)
-        .stringWidth(longNote.getXAxisTitle())).as("a long note fits its panel").isLessThanOrEqualTo(MechanismChart.PANEL_WIDTH - 20);
+        .stringWidth(longNote.getXAxisTitle())).as("a long note fits its panel").isLessThanOrEqualTo(MechanismChart.NOTE_WIDTH);
   }
 }
