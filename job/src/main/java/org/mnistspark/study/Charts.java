@@ -3,6 +3,8 @@ package org.mnistspark.study;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +30,11 @@ public final class Charts {
   public static final int HEIGHT = 560;
   /** XChart's padding on either side of the title, with room to spare. */
   static final int TITLE_MARGIN = 40;
-  /**
-   * Width a legend beside the plot takes from the title: XChart centres the title over the plot,
-   * not the chart, so the title must fit twice the room left of the plot's centre.
-   */
-  static final int LEGEND_BESIDE = 140;
+  /** Width the y axis's labels and title take left of the plot. */
+  static final int Y_AXIS = 70;
+  /** A legend entry's width beyond its label: the line, its marker and the padding. */
+  private static final int LEGEND_ENTRY = 60;
+  private static final Font LEGEND_BESIDE_FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
   /** How a plot shows the seeds: lines through their means with a band, or through marks of each. */
   static final String BANDS = "mean, band min–max";
@@ -159,7 +161,7 @@ public final class Charts {
     if (legendBeside) {
       chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
       chart.getStyler().setLegendLayout(Styler.LegendLayout.Vertical);
-      chart.getStyler().setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+      chart.getStyler().setLegendFont(LEGEND_BESIDE_FONT);
     }
     return chart;
   }
@@ -173,13 +175,28 @@ public final class Charts {
    */
   static Title fitted(StudySummary s, String title, String spread, boolean legendBeside) {
     String full = title + " — " + subtitle(s, false, spread);
-    int room = WIDTH - TITLE_MARGIN - (legendBeside ? LEGEND_BESIDE : 0);
+    int room = titleRoom(s, legendBeside);
     Font font = ChartStyle.largestFitting(full, room, 16, 12, 10);
     if (font == null) {
       full = title + " — " + subtitle(s, true, spread);
       font = Objects.requireNonNullElse(ChartStyle.largestFitting(full, room, 12, 10), ChartStyle.titleFont(9));
     }
     return new Title(full, font);
+  }
+
+  /**
+   * The widest title that fits: XChart centres it over the plot, which starts right of the y axis
+   * and ends left of a legend beside it, so it has twice the room on the nearer side of the plot's
+   * centre.
+   */
+  static int titleRoom(StudySummary s, boolean legendBeside) {
+    int legend = 0;
+    if (legendBeside) {
+      FontMetrics fm = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(LEGEND_BESIDE_FONT);
+      legend = LEGEND_ENTRY + s.scalings().stream().mapToInt(x -> fm.stringWidth(legend(x))).max().orElse(0);
+    }
+    int centre = (Y_AXIS + WIDTH - legend) / 2;
+    return 2 * Math.min(centre, WIDTH - centre) - TITLE_MARGIN;
   }
 
   /**
