@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.mnistspark.report.Format;
+import org.mnistspark.train.LeNet;
 
 /**
  * The report's generated conclusion: a few paragraphs that state what the numbers show and no
@@ -26,6 +27,7 @@ public final class Conclusion {
           + "the numbers may change as the rest complete.");
     }
     out.add(accuracy(s));
+    scalingGaps(s).ifPresent(out::add);
     out.add(thresholds(s));
     catchingUp(s).ifPresent(out::add);
     out.add(speed(s));
@@ -64,6 +66,48 @@ public final class Conclusion {
       }
     }
     return b.toString();
+  }
+
+  /**
+   * Where the plan compares networks or rates, the gap between scalings under each of them, with
+   * McNemar's test of each seed's pair: the question such a study asks is which condition closes
+   * the gap, which a ranking of all conditions does not show. Empty for a plan of scalings only.
+   */
+  static Optional<String> scalingGaps(StudySummary s) {
+    List<String> conditions = s.plan().conditions();
+    if (conditions == null || conditions.size() == s.plan().scalings().size()) {
+      return Optional.empty();
+    }
+    List<String> parts = new ArrayList<>();
+    for (StudySummary.PairedTest t : s.pairedTests()) {
+      String under = without(t.first());
+      Optional<ScalingSummary> a = s.scaling(t.first());
+      Optional<ScalingSummary> b = s.scaling(t.second());
+      if (!under.equals(without(t.second())) || a.isEmpty() || b.isEmpty()) {
+        continue; // a variant against the first network
+      }
+      List<String> seeds = new ArrayList<>();
+      t.perSeed().forEach(x -> seeds.add("seed " + x.seed() + " " + x.test().onlyFirstRight() + " vs "
+          + x.test().onlySecondRight() + ", p " + pValue(x.test().p())));
+      parts.add((under.isEmpty() ? LeNet.LENET : under) + ": " + ConditionColors.scalingOf(t.first()) + " "
+          + Format.percent(a.get().testAccuracy().mean()) + " vs " + ConditionColors.scalingOf(t.second()) + " "
+          + Format.percent(b.get().testAccuracy().mean()) + " (" + String.join("; ", seeds) + ")");
+    }
+    return parts.isEmpty() ? Optional.empty() : Optional.of("Between scalings, condition by condition (mean test "
+        + "accuracy, then per seed the test images only the first or only the second got right, and McNemar's p): "
+        + String.join("; ", parts) + ".");
+  }
+
+  /** "batchnorm-conv1 @ 0.001" of "none + batchnorm-conv1 @ 0.001", "@ 0.001" of "none @ 0.001", "" of "none". */
+  private static String without(String condition) {
+    String rest = condition.substring(ConditionColors.scalingOf(condition).length()).strip();
+    return rest.startsWith("+ ") ? rest.substring(2) : rest;
+  }
+
+  /** "< 0.0001" or "= 0.0188". */
+  private static String pValue(double p) {
+    String v = Format.pValue(p);
+    return v.startsWith("<") ? v : "= " + v;
   }
 
   /** When each scaling's mean validation curve first reached each threshold. */

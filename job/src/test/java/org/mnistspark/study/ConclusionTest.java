@@ -41,6 +41,23 @@ class ConclusionTest {
   private static final double[] SLOW_NONE = {0.950, 0.975, 0.980, 0.984};
   private static final double[] FAST_MINMAX = {0.978, 0.986, 0.990, 0.991};
 
+  /** The causal arm's question is which network closes the gap: the conclusion gives it network by network. */
+  @Test
+  void aStudyOfNetworksGivesTheGapBetweenScalingsUnderEachNetwork() {
+    String gaps = Conclusion.scalingGaps(ChartsTest.threeNetworks()).orElseThrow();
+    assertThat(gaps).contains("lenet: none 98.55% vs minmax 99.25% (seed 42 0 vs 2, p = 0.5000; seed 43 0 vs 2, p = 0.5000)")
+        .contains("; batchnorm-conv1: none 98.75% vs minmax 99.25% (")
+        .contains("; leaky-relu-conv2: none 98.95% vs minmax 99.25% (")
+        .doesNotContain("none vs none");
+    assertThat(Conclusion.paragraphs(ChartsTest.threeNetworks())).contains(gaps);
+    StudyPlan plan = Runs.plan(2, 1, NONE, MINMAX);
+    StudyResults r = StudyResults.empty(plan);
+    for (StudyPlan.Run run : plan.runs()) {
+      r = r.with(run, Runs.withMistakes(Runs.record(run, 0.98, 1, 0.97, 0.98), List.of(1), 1, 2), "t");
+    }
+    assertThat(Conclusion.scalingGaps(StudySummary.of(plan, r))).as("scalings only: the ranking says it").isEmpty();
+  }
+
   @Test
   void namesTheScalingWithTheHigherMeanTestAccuracyWhicheverItIs() {
     String minmaxBetter = Conclusion.accuracy(summary(3,
