@@ -26,8 +26,9 @@ public final class Conclusion {
       out.add("Partial results: " + s.finished() + " of " + s.planned() + " planned runs have finished; "
           + "the numbers may change as the rest complete.");
     }
-    out.add(accuracy(s));
+    // the gap under each network or rate first: it is what such a study asks, the ranking after it
     scalingGaps(s).ifPresent(out::add);
+    out.add(accuracy(s));
     out.add(thresholds(s));
     catchingUp(s).ifPresent(out::add);
     out.add(speed(s));
