@@ -53,14 +53,23 @@ public final class ChartStyle {
 
   /** The title font of the first of {@code points} at which {@code text} is at most {@code width} pixels wide; null if none. */
   public static Font largestFitting(String text, int width, int... points) {
-    Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
     for (int p : points) {
       Font font = titleFont(p);
-      if (g.getFontMetrics(font).stringWidth(text) <= width) {
+      if (textWidth(text, font) <= width) {
         return font;
       }
     }
     return null;
+  }
+
+  /** How many pixels {@code text} takes in {@code font}, as a chart draws it. */
+  public static int textWidth(String text, Font font) {
+    Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+    try {
+      return g.getFontMetrics(font).stringWidth(text);
+    } finally {
+      g.dispose();
+    }
   }
 
   /**

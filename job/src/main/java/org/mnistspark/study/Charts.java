@@ -3,8 +3,6 @@ package org.mnistspark.study;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.FontMetrics;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -192,8 +190,8 @@ public final class Charts {
   static int titleRoom(StudySummary s, boolean legendBeside) {
     int legend = 0;
     if (legendBeside) {
-      FontMetrics fm = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(LEGEND_BESIDE_FONT);
-      legend = LEGEND_ENTRY + s.scalings().stream().mapToInt(x -> fm.stringWidth(legend(x))).max().orElse(0);
+      legend = LEGEND_ENTRY
+          + s.scalings().stream().mapToInt(x -> ChartStyle.textWidth(legend(x), LEGEND_BESIDE_FONT)).max().orElse(0);
     }
     int centre = (Y_AXIS + WIDTH - legend) / 2;
     return 2 * Math.min(centre, WIDTH - centre) - TITLE_MARGIN;

@@ -250,15 +250,11 @@ public final class MechanismChart {
       chart.setXAxisTitle(title);
       // a long note in a smaller font rather than cut at the panel's edge
       Font font = chart.getStyler().getAxisTitleFont();
-      for (int size = font.getSize(); size > 9 && width(title, font) > NOTE_WIDTH; size--) {
+      for (int size = font.getSize(); size > 9 && ChartStyle.textWidth(title, font) > NOTE_WIDTH; size--) {
         font = font.deriveFont((float) size - 1);
       }
       chart.getStyler().setAxisTitleFont(font);
     }
-  }
-
-  private static int width(String text, Font font) {
-    return new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics().getFontMetrics(font).stringWidth(text);
   }
 
   /** The epochs at which {@code b} lies on {@code a}. */
