@@ -1,5 +1,6 @@
 package org.mnistspark.report;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.OptionalInt;
 
@@ -47,6 +48,12 @@ public final class Format {
   }
 
   /** A p-value: "0.0215", "< 0.0001". */
+  /** "a", "a and b", "a, b and c". */
+  public static String list(List<String> items) {
+    int n = items.size();
+    return n < 2 ? String.join("", items) : String.join(", ", items.subList(0, n - 1)) + " and " + items.get(n - 1);
+  }
+
   public static String pValue(double p) {
     return p < 1e-4 ? "< 0.0001" : String.format(Locale.ROOT, "%.4f", p);
   }

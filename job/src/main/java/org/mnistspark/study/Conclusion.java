@@ -41,30 +41,51 @@ public final class Conclusion {
     return List.copyOf(out);
   }
 
-  /** Which scaling had the highest mean test accuracy, and whether each gap exceeds the seed spread. */
+  /**
+   * Which condition had the highest mean test accuracy, the others below it, and which gaps exceed
+   * the seed spread: one judgement per kind, so that a plan of eight conditions reads as a ranking
+   * and not as seven repetitions of the same caveat.
+   */
   static String accuracy(StudySummary s) {
     List<ScalingSummary> ranked = s.byTestAccuracy();
     ScalingSummary best = ranked.get(0);
-    StringBuilder b = new StringBuilder();
+    String top = Format.percent(best.testAccuracy().mean()) + spread(best);
     if (ranked.size() == 1) {
-      return b.append("Only ").append(best.scaling()).append(" has finished runs: mean test accuracy ")
-          .append(Format.percent(best.testAccuracy().mean())).append(spread(best)).append('.').toString();
+      return "Only " + best.scaling() + " has finished runs: mean test accuracy " + top + ".";
     }
-    b.append(best.scaling()).append(" had the highest mean test accuracy, ")
-        .append(Format.percent(best.testAccuracy().mean())).append(spread(best)).append('.');
-    for (ScalingSummary o : ranked.subList(1, ranked.size())) {
-      double gap = best.testAccuracy().mean() - o.testAccuracy().mean();
-      b.append(' ').append(o.scaling()).append(": ").append(Format.percent(o.testAccuracy().mean())).append(spread(o))
-          .append(", ").append(Format.points(gap)).append(" points lower");
+    List<ScalingSummary> others = ranked.subList(1, ranked.size());
+    List<String> below = new ArrayList<>();
+    List<String> oneSeed = new ArrayList<>();
+    List<String> beyond = new ArrayList<>();
+    List<String> within = new ArrayList<>();
+    for (ScalingSummary o : others) {
+      below.add(o.scaling() + ": " + Format.percent(o.testAccuracy().mean()) + spread(o) + ", "
+          + Format.points(best.testAccuracy().mean() - o.testAccuracy().mean()) + " points lower");
       if (best.seeds().size() < 2 || o.seeds().size() < 2) {
-        b.append("; with one seed there is no spread to judge that by.");
+        oneSeed.add(o.scaling());
       } else if (best.testAccuracy().entirelyAbove(o.testAccuracy())) {
-        b.append("; every ").append(o.scaling()).append(" seed scored below every ").append(best.scaling())
-            .append(" seed, so the difference is larger than the spread between seeds.");
+        beyond.add(o.scaling());
       } else {
-        b.append(", but the ranges over seeds overlap: the difference is within the seed spread, so these runs do not show ")
-            .append(best.scaling()).append(" to be more accurate than ").append(o.scaling()).append('.');
+        within.add(o.scaling());
       }
+    }
+    StringBuilder b = new StringBuilder(best.scaling()).append(" had the highest mean test accuracy, ").append(top)
+        .append(". ").append(String.join("; ", below)).append('.');
+    String it = others.size() == 1 ? "that" : "those";
+    if (!beyond.isEmpty()) {
+      b.append(" Every seed of ").append(Format.list(beyond)).append(" scored below every ").append(best.scaling())
+          .append(" seed, so ").append(beyond.size() == 1 ? "the difference is" : "those differences are")
+          .append(" larger than the spread between seeds.");
+    }
+    if (!within.isEmpty()) {
+      b.append(" The ranges over seeds of ").append(Format.list(within)).append(" overlap ").append(best.scaling())
+          .append("'s: within the seed spread, so these runs do not show ").append(best.scaling())
+          .append(" to be more accurate than ").append(within.size() == 1 ? within.get(0) : "them").append('.');
+    }
+    if (!oneSeed.isEmpty()) {
+      b.append(best.seeds().size() < 2 ? " With one seed there is no spread to judge " + it + " gap" + (others.size() == 1 ? "" : "s") + " by."
+          : " " + Format.list(oneSeed) + (oneSeed.size() == 1 ? " has" : " have") + " one seed, so there is no spread to judge "
+              + (oneSeed.size() == 1 ? "its gap" : "their gaps") + " by.");
     }
     return b.toString();
   }
@@ -233,7 +254,7 @@ public final class Conclusion {
     }
     StringBuilder b = new StringBuilder("Mean seconds per training epoch: ").append(String.join(", ", parts)).append('.');
     if (!s.timingWarning().isEmpty()) {
-      return b.append(" These times do not compare the scalings: ").append(s.timingWarning()).toString();
+      return b.append(" These times do not compare the scalings. ").append(s.timingWarning()).toString();
     }
     if (s.scalings().size() < 2) {
       return b.toString();

@@ -97,7 +97,8 @@ class ReportTest {
         .contains("| none | minmax | seed 43 | 0 | 10 | 0.0020 |")
         .contains("| none | minmax | pooled over 2 seeds | 1 | 13 | 0.0018 |");
     assertThat(s.timingWarning()).contains("load average up to 5.0 on 2 cores");
-    assertThat(md).contains("Timing: Other work shared the machine: load average up to 5.0 on 2 cores");
+    assertThat(md).contains("Timing: Other work shared the machine: load average up to 5.0 on 2 cores")
+        .contains("These times do not compare the scalings. Other work shared the machine");
     JsonNode json = ModelStore.JSON.readTree(StudyFolder.resultsJson(r, s));
     assertThat(json.at("/summary/pairedTests/0/pooled/p").asDouble()).isCloseTo(30.0 / 16384, within(1e-12));
     assertThat(json.at("/runs/0/testMistakes/0").toString()).isEqualTo("[1,0,1]");
