@@ -102,17 +102,17 @@ public final class Conclusion {
     }
     List<String> parts = new ArrayList<>();
     for (StudySummary.PairedTest t : s.pairedTests()) {
-      String under = without(t.first());
+      String under = StudyPlan.settingOf(t.first());
       Optional<ScalingSummary> a = s.scaling(t.first());
       Optional<ScalingSummary> b = s.scaling(t.second());
-      if (!under.equals(without(t.second())) || a.isEmpty() || b.isEmpty()) {
+      if (!under.equals(StudyPlan.settingOf(t.second())) || a.isEmpty() || b.isEmpty()) {
         continue; // a variant against the first network
       }
       List<String> seeds = new ArrayList<>();
       t.perSeed().forEach(x -> seeds.add("seed " + x.seed() + " " + x.test().onlyFirstRight() + " vs "
           + x.test().onlySecondRight() + ", p " + pValue(x.test().p())));
-      parts.add((under.isEmpty() ? LeNet.LENET : under) + ": " + ConditionColors.scalingOf(t.first()) + " "
-          + Format.percent(a.get().testAccuracy().mean()) + " vs " + ConditionColors.scalingOf(t.second()) + " "
+      parts.add((under.isEmpty() ? LeNet.LENET : under) + ": " + StudyPlan.scalingOf(t.first()) + " "
+          + Format.percent(a.get().testAccuracy().mean()) + " vs " + StudyPlan.scalingOf(t.second()) + " "
           + Format.percent(b.get().testAccuracy().mean()) + " (" + String.join("; ", seeds) + ")");
     }
     return parts.isEmpty() ? Optional.empty() : Optional.of("Between scalings, condition by condition (mean test "
@@ -120,11 +120,6 @@ public final class Conclusion {
         + String.join("; ", parts) + ".");
   }
 
-  /** "batchnorm-conv1 @ 0.001" of "none + batchnorm-conv1 @ 0.001", "@ 0.001" of "none @ 0.001", "" of "none". */
-  private static String without(String condition) {
-    String rest = condition.substring(ConditionColors.scalingOf(condition).length()).strip();
-    return rest.startsWith("+ ") ? rest.substring(2) : rest;
-  }
 
   /** "< 0.0001" or "= 0.0188". */
   private static String pValue(double p) {

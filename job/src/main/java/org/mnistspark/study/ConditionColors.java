@@ -26,18 +26,13 @@ final class ConditionColors {
     Map<String, Color> out = new LinkedHashMap<>();
     Map<String, Integer> seen = new LinkedHashMap<>();
     for (String condition : conditions) {
-      String scaling = scalingOf(condition);
+      String scaling = StudyPlan.scalingOf(condition);
       int k = seen.merge(scaling, 1, Integer::sum) - 1;
       out.put(condition, shade(SCALINGS.getOrDefault(scaling, OTHER), SHADES[k % SHADES.length]));
     }
     return out;
   }
 
-  /** "none" of "none + batchnorm-conv1 @ 0.001". */
-  static String scalingOf(String condition) {
-    int space = condition.indexOf(' ');
-    return space < 0 ? condition : condition.substring(0, space);
-  }
 
   private static Color shade(Color c, double f) {
     int target = f < 0 ? 0 : 255;

@@ -136,6 +136,21 @@ public record StudyPlan(JobConfig base, List<Scaling> scalings, int seeds, List<
     return label;
   }
 
+  /** "none" of "none + batchnorm-conv1 @ 0.001": the reader of {@link #condition}'s labels, beside it. */
+  static String scalingOf(String condition) {
+    int space = condition.indexOf(' ');
+    return space < 0 ? condition : condition.substring(0, space);
+  }
+
+  /**
+   * What a condition shares with the other scalings trained beside it: "batchnorm-conv1 @ 0.001" of
+   * "none + batchnorm-conv1 @ 0.001", "@ 0.001" of "none @ 0.001", "" of "none".
+   */
+  static String settingOf(String condition) {
+    String rest = condition.substring(scalingOf(condition).length()).strip();
+    return rest.startsWith("+ ") ? rest.substring(2) : rest;
+  }
+
   public List<String> scalingLabels() {
     return scalings.stream().map(Scaling::label).toList();
   }

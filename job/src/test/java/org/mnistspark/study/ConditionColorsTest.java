@@ -21,6 +21,6 @@ class ConditionColorsTest {
       Color x = c.get(none);
       assertThat(x.getRed()).as(none).isGreaterThanOrEqualTo(Math.max(x.getGreen(), x.getBlue()));
     }
-    assertThat(ConditionColors.scalingOf("minmax + leaky-relu-conv2 @ 0.003")).isEqualTo("minmax");
+    assertThat(StudyPlan.scalingOf("minmax + leaky-relu-conv2 @ 0.003")).isEqualTo("minmax");
   }
 }

@@ -29,6 +29,17 @@ class StudyPlanTest {
         .doesNotContainKey("network-variant");
   }
 
+  /** The readers of a condition's label give back what the plan built it from. */
+  @Test
+  void aLabelReadsBackAsItsScalingAndWhatItSharesWithTheOtherScalings() {
+    assertThat(arms.conditions()).extracting(StudyPlan::scalingOf)
+        .containsExactly("none", "minmax", "none", "minmax", "none", "minmax", "none", "minmax");
+    assertThat(arms.conditions()).extracting(StudyPlan::settingOf).containsExactly("@ 0.0001", "@ 0.0001",
+        "@ 0.0000392", "@ 0.0000392", "batchnorm-conv1 @ 0.0001", "batchnorm-conv1 @ 0.0001",
+        "batchnorm-conv1 @ 0.0000392", "batchnorm-conv1 @ 0.0000392");
+    assertThat(StudyPlan.settingOf("none")).isEmpty();
+  }
+
   @Test
   void aPlanOfScalingsOnlyLabelsItsConditionsByScaling() {
     StudyPlan plain = Runs.plan(2, 1, NONE, MINMAX);
