@@ -111,7 +111,7 @@ public final class Conclusion {
       List<String> seeds = new ArrayList<>();
       t.perSeed().forEach(x -> seeds.add("seed " + x.seed() + " " + x.test().onlyFirstRight() + " vs "
           + x.test().onlySecondRight() + ", p " + pValue(x.test().p())));
-      parts.add((under.isEmpty() ? LeNet.LENET : under) + ": " + StudyPlan.scalingOf(t.first()) + " "
+      parts.add(named(under) + ": " + StudyPlan.scalingOf(t.first()) + " "
           + Format.percent(a.get().testAccuracy().mean()) + " vs " + StudyPlan.scalingOf(t.second()) + " "
           + Format.percent(b.get().testAccuracy().mean()) + " (" + String.join("; ", seeds) + ")");
     }
@@ -120,6 +120,11 @@ public final class Conclusion {
         + String.join("; ", parts) + ".");
   }
 
+
+  /** "lenet", "batchnorm-conv1", "rate 0.001", "batchnorm-conv1 @ 0.001": what a pair of scalings shared. */
+  private static String named(String setting) {
+    return setting.isEmpty() ? LeNet.LENET : setting.startsWith("@ ") ? "rate " + setting.substring(2) : setting;
+  }
 
   /** "< 0.0001" or "= 0.0188". */
   private static String pValue(double p) {

@@ -59,6 +59,21 @@ class ConclusionTest {
   }
 
   @Test
+  void aStudyOfRatesGivesTheGapRateByRate() {
+    StudyPlan plan = new StudyPlan(Runs.base(2), List.of(NONE, MINMAX), 1, List.of(0.98), List.of(0.0001, 0.003),
+        List.of(), "");
+    StudyResults r = StudyResults.empty(plan);
+    for (StudyPlan.Run run : plan.runs()) {
+      boolean raw = run.scaling() == NONE;
+      r = r.with(run, Runs.withMistakes(Runs.record(run, raw ? 0.98 : 0.99, 1, 0.97, 0.98), raw ? List.of(1, 2) : List.of(),
+          1, 2), "t");
+    }
+    assertThat(Conclusion.scalingGaps(StudySummary.of(plan, r)).orElseThrow())
+        .startsWith("Between scalings").contains(": rate 0.0001: none 98.00% vs minmax 99.00% (seed 42 0 vs 2, p = 0.5000)")
+        .contains("; rate 0.003: none 98.00% vs minmax 99.00% (");
+  }
+
+  @Test
   void namesTheScalingWithTheHigherMeanTestAccuracyWhicheverItIs() {
     String minmaxBetter = Conclusion.accuracy(summary(3,
         seeds(NONE, LOW, SLOW_NONE, SLOW_NONE, SLOW_NONE), seeds(MINMAX, HIGH, FAST_MINMAX, FAST_MINMAX, FAST_MINMAX)));
