@@ -47,13 +47,13 @@ public final class Format {
     return new java.math.BigDecimal(rate).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
   }
 
-  /** A p-value: "0.0215", "< 0.0001". */
   /** "a", "a and b", "a, b and c". */
   public static String list(List<String> items) {
     int n = items.size();
     return n < 2 ? String.join("", items) : String.join(", ", items.subList(0, n - 1)) + " and " + items.get(n - 1);
   }
 
+  /** A p-value: "0.0215", "< 0.0001". */
   public static String pValue(double p) {
     return p < 1e-4 ? "< 0.0001" : String.format(Locale.ROOT, "%.4f", p);
   }

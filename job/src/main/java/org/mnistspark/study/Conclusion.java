@@ -71,7 +71,6 @@ public final class Conclusion {
     }
     StringBuilder b = new StringBuilder(best.scaling()).append(" had the highest mean test accuracy, ").append(top)
         .append(". ").append(String.join("; ", below)).append('.');
-    String it = others.size() == 1 ? "that" : "those";
     if (!beyond.isEmpty()) {
       b.append(" Every seed of ").append(Format.list(beyond)).append(" scored below every ").append(best.scaling())
           .append(" seed, so ").append(beyond.size() == 1 ? "the difference is" : "those differences are")
@@ -83,9 +82,11 @@ public final class Conclusion {
           .append(" to be more accurate than ").append(within.size() == 1 ? within.get(0) : "them").append('.');
     }
     if (!oneSeed.isEmpty()) {
-      b.append(best.seeds().size() < 2 ? " With one seed there is no spread to judge " + it + " gap" + (others.size() == 1 ? "" : "s") + " by."
-          : " " + Format.list(oneSeed) + (oneSeed.size() == 1 ? " has" : " have") + " one seed, so there is no spread to judge "
-              + (oneSeed.size() == 1 ? "its gap" : "their gaps") + " by.");
+      boolean many = oneSeed.size() > 1;
+      b.append(best.seeds().size() < 2
+          ? " With one seed there is no spread to judge " + (many ? "those gaps" : "that gap") + " by."
+          : " " + Format.list(oneSeed) + (many ? " have" : " has") + " one seed, so there is no spread to judge "
+              + (many ? "their gaps" : "its gap") + " by.");
     }
     return b.toString();
   }
@@ -119,7 +120,6 @@ public final class Conclusion {
         + "accuracy, then per seed the test images only the first or only the second got right, and McNemar's p): "
         + String.join("; ", parts) + ".");
   }
-
 
   /** "lenet", "batchnorm-conv1", "rate 0.001", "batchnorm-conv1 @ 0.001": what a pair of scalings shared. */
   private static String named(String setting) {

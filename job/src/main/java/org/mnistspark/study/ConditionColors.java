@@ -33,7 +33,6 @@ final class ConditionColors {
     return out;
   }
 
-
   private static Color shade(Color c, double f) {
     int target = f < 0 ? 0 : 255;
     double a = Math.abs(f);
