@@ -131,6 +131,21 @@ class ConclusionTest {
     assertThat(oneSeed.split("no spread", -1)).as("the caveat once, not once per condition").hasSize(2);
   }
 
+  /** Seven conditions named again right after the ranking hid the verdict (and "none and none + ..." read oddly). */
+  @Test
+  void whenEveryOtherConditionIsBeyondTheSpreadItSaysSoWithoutNamingThemAgain() {
+    StudyPlan plan = new StudyPlan(Runs.base(2), List.of(NONE, MINMAX), 2, List.of(0.98), List.of(0.0001, 0.003),
+        List.of(), "");
+    StudyResults r = StudyResults.empty(plan);
+    double[] byCondition = {0.97, 0.99, 0.96, 0.98};
+    for (StudyPlan.Run run : plan.runs()) {
+      int condition = plan.conditions().indexOf(run.condition());
+      r = r.with(run, Runs.record(run, byCondition[condition] + run.seed() * 1e-5, 1, 0.97, 0.98), "t");
+    }
+    assertThat(Conclusion.accuracy(StudySummary.of(plan, r))).contains(" Every seed of every other condition scored "
+        + "below every minmax @ 0.0001 seed, so those differences are larger than the spread between seeds.");
+  }
+
   @Test
   void thresholdSentenceSaysWhenEachScalingReached98And99Percent() {
     StudySummary s = summary(1,
