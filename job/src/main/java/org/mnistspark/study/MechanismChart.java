@@ -28,6 +28,7 @@ import org.knowm.xchart.style.XYStyler;
 import org.knowm.xchart.style.markers.Marker;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mnistspark.report.ChartStyle;
+import org.mnistspark.report.Format;
 import org.mnistspark.report.LogAxis;
 import org.mnistspark.train.LayerProbe;
 import org.mnistspark.train.NetworkProbe;
@@ -225,7 +226,8 @@ public final class MechanismChart {
    */
   private static void noteOverlaps(XYChart chart, Map<String, List<NetworkProbe>> probes, List<String> layers,
       boolean log) {
-    List<String> notes = new ArrayList<>();
+    // note -> the conditions it holds for, so that two scalings hiding the same lines make one note
+    Map<String, List<String>> notes = new LinkedHashMap<>();
     for (String scaling : probes.keySet()) {
       // layer underneath -> the layers drawn over it, and the first epoch they coincide
       Map<String, List<String>> hidden = new LinkedHashMap<>();
@@ -242,11 +244,16 @@ public final class MechanismChart {
           }
         }
       }
-      hidden.forEach((under, over) -> notes.add(scaling + ": " + String.join(", ", over) + " on " + under
-          + " from epoch " + from.get(under)));
+      hidden.forEach((under, over) -> notes.computeIfAbsent(String.join(", ", over) + " on " + under + " from epoch "
+          + from.get(under), n -> new ArrayList<>()).add(scaling));
     }
     if (!notes.isEmpty()) {
-      String title = "epochs trained (hidden lines: " + String.join("; ", notes) + ")";
+      // a row's conditions share their setting, which the panel's title names: the scaling tells them apart
+      boolean oneSetting = probes.keySet().stream().map(StudyPlan::settingOf).distinct().count() == 1;
+      List<String> said = new ArrayList<>();
+      notes.forEach((note, conditions) -> said.add(
+          Format.list(conditions.stream().map(c -> oneSetting ? StudyPlan.scalingOf(c) : c).toList()) + ": " + note));
+      String title = "epochs trained (hidden lines: " + String.join("; ", said) + ")";
       chart.setXAxisTitle(title);
       // a long note in a smaller font rather than cut at the panel's edge
       Font font = chart.getStyler().getAxisTitleFont();

@@ -133,6 +133,13 @@ class MechanismChartTest {
     var panel = MechanismChart.deadFractionPanel(m, MechanismChart.colors(m), List.of("conv1", "conv2", "dense"), "");
     assertThat(panel.getXAxisTitle()).contains("none: conv2, dense on conv1 from epoch 1")
         .doesNotContain("minmax:");
+    Map<String, List<NetworkProbe>> bothDead = new LinkedHashMap<>();
+    bothDead.put("none @ 0.01", sgd);
+    bothDead.put("minmax @ 0.01", sgd);
+    var row = MechanismChart.deadFractionPanel(bothDead, MechanismChart.colors(bothDead), List.of("conv1", "conv2", "dense"),
+        "rate 0.01");
+    assertThat(row.getXAxisTitle()).as("one note for both, named by scaling: the row's title names the rate")
+        .isEqualTo("epochs trained (hidden lines: none and minmax: conv2, dense on conv1 from epoch 1)");
     Map<String, List<NetworkProbe>> longName = Map.of("minmax + batchnorm-conv1 @ 0.0003", sgd);
     var longNote = MechanismChart.deadFractionPanel(longName, MechanismChart.colors(longName), List.of("conv1", "conv2", "dense"), "");
     var font = longNote.getStyler().getAxisTitleFont();
