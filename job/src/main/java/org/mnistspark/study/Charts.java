@@ -18,6 +18,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.mnistspark.report.ChartStyle;
 import org.mnistspark.report.Format;
 import org.mnistspark.report.LogAxis;
+import org.mnistspark.train.ValidationPoint;
 
 /**
  * The study's plots, drawn with XChart as PNG bytes: one line per condition (the mean over seeds)
@@ -89,14 +90,43 @@ public final class Charts {
     chart.setCustomXAxisTickLabelsFormatter(v -> String.format(Locale.ROOT, axis.format, v));
     Map<String, Color> colors = colors(s);
     List<Band> all = new ArrayList<>();
+    boolean ranOn = false;
     for (ScalingSummary x : s.scalings()) {
       List<Double> xs = x.checks().stream().map(c -> axis == CurveAxis.IMAGES ? c.images() / 1e3 : c.seconds()).toList();
       List<Band> acc = x.checks().stream().map(ScalingSummary.Check::accuracy).toList();
       add(chart, x, colors, xs, acc, legend(x), false);
       all.addAll(acc);
+      ranOn |= addRunOn(chart, x, colors.get(x.scaling()), axis, all);
+    }
+    if (ranOn) {
+      chart.setXAxisTitle(axis.title + "; thin line: a seed that ran on after another stopped");
     }
     fitPercentY(chart, all);
     return chart;
+  }
+
+  /**
+   * Each seed's checks past the last one every seed of {@code x} reached, from its own point there,
+   * as a thin line; adds their accuracies to {@code all}. Returns whether any seed ran on.
+   */
+  private static boolean addRunOn(XYChart chart, ScalingSummary x, Color color, CurveAxis axis, List<Band> all) {
+    int common = x.checks().size();
+    boolean any = false;
+    for (int i = 0; i < x.seeds().size(); i++) {
+      List<ValidationPoint> curve = x.curvePerSeed().get(i);
+      if (curve.size() <= common) {
+        continue;
+      }
+      List<ValidationPoint> tail = curve.subList(Math.max(common - 1, 0), curve.size());
+      XYSeries line = chart.addSeries(legend(x) + " seed " + x.seeds().get(i) + " ran on",
+          tail.stream().map(p -> axis == CurveAxis.IMAGES ? p.imagesFitted() / 1e3 : p.trainSeconds()).toList(),
+          tail.stream().map(ValidationPoint::accuracy).toList());
+      style(line, color, new BasicStroke(1.2f), false);
+      line.setShowInLegend(false);
+      tail.forEach(p -> all.add(Band.of(p.accuracy())));
+      any = true;
+    }
+    return any;
   }
 
   /** "none + batchnorm-conv1" of "none + batchnorm-conv1 @ 0.001". */

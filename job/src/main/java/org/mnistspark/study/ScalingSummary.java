@@ -18,9 +18,11 @@ import org.mnistspark.train.ValidationPoint;
  * @param secondsPerEpoch of the runs' own mean epoch times, mean/min/max over seeds
  * @param validationPerSeed each seed's validation accuracy per epoch, in the order of {@code seeds}
  * @param validationLoss per epoch, mean/min/max over seeds (NaN where a trainer does not measure it)
- * @param checks every validation check (validations-per-epoch per epoch), over the seeds that ran it
+ * @param checks the validation checks (validations-per-epoch per epoch) every seed reached, over the
+ *     seeds; past the first seed's early stop only {@code curvePerSeed} says where the others were
  * @param stoppedEarly "seed S: why" for each seed that stopped before its last epoch
  * @param testPerSeed each seed's test accuracy, in the order of {@code seeds}
+ * @param curvePerSeed each seed's validation checks, in the order of {@code seeds}
  */
 public record ScalingSummary(
     String scaling,
@@ -35,7 +37,8 @@ public record ScalingSummary(
     List<Band> validationLoss,
     List<Check> checks,
     List<String> stoppedEarly,
-    List<Double> testPerSeed) {
+    List<Double> testPerSeed,
+    List<List<ValidationPoint>> curvePerSeed) {
 
   /**
    * One validation check over seeds: where the seeds were (means of images fitted and training
@@ -92,16 +95,17 @@ public record ScalingSummary(
         List.copyOf(validationLoss),
         checks(runs),
         runs.stream().filter(r -> r.stoppedEarly() != null).map(r -> "seed " + r.seed() + ": " + r.stoppedEarly()).toList(),
-        runs.stream().map(RunRecord::testAccuracy).toList());
+        runs.stream().map(RunRecord::testAccuracy).toList(),
+        runs.stream().map(r -> r.curve() == null ? List.<ValidationPoint>of() : List.copyOf(r.curve())).toList());
   }
 
+  /** A mean over a changing set of seeds would step back in seconds where a faster seed stopped: stop at the first stop. */
   private static List<Check> checks(List<RunRecord> runs) {
-    int n = runs.stream().mapToInt(r -> r.curve() == null ? 0 : r.curve().size()).max().orElse(0);
+    int n = runs.stream().mapToInt(r -> r.curve() == null ? 0 : r.curve().size()).min().orElse(0);
     List<Check> out = new ArrayList<>();
     for (int k = 0; k < n; k++) {
       int check = k;
-      List<ValidationPoint> at = runs.stream().filter(r -> r.curve() != null && r.curve().size() > check)
-          .map(r -> r.curve().get(check)).toList();
+      List<ValidationPoint> at = runs.stream().map(r -> r.curve().get(check)).toList();
       out.add(new Check(at.get(0).epoch(), at.stream().mapToDouble(ValidationPoint::imagesFitted).average().orElseThrow(),
           at.stream().mapToDouble(ValidationPoint::trainSeconds).average().orElseThrow(),
           Band.of(at.stream().mapToDouble(ValidationPoint::accuracy).toArray())));

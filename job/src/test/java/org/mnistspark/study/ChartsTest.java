@@ -16,6 +16,7 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategorySeries;
 
@@ -118,6 +119,33 @@ class ChartsTest {
     assertThat(seconds.getHeight()).as("a warning band above the plot").isGreaterThan(Charts.HEIGHT);
     assertThat(images.getHeight()).isEqualTo(Charts.HEIGHT);
     assertThat(StudySummary.of(Runs.plan(2, 1, NONE, MINMAX), r).timingWarning()).as("runs that saw no load").isEmpty();
+  }
+
+  /**
+   * Fashion-16: one seed stopped early, and the mean's x fell back to the slower seed's seconds, so
+   * the line stepped back in time. The mean ends where the first seed stopped; a seed that ran on
+   * is a thin line of its own, from its own point there.
+   */
+  @Test
+  void aSeedThatRanOnAfterAnotherStoppedIsItsOwnLineSoNoLineStepsBackInTime() {
+    StudyPlan plan = Runs.plan(4, 2, NONE);
+    StudyPlan.Run fast = Runs.run(plan, NONE, 0);
+    StudyPlan.Run slow = Runs.run(plan, NONE, 1);
+    StudyResults r = StudyResults.empty(plan)
+        .with(fast, Runs.record(fast, 0.98, 10, 0.95, 0.96, 0.97, 0.975), "t")
+        .with(slow, Runs.record(slow, 0.98, 30, 0.94, 0.95), "t");
+    XYChart chart = Charts.curveChart(StudySummary.of(plan, r), Charts.CurveAxis.SECONDS);
+    List<XYSeries> lines = chart.getSeriesMap().values().stream()
+        .filter(x -> x.getXYSeriesRenderStyle() == XYSeries.XYSeriesRenderStyle.Line).toList();
+    for (XYSeries line : lines) {
+      double[] xs = line.getXData();
+      for (int i = 1; i < xs.length; i++) {
+        assertThat(xs[i]).as("%s: x of point %d", line.getName(), i).isGreaterThan(xs[i - 1]);
+      }
+    }
+    assertThat(lines).extracting(x -> Arrays.stream(x.getXData()).boxed().toList())
+        .as("the mean over both seeds, then seed 42 alone").containsExactlyInAnyOrder(List.of(20.0, 40.0), List.of(20.0, 30.0, 40.0));
+    assertThat(chart.getXAxisTitle()).contains("thin line");
   }
 
   @Test
