@@ -304,10 +304,10 @@ public final class Report {
     return "Training: " + how + ", " + optimizer + rate + network + stop + ".";
   }
 
-  /** "2 (per seed: 2, 2, 3)", or just "2" with one seed. */
+  /** "2 (per seed: 2, 2, 3)", or just "2" with one seed, or "not reached" when no seed reached it. */
   private static String epochCell(ScalingSummary x, double threshold) {
     String cell = Format.epoch(x.epochReaching(threshold));
-    if (x.seeds().size() > 1) {
+    if (x.seeds().size() > 1 && x.epochReachingPerSeed(threshold).stream().anyMatch(OptionalInt::isPresent)) {
       List<String> each = new ArrayList<>();
       for (OptionalInt e : x.epochReachingPerSeed(threshold)) {
         each.add(Format.epoch(e));

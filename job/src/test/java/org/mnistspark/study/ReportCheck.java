@@ -37,7 +37,11 @@ final class ReportCheck {
   static String epochCell(JsonNode results, String scaling, JsonNode threshold) {
     JsonNode reaching = results.at("/summary/epochReaching").get(scaling).get(threshold.asText());
     String cell = epoch(reaching.get("mean"));
-    if (reaching.get("perSeed").size() > 1) {
+    boolean anyReached = false;
+    for (JsonNode e : reaching.get("perSeed")) {
+      anyReached |= !e.isNull();
+    }
+    if (reaching.get("perSeed").size() > 1 && anyReached) {
       List<String> each = new ArrayList<>();
       reaching.get("perSeed").forEach(e -> each.add(epoch(e)));
       cell += " (per seed: " + String.join(", ", each) + ")";
