@@ -92,7 +92,7 @@ public final class Charts {
     List<Band> all = new ArrayList<>();
     boolean ranOn = false;
     for (ScalingSummary x : s.scalings()) {
-      List<Double> xs = x.checks().stream().map(c -> axis == CurveAxis.IMAGES ? c.images() / 1e3 : c.seconds()).toList();
+      List<Double> xs = x.checks().stream().map(c -> axis.x(c.images(), c.seconds())).toList();
       List<Band> acc = x.checks().stream().map(ScalingSummary.Check::accuracy).toList();
       add(chart, x, colors, xs, acc, legend(x), false);
       all.addAll(acc);
@@ -119,7 +119,7 @@ public final class Charts {
       }
       List<ValidationPoint> tail = curve.subList(Math.max(common - 1, 0), curve.size());
       XYSeries line = chart.addSeries(legend(x) + " seed " + x.seeds().get(i) + " ran on",
-          tail.stream().map(p -> axis == CurveAxis.IMAGES ? p.imagesFitted() / 1e3 : p.trainSeconds()).toList(),
+          tail.stream().map(p -> axis.x(p.imagesFitted(), p.trainSeconds())).toList(),
           tail.stream().map(ValidationPoint::accuracy).toList());
       style(line, color, new BasicStroke(1.2f), false);
       line.setShowInLegend(false);
@@ -146,6 +146,11 @@ public final class Charts {
     CurveAxis(String title, String format) {
       this.title = title;
       this.format = format;
+    }
+
+    /** Where a check lies on this axis: thousands of images fitted, or training seconds. */
+    double x(double images, double seconds) {
+      return this == IMAGES ? images / 1e3 : seconds;
     }
   }
 

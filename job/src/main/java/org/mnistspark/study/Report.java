@@ -307,9 +307,10 @@ public final class Report {
   /** "2 (per seed: 2, 2, 3)", or just "2" with one seed, or "not reached" when no seed reached it. */
   private static String epochCell(ScalingSummary x, double threshold) {
     String cell = Format.epoch(x.epochReaching(threshold));
-    if (x.seeds().size() > 1 && x.epochReachingPerSeed(threshold).stream().anyMatch(OptionalInt::isPresent)) {
+    List<OptionalInt> perSeed = x.epochReachingPerSeed(threshold);
+    if (perSeed.size() > 1 && perSeed.stream().anyMatch(OptionalInt::isPresent)) {
       List<String> each = new ArrayList<>();
-      for (OptionalInt e : x.epochReachingPerSeed(threshold)) {
+      for (OptionalInt e : perSeed) {
         each.add(Format.epoch(e));
       }
       cell += " (per seed: " + String.join(", ", each) + ")";
